@@ -1,0 +1,112 @@
+/**
+ * The canonical chat request every client protocol decodes into and every
+ * provider lowers from. Fields a protocol cannot express are simply absent;
+ * values a provider cannot honour become warnings at lowering time.
+ */
+
+export interface TextPart {
+  type: "text";
+  text: string;
+}
+
+/** An image, either inline (base64 `data`) or by `url` until media resolution inlines it. */
+export interface ImagePart {
+  type: "image";
+  mediaType?: string;
+  data?: string;
+  url?: string;
+}
+
+/** A non-image file (PDF, audio…), inline or by URL. */
+export interface FilePart {
+  type: "file";
+  mediaType: string;
+  data?: string;
+  url?: string;
+  filename?: string;
+}
+
+export interface ToolCallPart {
+  type: "tool-call";
+  id: string;
+  name: string;
+  /** The arguments as JSON text, exactly as the model produced them. */
+  arguments: string;
+  /** Opaque upstream signature that must travel back with this call (Gemini `thoughtSignature`). */
+  signature?: string;
+}
+
+export interface ToolResultPart {
+  type: "tool-result";
+  toolCallId: string;
+  /** The called function's name; decoders fill it from the matching call when the protocol omits it. */
+  name?: string;
+  content: Array<TextPart | ImagePart>;
+  isError?: boolean;
+}
+
+export interface ReasoningPart {
+  type: "reasoning";
+  text: string;
+  signature?: string;
+  /** Reasoning the upstream returned encrypted; `text` is empty and `signature` holds the data. */
+  redacted?: boolean;
+}
+
+export type UserContent = TextPart | ImagePart | FilePart;
+export type AssistantContent = TextPart | ToolCallPart | ReasoningPart;
+
+export type Message =
+  | { role: "system"; content: TextPart[] }
+  | { role: "user"; content: UserContent[] }
+  | { role: "assistant"; content: AssistantContent[] }
+  | { role: "tool"; content: ToolResultPart[] };
+
+export type ContentPart = UserContent | AssistantContent | ToolResultPart;
+
+export interface ToolDefinition {
+  name: string;
+  description?: string;
+  /** JSON Schema of the arguments object, as the client sent it. */
+  parameters: Record<string, unknown>;
+  strict?: boolean;
+}
+
+export type ToolChoice = "auto" | "none" | "required" | { name: string };
+
+export type ResponseFormat =
+  | { type: "text" }
+  | { type: "json"; schema?: Record<string, unknown>; name?: string; strict?: boolean };
+
+export type ReasoningEffort = "none" | "minimal" | "low" | "medium" | "high" | "xhigh";
+
+export interface ReasoningConfig {
+  effort?: ReasoningEffort;
+  /** An explicit budget in tokens (Anthropic `budget_tokens`, Gemini `thinkingBudget`). */
+  budgetTokens?: number;
+}
+
+export interface ChatRequest {
+  /** The model name the client asked for, before mapping. */
+  model: string;
+  messages: Message[];
+  tools?: ToolDefinition[];
+  toolChoice?: ToolChoice;
+  parallelToolCalls?: boolean;
+  responseFormat?: ResponseFormat;
+  maxOutputTokens?: number;
+  temperature?: number;
+  topP?: number;
+  topK?: number;
+  stopSequences?: string[];
+  /** Number of alternative answers (OpenAI `n`, Gemini `candidateCount`). */
+  choices?: number;
+  seed?: number;
+  presencePenalty?: number;
+  frequencyPenalty?: number;
+  reasoning?: ReasoningConfig;
+  /** Whether the client wants a stream back. Upstreams are always asked to stream. */
+  stream: boolean;
+  /** A stable end-user or conversation identifier, when the client sent one. */
+  user?: string;
+}

@@ -1,0 +1,39 @@
+import type { ChatRequest } from "../ir/request.ts";
+import type { ChatResponse } from "../ir/response.ts";
+import type { StreamEvent } from "../ir/event.ts";
+import type { GatewayError } from "../ir/errors.ts";
+import type { StreamMachine } from "../sse/pipe.ts";
+
+/** A decoded client request: the IR plus what only this protocol's encoders need. */
+export interface Decoded<Options> {
+  request: ChatRequest;
+  options: Options;
+}
+
+/** What encoders know about the exchange besides the events themselves. */
+export interface EncodeContext<Options> {
+  /** The id the gateway assigned to this response (`chatcmpl-…`, `msg_…`). */
+  id: string;
+  /** The model name to report to the client: the one it asked for. */
+  model: string;
+  /** Unix time in seconds when the request arrived. */
+  created: number;
+  options: Options;
+}
+
+/**
+ * A client-facing protocol: decodes its requests into IR, encodes IR
+ * responses, event streams and errors into its own JSON and SSE.
+ */
+export interface ClientProtocol<Options = unknown> {
+  readonly name: string;
+  /** Prefix of the response ids this protocol hands out (`chatcmpl-`). */
+  readonly idPrefix: string;
+  /** Validates and converts a parsed JSON body; throws a GatewayError("invalid_request") naming the field. */
+  decodeRequest(body: unknown): Decoded<Options>;
+  encodeResponse(response: ChatResponse, context: EncodeContext<Options>): unknown;
+  /** A machine turning IR events into SSE text frames, ending with the protocol's terminator. */
+  encodeStream(context: EncodeContext<Options>): StreamMachine<unknown, StreamEvent, string>;
+  /** The error as this protocol's clients expect it: HTTP status and JSON body. */
+  encodeError(error: GatewayError): { status: number; body: unknown };
+}
