@@ -1,0 +1,86 @@
+import { z } from "zod";
+
+/** Provider types this build understands. The registry in src/providers/index.ts implements them. */
+export const PROVIDER_TYPES = ["gemini", "openai", "anthropic", "mock"] as const;
+export const AUTH_MODES = ["off", "strict", "all_except_health", "auto"] as const;
+
+const port = z.number().int().min(0).max(65535);
+const positiveInt = z.number().int().positive();
+
+export const accountSchema = z.strictObject({
+  id: z.string().min(1),
+  apiKey: z.string().optional(),
+  enabled: z.boolean().default(true),
+  weight: positiveInt.default(1),
+  priority: z.number().int().min(0).default(0),
+  /** When set, the account serves only these upstream models. */
+  models: z.array(z.string().min(1)).optional(),
+});
+
+export const providerSchema = z.strictObject({
+  type: z.enum(PROVIDER_TYPES),
+  baseUrl: z.url({ protocol: /^https?$/ }).optional(),
+  accounts: z.array(accountSchema).default([]),
+  models: z.array(z.string().min(1)).default([]),
+  headers: z.record(z.string(), z.string()).default({}),
+  /** How long to wait for the upstream's response headers, in milliseconds. */
+  timeoutMs: positiveInt.default(120_000),
+});
+
+export const configSchema = z.strictObject({
+  listen: z
+    .strictObject({
+      host: z.string().min(1).optional(),
+      port: port.default(8045),
+    })
+    .default({ port: 8045 }),
+  allowLanAccess: z.boolean().default(false),
+  auth: z
+    .strictObject({
+      mode: z.enum(AUTH_MODES).default("auto"),
+      apiKey: z.string().default(""),
+    })
+    .default({ mode: "auto", apiKey: "" }),
+  database: z.string().min(1).default("./agw.db"),
+  providers: z
+    .record(z.string().regex(/^[A-Za-z0-9_.-]+$/, "a provider name of letters, digits, '_', '.' or '-'"), providerSchema)
+    .default({}),
+  /** Requested model name or pattern → `PROVIDER/MODEL`. */
+  models: z.record(z.string().min(1), z.string().regex(/^[^/]+\/.+$/, "a target of the form PROVIDER/MODEL")).default({}),
+  retry: z
+    .strictObject({
+      maxAttempts: z.number().int().min(1).max(20).default(3),
+      /** Cooldown used after a rate limit that did not say how long to wait. */
+      defaultCooldownMs: positiveInt.default(30_000),
+      /** No cooldown lasts longer than this, whatever the upstream said. */
+      maxCooldownMs: positiveInt.default(30 * 60_000),
+    })
+    .default({ maxAttempts: 3, defaultCooldownMs: 30_000, maxCooldownMs: 30 * 60_000 }),
+  limits: z
+    .strictObject({
+      /** Largest accepted request body, in bytes. */
+      maxBodyBytes: positiveInt.default(100 * 1024 * 1024),
+    })
+    .default({ maxBodyBytes: 100 * 1024 * 1024 }),
+  media: z
+    .strictObject({
+      maxBytes: positiveInt.default(20 * 1024 * 1024),
+      timeoutMs: positiveInt.default(10_000),
+      /** Allow image URLs that resolve to loopback, private or link-local addresses. */
+      allowPrivateNetworks: z.boolean().default(false),
+    })
+    .default({ maxBytes: 20 * 1024 * 1024, timeoutMs: 10_000, allowPrivateNetworks: false }),
+  logging: z
+    .strictObject({
+      /** Write one row per request to the database. */
+      requests: z.boolean().default(true),
+      /** Days of request logs to keep; older rows are deleted at start-up and daily. */
+      retentionDays: positiveInt.default(30),
+    })
+    .default({ requests: true, retentionDays: 30 }),
+});
+
+export type Config = z.infer<typeof configSchema>;
+export type ProviderConfig = z.infer<typeof providerSchema>;
+export type AccountConfig = z.infer<typeof accountSchema>;
+export type AuthMode = (typeof AUTH_MODES)[number];
