@@ -1,0 +1,51 @@
+import type { Database, Statement } from "bun:sqlite";
+import type { WriteQueue } from "./write-queue.ts";
+
+/** A cooldown of one account, for one model ('' = every model). */
+export interface CooldownRow {
+  provider: string;
+  accountId: string;
+  model: string;
+  cooldownUntil: number;
+  reason?: string;
+  failures: number;
+}
+
+export class AccountStateStore {
+  private readonly upsert: Statement;
+
+  constructor(
+    private readonly db: Database,
+    private readonly queue: WriteQueue,
+  ) {
+    this.upsert = db.query(`
+      INSERT INTO account_state (provider, account_id, model, cooldown_until, reason, failures, updated_at)
+      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+      ON CONFLICT (provider, account_id, model) DO UPDATE SET
+        cooldown_until = excluded.cooldown_until, reason = excluded.reason,
+        failures = excluded.failures, updated_at = excluded.updated_at`);
+  }
+
+  /** Cooldowns still running at `now`, to restore the pool at start-up. */
+  active(now = Date.now()): CooldownRow[] {
+    const rows = this.db
+      .query("SELECT * FROM account_state WHERE cooldown_until > ? OR failures > 0")
+      .all(now) as Record<string, unknown>[];
+    return rows.map((row) => ({
+      provider: row.provider as string,
+      accountId: row.account_id as string,
+      model: row.model as string,
+      cooldownUntil: row.cooldown_until as number,
+      reason: (row.reason as string | null) ?? undefined,
+      failures: row.failures as number,
+    }));
+  }
+
+  /** Queues the new state of one account and model. */
+  save(row: CooldownRow): void {
+    const now = Date.now();
+    this.queue.enqueue(() =>
+      this.upsert.run(row.provider, row.accountId, row.model, row.cooldownUntil, row.reason ?? null, row.failures, now),
+    );
+  }
+}

@@ -1,0 +1,54 @@
+/**
+ * Versioned schema migrations. Each entry runs once, in order, inside a
+ * transaction; `PRAGMA user_version` records how far a database has come.
+ * Never edit a released migration: append a new one.
+ */
+export const migrations: readonly string[] = [
+  // 1: accounts, their cooldown state per model, and request logs.
+  `
+  CREATE TABLE accounts (
+    provider    TEXT NOT NULL,
+    id          TEXT NOT NULL,
+    credentials TEXT NOT NULL DEFAULT '{}',
+    enabled     INTEGER NOT NULL DEFAULT 1,
+    weight      INTEGER NOT NULL DEFAULT 1,
+    priority    INTEGER NOT NULL DEFAULT 0,
+    models      TEXT,
+    source      TEXT NOT NULL DEFAULT 'config',
+    created_at  INTEGER NOT NULL,
+    updated_at  INTEGER NOT NULL,
+    PRIMARY KEY (provider, id)
+  ) WITHOUT ROWID;
+
+  CREATE TABLE account_state (
+    provider       TEXT NOT NULL,
+    account_id     TEXT NOT NULL,
+    model          TEXT NOT NULL DEFAULT '',
+    cooldown_until INTEGER NOT NULL DEFAULT 0,
+    reason         TEXT,
+    failures       INTEGER NOT NULL DEFAULT 0,
+    updated_at     INTEGER NOT NULL,
+    PRIMARY KEY (provider, account_id, model)
+  ) WITHOUT ROWID;
+
+  CREATE TABLE request_logs (
+    id              TEXT PRIMARY KEY,
+    started_at      INTEGER NOT NULL,
+    route           TEXT NOT NULL,
+    protocol        TEXT,
+    requested_model TEXT,
+    mapped_model    TEXT,
+    provider        TEXT,
+    account_id      TEXT,
+    stream          INTEGER NOT NULL DEFAULT 0,
+    status          INTEGER NOT NULL,
+    latency_ms      INTEGER,
+    ttfb_ms         INTEGER,
+    input_tokens    INTEGER,
+    output_tokens   INTEGER,
+    attempts        INTEGER NOT NULL DEFAULT 0,
+    error_class     TEXT
+  );
+  CREATE INDEX request_logs_started_at ON request_logs (started_at);
+  `,
+];
