@@ -1,0 +1,147 @@
+import type { StreamEvent } from "../ir/event.ts";
+import type { ChatRequest } from "../ir/request.ts";
+import { GatewayError, toGatewayError } from "../ir/errors.ts";
+import type { Provider } from "../providers/types.ts";
+import type { AccountPool, PoolAccount } from "./account-pool.ts";
+
+/** One try against one account, for the request log. */
+export interface AttemptRecord {
+  accountId: string;
+  status: number;
+  errorClass?: string;
+}
+
+export interface AttemptOptions {
+  request: ChatRequest;
+  provider: Provider;
+  providerName: string;
+  model: string;
+  pool: AccountPool;
+  maxAttempts: number;
+  /** Aborted when the client goes away. */
+  signal: AbortSignal;
+  attempts: AttemptRecord[];
+}
+
+export interface AttemptSuccess {
+  account: PoolAccount;
+  /** The upstream's events, starting with those read to confirm it is answering. */
+  events: ReadableStream<StreamEvent>;
+}
+
+const isOutput = (event: StreamEvent) => event.type !== "message-start" && event.type !== "usage";
+
+const sleep = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener("abort", () => (clearTimeout(timer), resolve()), { once: true });
+  });
+
+/**
+ * Sends the request to the provider, rotating through its accounts. An
+ * attempt counts as answered once the first output event arrives; an error
+ * before that (a refused request, an empty stream, an error event) moves on
+ * to the next account when the error is retryable. After the first output
+ * the stream is the client's: later errors travel inside it.
+ */
+export async function sendWithRetries(options: AttemptOptions): Promise<AttemptSuccess> {
+  const { pool, providerName, model, attempts } = options;
+  const tried = new Set<string>();
+  let lastError: GatewayError | undefined;
+  for (let attempt = 0; attempt < options.maxAttempts; attempt++) {
+    const pick = pool.pick(providerName, model, tried);
+    if (pick.account === undefined) {
+      if (lastError) break;
+      throw noAccountError(providerName, model, pick.reason, pick.cooldownUntil);
+    }
+    if (pick.repeat) {
+      await sleep(Math.min(200 * 2 ** attempt, 2_000) * (0.5 + Math.random() / 2), options.signal);
+    }
+    if (options.signal.aborted) throw new GatewayError("invalid_request", "the client closed the request", { status: 499 });
+    const account = pick.account;
+    tried.add(account.id);
+    try {
+      const events = await firstOutput(
+        await options.provider.stream(options.request, { model, account: account.credentials, signal: options.signal }),
+      );
+      attempts.push({ accountId: account.id, status: 200 });
+      pool.reportSuccess(account, model);
+      return { account, events };
+    } catch (thrown) {
+      const error = toGatewayError(thrown);
+      attempts.push({ accountId: account.id, status: error.upstreamStatus ?? error.status, errorClass: error.code ?? error.kind });
+      if (options.signal.aborted) throw error;
+      pool.reportFailure(account, model, error);
+      lastError = error;
+      if (!error.retryable) throw error;
+    }
+  }
+  throw finalError(lastError!, pool, providerName, model, tried);
+}
+
+/** Reads until the first output event; returns a stream replaying what was read, then the rest. */
+async function firstOutput(stream: ReadableStream<StreamEvent>): Promise<ReadableStream<StreamEvent>> {
+  const reader = stream.getReader();
+  const buffered: StreamEvent[] = [];
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) throw new GatewayError("upstream", "the upstream answered with an empty stream", { retryable: true });
+      if (value.type === "error") throw value.error;
+      buffered.push(value);
+      if (isOutput(value)) break;
+    }
+  } catch (error) {
+    reader.cancel().catch(() => {});
+    throw error;
+  }
+  let index = 0;
+  return new ReadableStream<StreamEvent>(
+    {
+      async pull(controller) {
+        if (index < buffered.length) {
+          controller.enqueue(buffered[index++]!);
+          return;
+        }
+        const { done, value } = await reader.read();
+        if (done) controller.close();
+        else controller.enqueue(value);
+      },
+      cancel(reason) {
+        return reader.cancel(reason);
+      },
+    },
+    { highWaterMark: 0 },
+  );
+}
+
+function noAccountError(provider: string, model: string, reason: string, cooldownUntil?: number): GatewayError {
+  if (cooldownUntil === undefined) {
+    return new GatewayError("unavailable", `no upstream account can serve ${model}: ${reason}`, { code: "no_account" });
+  }
+  const retryAfterMs = Math.max(0, cooldownUntil - Date.now());
+  return new GatewayError(
+    "rate_limit",
+    `every account of provider ${provider} is cooling down for ${model} (${reason}); retry in ${Math.ceil(retryAfterMs / 1000)} s`,
+    { code: "all_accounts_exhausted", retryAfterMs },
+  );
+}
+
+function finalError(
+  last: GatewayError,
+  pool: AccountPool,
+  provider: string,
+  model: string,
+  tried: ReadonlySet<string>,
+): GatewayError {
+  if (last.kind !== "rate_limit") return last;
+  // Say when the earliest account is free again, not just what the last upstream said.
+  const pick = pool.pick(provider, model, new Set());
+  if (pick.account !== undefined || pick.cooldownUntil === undefined) return last;
+  const retryAfterMs = Math.max(0, pick.cooldownUntil - Date.now());
+  return new GatewayError(
+    "rate_limit",
+    `all ${tried.size} account(s) tried for ${model} are rate limited (${last.message}); retry in ${Math.ceil(retryAfterMs / 1000)} s`,
+    { code: "all_accounts_exhausted", retryAfterMs, upstreamStatus: last.upstreamStatus },
+  );
+}
