@@ -1,0 +1,1 @@
+export { createGeminiProvider, DEFAULT_GEMINI_BASE_URL } from "./provider.ts";

@@ -1,0 +1,68 @@
+import type { ChatRequest, ToolChoice, ToolDefinition } from "../../ir/request.ts";
+import { cleanGeminiSchema } from "./clean-schema.ts";
+import { lowerGeminiContents } from "./lower-contents.ts";
+import { lowerGeminiThinking } from "./lower-thinking.ts";
+import type { GeminiFunctionDeclaration, GeminiGenerationConfig, GeminiRequest, GeminiToolConfig } from "./types.ts";
+
+/**
+ * Lowers an IR request into the body of Gemini's `streamGenerateContent`.
+ * `model` is the upstream model name; it only decides model-dependent
+ * settings (thinking level or budget).
+ */
+export function lowerGeminiRequest(request: ChatRequest, model: string): GeminiRequest {
+  const { systemInstruction, contents } = lowerGeminiContents(request.messages);
+  const body: GeminiRequest = { contents };
+  if (systemInstruction) body.systemInstruction = systemInstruction;
+
+  if (request.tools && request.tools.length > 0) {
+    body.tools = [{ functionDeclarations: request.tools.map(lowerTool) }];
+    if (request.toolChoice !== undefined) body.toolConfig = lowerToolChoice(request.toolChoice);
+  }
+
+  const generationConfig = lowerGenerationConfig(request, model);
+  if (Object.keys(generationConfig).length > 0) body.generationConfig = generationConfig;
+  return body;
+}
+
+function lowerTool(tool: ToolDefinition): GeminiFunctionDeclaration {
+  const declaration: GeminiFunctionDeclaration = { name: tool.name };
+  if (tool.description) declaration.description = tool.description;
+  const parameters = cleanGeminiSchema(tool.parameters);
+  // Gemini refuses an OBJECT schema with empty properties: a function without arguments has no `parameters`.
+  if (parameters.properties !== undefined) declaration.parameters = parameters;
+  return declaration;
+}
+
+function lowerToolChoice(choice: ToolChoice): GeminiToolConfig {
+  if (typeof choice === "object") {
+    return { functionCallingConfig: { mode: "ANY", allowedFunctionNames: [choice.name] } };
+  }
+  const mode = choice === "auto" ? "AUTO" : choice === "none" ? "NONE" : "ANY";
+  return { functionCallingConfig: { mode } };
+}
+
+function lowerGenerationConfig(request: ChatRequest, model: string): GeminiGenerationConfig {
+  const config: GeminiGenerationConfig = {};
+  if (request.maxOutputTokens !== undefined) config.maxOutputTokens = request.maxOutputTokens;
+  if (request.temperature !== undefined) config.temperature = request.temperature;
+  if (request.topP !== undefined) config.topP = request.topP;
+  if (request.topK !== undefined) config.topK = request.topK;
+  if (request.stopSequences && request.stopSequences.length > 0) config.stopSequences = request.stopSequences;
+  if (request.choices !== undefined && request.choices > 1) config.candidateCount = request.choices;
+  if (request.seed !== undefined) config.seed = request.seed;
+  if (request.presencePenalty !== undefined) config.presencePenalty = request.presencePenalty;
+  if (request.frequencyPenalty !== undefined) config.frequencyPenalty = request.frequencyPenalty;
+
+  if (request.responseFormat?.type === "json") {
+    config.responseMimeType = "application/json";
+    if (request.responseFormat.schema) {
+      const schema = cleanGeminiSchema(request.responseFormat.schema);
+      // An object schema without properties is refused; plain JSON mode asks for the same thing.
+      if (schema.type !== "object" || schema.properties !== undefined) config.responseSchema = schema;
+    }
+  }
+
+  const thinking = lowerGeminiThinking(request.reasoning, model);
+  if (thinking) config.thinkingConfig = thinking;
+  return config;
+}

@@ -1,0 +1,170 @@
+import { GatewayError } from "../../ir/errors.ts";
+import type { StreamEvent } from "../../ir/event.ts";
+import { missingFinishError } from "../../ir/collect.ts";
+import type { StreamMachine } from "../../sse/pipe.ts";
+import { mapGeminiFinishReason } from "./map-finish-reason.ts";
+import { mapGeminiUsage } from "./map-usage.ts";
+import { mapGeminiError } from "./parse-error.ts";
+import type { GeminiCandidate, GeminiResponseChunk, GeminiResponsePart, GeminiUsageMetadata } from "./types.ts";
+
+interface ChoiceState {
+  hasToolCalls: boolean;
+  finished: boolean;
+}
+
+export interface GeminiStreamState {
+  started: boolean;
+  /** Set once an error event went out: nothing follows it. */
+  failed: boolean;
+  choices: Map<number, ChoiceState>;
+  /** Gemini repeats cumulative usage in every chunk; only the latest counts. */
+  usage?: GeminiUsageMetadata;
+  generateId: () => string;
+}
+
+export interface GeminiStreamOptions {
+  /** Makes ids for function calls that arrive without one (tests pass a counter). */
+  generateId?: () => string;
+}
+
+/**
+ * Raises Gemini `GenerateContentResponse` chunks (parsed JSON, one per SSE
+ * event) into IR events. A GatewayError given as input (the framing stage's
+ * verdict on a broken chunk) becomes an `error` event. Chunks are read
+ * defensively: every field may be missing.
+ */
+export function createGeminiStreamMachine(options: GeminiStreamOptions = {}): StreamMachine<GeminiStreamState, unknown, StreamEvent> {
+  const generateId = options.generateId ?? randomCallId;
+  return {
+    start: () => ({ started: false, failed: false, choices: new Map(), generateId }),
+    step,
+    finish,
+  };
+}
+
+export const geminiStreamMachine = createGeminiStreamMachine();
+
+function step(state: GeminiStreamState, input: unknown): StreamEvent[] {
+  if (state.failed) return [];
+  if (input instanceof GatewayError) return fail(state, input);
+  if (!isObject(input)) return [];
+  const chunk = input as GeminiResponseChunk;
+
+  if (isObject(chunk.error)) {
+    const code = typeof chunk.error.code === "number" ? chunk.error.code : 500;
+    return fail(state, mapGeminiError(code, chunk.error));
+  }
+
+  const events: StreamEvent[] = [];
+  if (!state.started) {
+    state.started = true;
+    const start: StreamEvent = { type: "message-start" };
+    if (typeof chunk.responseId === "string") start.id = chunk.responseId;
+    if (typeof chunk.modelVersion === "string") start.model = chunk.modelVersion;
+    events.push(start);
+  }
+  if (isObject(chunk.usageMetadata)) state.usage = chunk.usageMetadata;
+
+  const candidates = Array.isArray(chunk.candidates) ? chunk.candidates : [];
+  candidates.forEach((candidate, position) => {
+    if (!isObject(candidate)) return;
+    const index = typeof candidate.index === "number" ? candidate.index : position;
+    events.push(...raiseCandidate(state, candidate, index));
+  });
+
+  const blockReason = chunk.promptFeedback?.blockReason;
+  if (candidates.length === 0 && typeof blockReason === "string") {
+    // The prompt itself was refused: no candidate will come.
+    const choice = choiceState(state, 0);
+    if (!choice.finished) {
+      choice.finished = true;
+      events.push({ type: "finish", reason: { unified: "content-filter", raw: blockReason } });
+    }
+  }
+  return events;
+}
+
+function raiseCandidate(state: GeminiStreamState, candidate: GeminiCandidate, index: number): StreamEvent[] {
+  const choice = choiceState(state, index);
+  if (choice.finished) return [];
+  const events: StreamEvent[] = [];
+  const tag = index === 0 ? {} : { choice: index };
+
+  const parts = Array.isArray(candidate.content?.parts) ? candidate.content.parts : [];
+  for (const part of parts) {
+    if (!isObject(part)) continue;
+    events.push(...raisePart(state, choice, part, tag));
+  }
+
+  if (typeof candidate.finishReason === "string") {
+    choice.finished = true;
+    events.push({ type: "finish", reason: mapGeminiFinishReason(candidate.finishReason, choice.hasToolCalls), ...tag });
+  }
+  return events;
+}
+
+function raisePart(
+  state: GeminiStreamState,
+  choice: ChoiceState,
+  part: GeminiResponsePart,
+  tag: { choice?: number },
+): StreamEvent[] {
+  const signature = typeof part.thoughtSignature === "string" && part.thoughtSignature !== "" ? part.thoughtSignature : undefined;
+
+  if (isObject(part.functionCall)) {
+    const call = part.functionCall;
+    const id = typeof call.id === "string" && call.id !== "" ? call.id : state.generateId();
+    const name = typeof call.name === "string" ? call.name : "";
+    choice.hasToolCalls = true;
+    const start: StreamEvent = { type: "tool-call-start", id, name, ...tag };
+    if (signature !== undefined) start.signature = signature;
+    // Gemini sends each call whole, never as partial arguments.
+    return [
+      start,
+      { type: "tool-call-delta", id, argumentsDelta: JSON.stringify(isObject(call.args) ? call.args : {}), ...tag },
+      { type: "tool-call-end", id, ...tag },
+    ];
+  }
+
+  const events: StreamEvent[] = [];
+  const text = typeof part.text === "string" ? part.text : "";
+  if (part.thought === true) {
+    if (text !== "") events.push({ type: "reasoning-delta", text, ...tag });
+    if (signature !== undefined) events.push({ type: "reasoning-signature", signature, ...tag });
+    return events;
+  }
+  // A signature on a text part signs the thinking that preceded it (Gemini 3 often sends it on an empty last part).
+  if (signature !== undefined) events.push({ type: "reasoning-signature", signature, ...tag });
+  if (text !== "") events.push({ type: "text-delta", text, ...tag });
+  // inlineData (generated images) has no IR event yet: it is dropped.
+  return events;
+}
+
+function finish(state: GeminiStreamState): StreamEvent[] {
+  if (state.failed) return [];
+  const choices = [...state.choices.values()];
+  if (choices.length === 0 || choices.some((choice) => !choice.finished)) return [{ type: "error", error: missingFinishError() }];
+  return state.usage ? [{ type: "usage", usage: mapGeminiUsage(state.usage) }] : [];
+}
+
+function fail(state: GeminiStreamState, error: GatewayError): StreamEvent[] {
+  state.failed = true;
+  return [{ type: "error", error }];
+}
+
+function choiceState(state: GeminiStreamState, index: number): ChoiceState {
+  let choice = state.choices.get(index);
+  if (!choice) {
+    choice = { hasToolCalls: false, finished: false };
+    state.choices.set(index, choice);
+  }
+  return choice;
+}
+
+function randomCallId(): string {
+  return `call_${crypto.randomUUID().replace(/-/g, "").slice(0, 24)}`;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
