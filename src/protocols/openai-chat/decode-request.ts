@@ -1,0 +1,73 @@
+import type { ChatRequest, ResponseFormat } from "../../ir/request.ts";
+import type { Decoded } from "../types.ts";
+import { type OpenAIChatRequest, openaiChatRequestSchema } from "./schema.ts";
+import { decodeMessages } from "./decode-messages.ts";
+import { decodeToolChoice, decodeTools } from "./decode-tools.ts";
+import { describeZodIssue } from "./describe-zod-issue.ts";
+import { invalidField } from "./invalid-field.ts";
+
+/** What only the OpenAI Chat encoders need to know about the request. */
+export interface OpenAIChatOptions {
+  /** `stream_options.include_usage`: end the stream with a usage chunk. */
+  includeUsage: boolean;
+}
+
+/**
+ * Validates a parsed Chat Completions body and converts it to the IR.
+ * Throws GatewayError("invalid_request") naming the first offending field.
+ */
+export function decodeOpenAIChatRequest(body: unknown): Decoded<OpenAIChatOptions> {
+  const parsed = openaiChatRequestSchema.safeParse(body, { reportInput: true });
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    if (!issue) throw invalidField([], "invalid request");
+    const { path, message } = describeZodIssue(issue);
+    throw invalidField(path, message);
+  }
+  const data = parsed.data;
+  return {
+    request: toChatRequest(data),
+    options: { includeUsage: data.stream_options?.include_usage ?? false },
+  };
+}
+
+function toChatRequest(body: OpenAIChatRequest): ChatRequest {
+  const request: ChatRequest = {
+    model: body.model,
+    messages: decodeMessages(body.messages),
+    stream: body.stream ?? false,
+  };
+  const tools = decodeTools(body);
+  if (tools) request.tools = tools;
+  const toolChoice = decodeToolChoice(body);
+  if (toolChoice !== undefined) request.toolChoice = toolChoice;
+  if (body.parallel_tool_calls != null) request.parallelToolCalls = body.parallel_tool_calls;
+  if (body.response_format != null) request.responseFormat = decodeResponseFormat(body.response_format);
+  const maxOutputTokens = body.max_completion_tokens ?? body.max_tokens;
+  if (maxOutputTokens != null) request.maxOutputTokens = maxOutputTokens;
+  if (body.temperature != null) request.temperature = body.temperature;
+  if (body.top_p != null) request.topP = body.top_p;
+  if (body.stop != null) request.stopSequences = typeof body.stop === "string" ? [body.stop] : body.stop;
+  if (body.n != null) request.choices = body.n;
+  if (body.seed != null) request.seed = body.seed;
+  if (body.presence_penalty != null) request.presencePenalty = body.presence_penalty;
+  if (body.frequency_penalty != null) request.frequencyPenalty = body.frequency_penalty;
+  if (body.reasoning_effort != null) request.reasoning = { effort: body.reasoning_effort };
+  if (body.user != null) request.user = body.user;
+  return request;
+}
+
+function decodeResponseFormat(format: NonNullable<OpenAIChatRequest["response_format"]>): ResponseFormat {
+  switch (format.type) {
+    case "text":
+      return { type: "text" };
+    case "json_object":
+      return { type: "json" };
+    case "json_schema": {
+      const decoded: ResponseFormat = { type: "json", name: format.json_schema.name };
+      if (format.json_schema.schema != null) decoded.schema = format.json_schema.schema;
+      if (format.json_schema.strict != null) decoded.strict = format.json_schema.strict;
+      return decoded;
+    }
+  }
+}

@@ -1,0 +1,23 @@
+import type { ClientProtocol } from "../types.ts";
+import { type OpenAIChatOptions, decodeOpenAIChatRequest } from "./decode-request.ts";
+import { encodeOpenAIChatError } from "./encode-error.ts";
+import { encodeOpenAIChatResponse } from "./encode-response.ts";
+import { openaiChatStreamMachine } from "./encode-stream.ts";
+
+/** OpenAI Chat Completions (`POST /v1/chat/completions`) as a client protocol. */
+export const openaiChat: ClientProtocol<OpenAIChatOptions> = {
+  name: "openai-chat",
+  idPrefix: "chatcmpl-",
+  decodeRequest: decodeOpenAIChatRequest,
+  encodeResponse: encodeOpenAIChatResponse,
+  encodeStream: openaiChatStreamMachine,
+  encodeError: encodeOpenAIChatError,
+};
+
+export type { OpenAIChatOptions } from "./decode-request.ts";
+export { decodeOpenAIChatRequest } from "./decode-request.ts";
+export { encodeOpenAIChatResponse } from "./encode-response.ts";
+export { openaiChatStreamMachine } from "./encode-stream.ts";
+export { encodeOpenAIChatError } from "./encode-error.ts";
+export { mapFinishReasonToOpenAI } from "./map-finish-reason.ts";
+export { mapUsageToOpenAI } from "./map-usage.ts";
