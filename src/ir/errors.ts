@@ -35,7 +35,7 @@ const defaultStatus: Record<ErrorKind, number> = {
 
 export interface GatewayErrorOptions {
   status?: number;
-  /** The parameter at fault, as a dotted path (`messages.0.content`). */
+  /** The parameter at fault, as a path (`messages[0].content`). */
   param?: string;
   /** A machine-readable code (`model_not_found`, `invalid_api_key`…). */
   code?: string;

@@ -1,0 +1,35 @@
+import type { LoadedConfig } from "../config/load.ts";
+import type { EffectiveAuthMode } from "../server/auth.ts";
+
+/** What agw prints on start: where it listens, how it guards, what it serves. Never a key. */
+export function startBanner(config: LoadedConfig, url: URL, authMode: EffectiveAuthMode, version: string): string[] {
+  const lines = [`agw ${version} listening on ${url.href.replace(/\/$/, "")}`];
+  const source = config.file === undefined ? "built-in defaults (no config file)" : config.file;
+  lines.push(`config: ${source}`, `database: ${config.database}`);
+  const keyState = config.auth.apiKey === "" ? "no key configured" : "key configured";
+  lines.push(`auth: ${authMode}${authMode === "off" ? "" : ` (${keyState})`}`);
+  const providers = Object.entries(config.providers);
+  if (providers.length === 0) {
+    lines.push(
+      "providers: none — add one to the config's \"providers\" (see examples/agw.json), e.g. { \"demo\": { \"type\": \"mock\" } }",
+    );
+  }
+  for (const [name, entry] of providers) {
+    if (entry.type === "mock") {
+      lines.push(`provider ${name}: mock (local, no network)`);
+      continue;
+    }
+    const usable = entry.accounts.filter((a) => a.enabled && (a.apiKey ?? "") !== "").length;
+    const unusable = entry.accounts.length - usable;
+    lines.push(
+      `provider ${name}: ${entry.type}, ${usable} account(s) ready${unusable > 0 ? `, ${unusable} disabled or without a key` : ""}`,
+    );
+  }
+  if (config.allowLanAccess && config.auth.apiKey === "" && authMode !== "off") {
+    lines.push("WARNING: LAN access is on and no auth.apiKey is set: every guarded request will be refused with 401.");
+  }
+  if (config.allowLanAccess && authMode === "off") {
+    lines.push("WARNING: LAN access is on with auth off: anyone on your network can use your upstream accounts.");
+  }
+  return lines;
+}

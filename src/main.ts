@@ -1,0 +1,86 @@
+#!/usr/bin/env bun
+import { existsSync } from "node:fs";
+import { parseArgs, USAGE, UsageError, type Command } from "./cli/args.ts";
+import { startBanner } from "./cli/banner.ts";
+import { ConfigError, defaultConfig, loadConfigFile, type LoadedConfig } from "./config/load.ts";
+import { startGateway } from "./server/gateway.ts";
+import { commit, VERSION } from "./version.ts";
+
+const EXIT_USAGE = 2;
+
+function fail(message: string): never {
+  console.error(`agw: ${message}`);
+  process.exit(EXIT_USAGE);
+}
+
+function loadOrExit(file: string): LoadedConfig {
+  try {
+    return loadConfigFile(file);
+  } catch (error) {
+    if (error instanceof ConfigError) fail(`invalid config ${error.message}`);
+    throw error;
+  }
+}
+
+async function serve(command: Extract<Command, { kind: "serve" }>): Promise<void> {
+  let config: LoadedConfig;
+  if (command.config !== undefined) config = loadOrExit(command.config);
+  else if (existsSync("agw.json")) config = loadOrExit("agw.json");
+  else {
+    config = defaultConfig();
+    console.log("agw: no ./agw.json found; starting with built-in defaults. Pass --config FILE (see examples/agw.json).");
+  }
+  let gateway;
+  try {
+    gateway = startGateway(config, { host: command.host, port: command.port });
+  } catch (error) {
+    const message = (error as Error).message;
+    if (/EADDRINUSE|address already in use|Failed to start server/i.test(message)) {
+      fail(`cannot listen on ${command.host ?? config.listen.host}:${command.port ?? config.listen.port}: ${message}`);
+    }
+    fail(message);
+  }
+  for (const line of startBanner(config, gateway.url, gateway.authMode, VERSION)) console.log(line);
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) process.exit(1);
+    stopping = true;
+    console.log(`agw: ${signal} received, finishing open requests and flushing logs…`);
+    const force = setTimeout(() => {
+      gateway.server.stop(true);
+    }, 10_000);
+    await gateway.stop();
+    clearTimeout(force);
+    process.exit(0);
+  };
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+}
+
+async function main(argv: string[]): Promise<void> {
+  let command: Command;
+  try {
+    command = parseArgs(argv);
+  } catch (error) {
+    if (error instanceof UsageError) fail(error.message);
+    throw error;
+  }
+  switch (command.kind) {
+    case "help":
+      console.log(USAGE);
+      return;
+    case "version":
+      console.log(`agw ${VERSION} (commit ${commit()})`);
+      return;
+    case "check-config": {
+      const config = loadOrExit(command.file);
+      const providers = Object.keys(config.providers).length;
+      console.log(`${config.file}: valid (${providers} provider(s), ${Object.keys(config.models).length} model mapping(s))`);
+      return;
+    }
+    case "serve":
+      await serve(command);
+  }
+}
+
+await main(process.argv.slice(2)).catch((error: unknown) => fail((error as Error)?.message ?? String(error)));
