@@ -1,0 +1,64 @@
+/**
+ * Builds the single agw binary with `bun build --compile`.
+ *
+ *   bun run build          → dist/agw for this machine
+ *   bun run build --all    → also dist/agw-<os>-<arch>[.exe] for every release target, and dist/SHA256SUMS
+ *
+ * The version (package.json) and the git commit are baked in; the binary
+ * reads no .env or bunfig.toml from the directory it runs in.
+ */
+import { mkdirSync, readFileSync, rmSync } from "node:fs";
+import { basename, join } from "node:path";
+import packageJson from "./package.json" with { type: "json" };
+
+const RELEASE_TARGETS = [
+  ["linux-x64", "bun-linux-x64"],
+  ["linux-arm64", "bun-linux-arm64"],
+  ["darwin-x64", "bun-darwin-x64"],
+  ["darwin-arm64", "bun-darwin-arm64"],
+  ["windows-x64", "bun-windows-x64"],
+] as const;
+
+const root = import.meta.dir;
+const dist = join(root, "dist");
+
+function gitCommit(): string {
+  const result = Bun.spawnSync(["git", "rev-parse", "--short=12", "HEAD"], { cwd: root, stderr: "ignore" });
+  const text = result.stdout.toString().trim();
+  if (!result.success || text === "") return "unknown";
+  const dirty = Bun.spawnSync(["git", "status", "--porcelain", "--untracked-files=no"], { cwd: root, stderr: "ignore" });
+  return dirty.stdout.toString().trim() === "" ? text : `${text}-dirty`;
+}
+
+async function compile(outfile: string, target?: Bun.Build.CompileTarget): Promise<void> {
+  const result = await Bun.build({
+    entrypoints: [join(root, "src/main.ts")],
+    compile: { ...(target === undefined ? {} : { target }), outfile, autoloadDotenv: false, autoloadBunfig: false },
+    minify: true,
+    define: {
+      __AGW_VERSION__: JSON.stringify(packageJson.version),
+      __AGW_COMMIT__: JSON.stringify(gitCommit()),
+    },
+  });
+  if (!result.success) {
+    for (const log of result.logs) console.error(log);
+    throw new Error(`build failed for ${target ?? "this machine"}`);
+  }
+  console.log(`built ${outfile}`);
+}
+
+const all = process.argv.includes("--all");
+mkdirSync(dist, { recursive: true });
+rmSync(join(dist, "SHA256SUMS"), { force: true });
+await compile(join(dist, "agw"));
+if (all) {
+  const sums: string[] = [];
+  for (const [name, target] of RELEASE_TARGETS) {
+    const outfile = join(dist, `agw-${name}${name.startsWith("windows") ? ".exe" : ""}`);
+    await compile(outfile, target);
+    const hash = new Bun.CryptoHasher("sha256").update(readFileSync(outfile)).digest("hex");
+    sums.push(`${hash}  ${basename(outfile)}`);
+  }
+  await Bun.write(join(dist, "SHA256SUMS"), sums.join("\n") + "\n");
+  console.log(`wrote ${join(dist, "SHA256SUMS")}`);
+}

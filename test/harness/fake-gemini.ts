@@ -1,0 +1,277 @@
+/**
+ * A fake Gemini API on a real port, speaking Gemini's wire format, for tests
+ * that drive the whole gateway.
+ *
+ *   const gemini = startFakeGemini();            // Bun.serve on port 0
+ *   gemini.url                                   // "http://localhost:PORT" — the provider's baseUrl
+ *   gemini.requests                              // every accepted request: { path, model, action, headers, apiKey, body }
+ *   gemini.setScript((request) => reply | undefined)  // per-test answers; undefined falls back to the default
+ *   await gemini.stop()
+ *
+ * Routes: `POST /v1beta/models/{model}:streamGenerateContent?alt=sse` (SSE,
+ * CRLF-framed like Google's, written in small pieces at awkward byte
+ * positions with short pauses) and `:generateContent` (one JSON object).
+ * A request without `x-goog-api-key` (or `?key=`) gets a 401 in Google's error shape.
+ *
+ * Default answers, from the last content of the request:
+ * - a functionResponse → "The result was: <JSON of the response>"
+ * - tools declared and "weather" in the user's text → a functionCall of `get_weather`
+ *   (else the first declared tool) with args {"city":"Paris"}
+ * - responseMimeType application/json → JSON text that fits responseSchema trivially
+ * - an inlineData part → "I see an image of <mimeType> with <N> bytes"
+ * - otherwise "Echo: <last user text>"
+ * With thinkingConfig.includeThoughts, a thought ("Thinking about it.", signature "sig-1") comes first.
+ * Every chunk carries cumulative usageMetadata; the last one has finishReason.
+ *
+ * Faults by API key (option `keyFaults`, default `defaultKeyFaults`): `key-429`
+ * (RetryInfo "2s"), `key-quota` (daily quota), `key-500`, `key-midstream-error`.
+ */
+
+export interface FakeGeminiRequest {
+  path: string;
+  model: string;
+  action: "streamGenerateContent" | "generateContent";
+  headers: Headers;
+  apiKey: string;
+  body: any;
+}
+
+export type FakeGeminiReply =
+  /** A 200 answer made of these GenerateContentResponse chunks; `splitAt` fixes the byte offsets of the writes. */
+  | { type: "stream"; chunks: unknown[]; splitAt?: number[] }
+  /** An error answer; `body` defaults to Google's shape built from status and message. */
+  | { type: "error"; status: number; message?: string; body?: unknown; headers?: Record<string, string> };
+
+export type FakeGeminiScript = (request: FakeGeminiRequest) => FakeGeminiReply | undefined;
+
+export interface FakeGeminiOptions {
+  script?: FakeGeminiScript;
+  keyFaults?: Record<string, FakeGeminiReply>;
+  /** Pause between two written pieces, in ms (default 1). */
+  pieceDelayMs?: number;
+}
+
+export interface FakeGemini {
+  url: string;
+  requests: FakeGeminiRequest[];
+  setScript(script: FakeGeminiScript | undefined): void;
+  stop(): Promise<void>;
+}
+
+const statusNames: Record<number, string> = {
+  400: "INVALID_ARGUMENT",
+  401: "UNAUTHENTICATED",
+  403: "PERMISSION_DENIED",
+  404: "NOT_FOUND",
+  429: "RESOURCE_EXHAUSTED",
+  500: "INTERNAL",
+  503: "UNAVAILABLE",
+};
+
+const rpc = "type.googleapis.com/google.rpc.";
+
+export function geminiErrorBody(status: number, message: string, details?: unknown[]): unknown {
+  return { error: { code: status, message, status: statusNames[status] ?? "UNKNOWN", ...(details ? { details } : {}) } };
+}
+
+export const defaultKeyFaults: Record<string, FakeGeminiReply> = {
+  "key-429": {
+    type: "error",
+    status: 429,
+    body: geminiErrorBody(429, "Resource has been exhausted (e.g. check quota).", [
+      { "@type": `${rpc}QuotaFailure`, violations: [{ quotaId: "GenerateRequestsPerMinutePerProjectPerModel-FreeTier" }] },
+      { "@type": `${rpc}RetryInfo`, retryDelay: "2s" },
+    ]),
+  },
+  "key-quota": {
+    type: "error",
+    status: 429,
+    body: geminiErrorBody(429, "You exceeded your current quota, please check your plan and billing details.", [
+      { "@type": `${rpc}QuotaFailure`, violations: [{ quotaId: "GenerateRequestsPerDayPerProjectPerModel-FreeTier" }] },
+      { "@type": `${rpc}RetryInfo`, retryDelay: "37s" },
+    ]),
+  },
+  "key-500": { type: "error", status: 500, message: "An internal error has occurred. Please retry or report in https://developers.generativeai.google/guide/troubleshooting" },
+  "key-midstream-error": {
+    type: "stream",
+    chunks: [
+      { candidates: [{ content: { role: "model", parts: [{ text: "Partial answer" }] }, index: 0 }], modelVersion: "fake", responseId: "fake-midstream" },
+      geminiErrorBody(500, "An internal error has occurred."),
+    ],
+  },
+};
+
+export function startFakeGemini(options: FakeGeminiOptions = {}): FakeGemini {
+  const requests: FakeGeminiRequest[] = [];
+  let script = options.script;
+  const keyFaults = options.keyFaults ?? defaultKeyFaults;
+  const pieceDelayMs = options.pieceDelayMs ?? 1;
+  let responses = 0;
+
+  const server = Bun.serve({
+    port: 0,
+    idleTimeout: 60,
+    async fetch(httpRequest) {
+      const url = new URL(httpRequest.url);
+      const route = /^\/v1beta\/models\/([^/:]+):(streamGenerateContent|generateContent)$/.exec(url.pathname);
+      if (!route || httpRequest.method !== "POST") {
+        return errorResponse({ type: "error", status: 404, message: `Method not found: ${httpRequest.method} ${url.pathname}` });
+      }
+      const apiKey = httpRequest.headers.get("x-goog-api-key") ?? url.searchParams.get("key");
+      if (!apiKey) {
+        return errorResponse({ type: "error", status: 401, message: "Request is missing required authentication credential." });
+      }
+      let body: any;
+      try {
+        body = await httpRequest.json();
+      } catch {
+        return errorResponse({ type: "error", status: 400, message: "Invalid JSON payload received." });
+      }
+      const request: FakeGeminiRequest = {
+        path: url.pathname + url.search,
+        model: decodeURIComponent(route[1] ?? ""),
+        action: route[2] as FakeGeminiRequest["action"],
+        headers: httpRequest.headers,
+        apiKey,
+        body,
+      };
+      requests.push(request);
+      const reply = keyFaults[apiKey] ?? script?.(request) ?? defaultReply(request, `fake-${++responses}`);
+      if (reply.type === "error") return errorResponse(reply);
+      if (request.action === "generateContent") return Response.json(mergeChunks(reply.chunks));
+      return new Response(sseBody(reply, pieceDelayMs), { headers: { "content-type": "text/event-stream" } });
+    },
+  });
+
+  return {
+    url: server.url.origin,
+    requests,
+    setScript: (next) => {
+      script = next;
+    },
+    stop: () => server.stop(true),
+  };
+}
+
+function errorResponse(reply: Extract<FakeGeminiReply, { type: "error" }>): Response {
+  const body = reply.body ?? geminiErrorBody(reply.status, reply.message ?? "error");
+  return Response.json(body, { status: reply.status, headers: reply.headers });
+}
+
+/** The SSE bytes, written in small pieces with pauses so frames split mid-line, mid-character, between CR and LF. */
+function sseBody(reply: Extract<FakeGeminiReply, { type: "stream" }>, pieceDelayMs: number): ReadableStream<Uint8Array> {
+  const bytes = new TextEncoder().encode(reply.chunks.map((chunk) => `data: ${JSON.stringify(chunk)}\r\n\r\n`).join(""));
+  const offsets = reply.splitAt ?? cyclingOffsets(bytes.length, [7, 1, 13, 2, 31, 3, 64]);
+  const bounds = [0, ...offsets.filter((offset) => offset > 0 && offset < bytes.length), bytes.length];
+  let piece = 0;
+  return new ReadableStream({
+    async pull(controller) {
+      if (piece > 0 && pieceDelayMs > 0) await Bun.sleep(pieceDelayMs);
+      controller.enqueue(bytes.slice(bounds[piece], bounds[piece + 1]));
+      piece += 1;
+      if (piece >= bounds.length - 1) controller.close();
+    },
+  });
+}
+
+function cyclingOffsets(length: number, sizes: number[]): number[] {
+  const offsets: number[] = [];
+  for (let offset = 0, index = 0; offset < length; index += 1) {
+    offset += sizes[index % sizes.length] ?? 1;
+    offsets.push(offset);
+  }
+  return offsets;
+}
+
+function defaultReply(request: FakeGeminiRequest, responseId: string): FakeGeminiReply {
+  const body = request.body ?? {};
+  const last = Array.isArray(body.contents) ? body.contents.at(-1) : undefined;
+  const parts: any[] = Array.isArray(last?.parts) ? last.parts : [];
+  const userText = parts.filter((part) => typeof part.text === "string" && !part.thought).map((part) => part.text).join(" ");
+  const declarations: any[] = body.tools?.flatMap((tool: any) => tool.functionDeclarations ?? []) ?? [];
+  const config = body.generationConfig ?? {};
+  const promptTokens = Math.ceil(JSON.stringify(body.contents ?? []).length / 4);
+
+  const answerParts: any[] = [];
+  const functionResponse = parts.find((part) => part.functionResponse)?.functionResponse;
+  const image = parts.find((part) => part.inlineData)?.inlineData;
+  if (functionResponse) {
+    answerParts.push(...split(`The result was: ${JSON.stringify(functionResponse.response)}`));
+  } else if (declarations.length > 0 && /weather/i.test(userText)) {
+    const tool = declarations.find((declaration) => declaration.name === "get_weather") ?? declarations[0];
+    answerParts.push({ functionCall: { name: tool.name, args: { city: "Paris" } } });
+  } else if (config.responseMimeType === "application/json") {
+    answerParts.push(...split(JSON.stringify(config.responseSchema ? sample(config.responseSchema) : { answer: "ok" })));
+  } else if (image) {
+    const size = Buffer.from(String(image.data ?? ""), "base64").length;
+    answerParts.push(...split(`I see an image of ${image.mimeType} with ${size} bytes`));
+  } else {
+    answerParts.push(...split(`Echo: ${userText}`));
+  }
+
+  const thinking = config.thinkingConfig?.includeThoughts === true;
+  const sequence = thinking ? [{ text: "Thinking about it.", thought: true, thoughtSignature: "sig-1" }, ...answerParts] : answerParts;
+  let candidatesTokens = 0;
+  const chunks = sequence.map((part, index) => {
+    if (!part.thought) candidatesTokens += Math.max(1, Math.ceil(JSON.stringify(part).length / 8));
+    const usageMetadata = {
+      promptTokenCount: promptTokens,
+      candidatesTokenCount: candidatesTokens,
+      ...(thinking ? { thoughtsTokenCount: 5 } : {}),
+      totalTokenCount: promptTokens + candidatesTokens + (thinking ? 5 : 0),
+    };
+    const isLast = index === sequence.length - 1;
+    const candidate = { content: { role: "model", parts: [part] }, index: 0, ...(isLast ? { finishReason: "STOP" } : {}) };
+    return { candidates: [candidate], usageMetadata, modelVersion: request.model, responseId };
+  });
+  return { type: "stream", chunks };
+}
+
+/** Splits a text into three text parts or fewer, so an answer arrives over several chunks. */
+function split(text: string): Array<{ text: string }> {
+  const characters = Array.from(text);
+  const size = Math.max(1, Math.ceil(characters.length / 3));
+  const pieces: Array<{ text: string }> = [];
+  for (let start = 0; start < characters.length; start += size) {
+    pieces.push({ text: characters.slice(start, start + size).join("") });
+  }
+  return pieces.length > 0 ? pieces : [{ text: "" }];
+}
+
+/** The simplest value that fits a Gemini schema. */
+function sample(schema: any): unknown {
+  if (Array.isArray(schema?.anyOf) && schema.anyOf.length > 0) return sample(schema.anyOf[0]);
+  switch (schema?.type) {
+    case "object":
+      return Object.fromEntries(Object.entries(schema.properties ?? {}).map(([name, property]) => [name, sample(property)]));
+    case "array":
+      return schema.items ? [sample(schema.items)] : [];
+    case "integer":
+    case "number":
+      return typeof schema.minimum === "number" ? schema.minimum : 1;
+    case "boolean":
+      return true;
+    case "string":
+      return Array.isArray(schema.enum) && schema.enum.length > 0 ? schema.enum[0] : "ok";
+    default:
+      return schema?.nullable ? null : "ok";
+  }
+}
+
+/** Folds stream chunks into the single response `:generateContent` returns. */
+function mergeChunks(chunks: unknown[]): unknown {
+  const parts: unknown[] = [];
+  let last: any = {};
+  for (const chunk of chunks as any[]) {
+    if (chunk?.error) return chunk;
+    parts.push(...(chunk?.candidates?.[0]?.content?.parts ?? []));
+    last = chunk ?? {};
+  }
+  const finishReason = last.candidates?.[0]?.finishReason;
+  return {
+    candidates: [{ content: { role: "model", parts }, index: 0, ...(finishReason ? { finishReason } : {}) }],
+    usageMetadata: last.usageMetadata,
+    modelVersion: last.modelVersion,
+    responseId: last.responseId,
+  };
+}
