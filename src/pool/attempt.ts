@@ -26,7 +26,7 @@ export interface AttemptOptions {
 export interface AttemptSuccess {
   account: PoolAccount;
   /** The upstream's events, starting with those read to confirm it is answering. */
-  events: ReadableStream<StreamEvent>;
+  events: AnswerEvents;
 }
 
 const isOutput = (event: StreamEvent) => event.type !== "message-start" && event.type !== "usage";
@@ -79,8 +79,38 @@ export async function sendWithRetries(options: AttemptOptions): Promise<AttemptS
   throw finalError(lastError!, pool, providerName, model, tried);
 }
 
-/** Reads until the first output event; returns a stream replaying what was read, then the rest. */
-async function firstOutput(stream: ReadableStream<StreamEvent>): Promise<ReadableStream<StreamEvent>> {
+/**
+ * An upstream answer that has started: the events read to confirm it, then
+ * the rest of the stream. Handlers read it directly instead of through
+ * another stream layer.
+ */
+interface EventReader {
+  read(): Promise<{ done: boolean; value?: StreamEvent }>;
+  cancel(reason?: unknown): Promise<void>;
+}
+
+export class AnswerEvents {
+  private index = 0;
+
+  constructor(
+    private readonly buffered: StreamEvent[],
+    private readonly reader: EventReader,
+  ) {}
+
+  /** The next event, or undefined at the end. Rejects if the upstream stream breaks. */
+  async next(): Promise<StreamEvent | undefined> {
+    if (this.index < this.buffered.length) return this.buffered[this.index++];
+    const result = await this.reader.read();
+    return result.done ? undefined : result.value;
+  }
+
+  cancel(): void {
+    this.reader.cancel().catch(() => {});
+  }
+}
+
+/** Reads until the first output event; an error, or the end, before it fails the attempt. */
+async function firstOutput(stream: ReadableStream<StreamEvent>): Promise<AnswerEvents> {
   const reader = stream.getReader();
   const buffered: StreamEvent[] = [];
   try {
@@ -89,30 +119,12 @@ async function firstOutput(stream: ReadableStream<StreamEvent>): Promise<Readabl
       if (done) throw new GatewayError("upstream", "the upstream answered with an empty stream", { retryable: true });
       if (value.type === "error") throw value.error;
       buffered.push(value);
-      if (isOutput(value)) break;
+      if (isOutput(value)) return new AnswerEvents(buffered, reader);
     }
   } catch (error) {
     reader.cancel().catch(() => {});
     throw error;
   }
-  let index = 0;
-  return new ReadableStream<StreamEvent>(
-    {
-      async pull(controller) {
-        if (index < buffered.length) {
-          controller.enqueue(buffered[index++]!);
-          return;
-        }
-        const { done, value } = await reader.read();
-        if (done) controller.close();
-        else controller.enqueue(value);
-      },
-      cancel(reason) {
-        return reader.cancel(reason);
-      },
-    },
-    { highWaterMark: 0 },
-  );
 }
 
 function noAccountError(provider: string, model: string, reason: string, cooldownUntil?: number): GatewayError {

@@ -1,9 +1,10 @@
 import type { LoadedConfig } from "../config/load.ts";
-import type { AccountPool } from "../pool/account-pool.ts";
-import type { Provider } from "../providers/types.ts";
-import type { ModelRouter } from "../routing/model-router.ts";
-import type { Store } from "../store/index.ts";
 import type { MediaOptions } from "../media/index.ts";
+import { AccountPool } from "../pool/account-pool.ts";
+import { providerFactories } from "../providers/index.ts";
+import type { Provider } from "../providers/types.ts";
+import { ModelRouter } from "../routing/model-router.ts";
+import type { Store } from "../store/index.ts";
 
 /** What request handlers share: built once at start-up, never per request. */
 export interface GatewayContext {
@@ -13,4 +14,47 @@ export interface GatewayContext {
   router: ModelRouter;
   providers: ReadonlyMap<string, Provider>;
   media: MediaOptions;
+}
+
+/**
+ * Builds the providers, syncs the configured accounts into the store, and
+ * sets up the pool and the model router. Throws for a provider type this
+ * build lacks.
+ */
+export function buildContext(config: LoadedConfig, store: Store): GatewayContext {
+  const providers = new Map<string, Provider>();
+  const accountless = new Set<string>();
+  for (const [name, entry] of Object.entries(config.providers)) {
+    const factory = providerFactories[entry.type];
+    if (factory === undefined) {
+      throw new Error(`providers.${name}.type: '${entry.type}' is not available in this version of agw`);
+    }
+    providers.set(name, factory({ name, type: entry.type, baseUrl: entry.baseUrl, timeoutMs: entry.timeoutMs, headers: entry.headers }));
+    if (entry.type === "mock") accountless.add(name);
+  }
+  store.accounts.syncFromConfig(
+    Object.entries(config.providers).flatMap(([provider, entry]) =>
+      entry.accounts.map((account) => ({
+        provider,
+        id: account.id,
+        credentials: account.apiKey === undefined ? {} : { apiKey: account.apiKey },
+        enabled: account.enabled,
+        weight: account.weight,
+        priority: account.priority,
+        models: account.models,
+      })),
+    ),
+  );
+  store.requestLogs.prune(Date.now() - config.logging.retentionDays * 86_400_000);
+  return {
+    config,
+    store,
+    pool: new AccountPool(store, config.retry, accountless),
+    router: new ModelRouter(
+      config.models,
+      Object.fromEntries(Object.entries(config.providers).map(([name, entry]) => [name, entry.models])),
+    ),
+    providers,
+    media: config.media,
+  };
 }

@@ -459,3 +459,40 @@ describe("errors in OpenAI's shape", () => {
     }
   });
 });
+
+describe("a client that goes away", () => {
+  test("mid-stream: the upstream read stops and the log row says 499", async () => {
+    const slow = startFakeGemini({ pieceDelayMs: 20 });
+    slow.setScript(() => ({
+      type: "stream",
+      chunks: Array.from({ length: 50 }, (_, i) => ({
+        candidates: [{ content: { role: "model", parts: [{ text: `piece ${i} ` }] }, index: 0, ...(i === 49 ? { finishReason: "STOP" } : {}) }],
+      })),
+    }));
+    const gateway = startTestGateway({
+      providers: { g: { type: "gemini", baseUrl: slow.url, accounts: [{ id: "a", apiKey: "k" }] } },
+      models: { "*": "g/gemini-2.5-flash" },
+    });
+    try {
+      const abort = new AbortController();
+      const response = await fetch(`${gateway.url}/v1/chat/completions`, {
+        method: "POST",
+        signal: abort.signal,
+        body: JSON.stringify({ model: "x", stream: true, messages: [{ role: "user", content: "long" }] }),
+      });
+      const reader = response.body!.getReader();
+      expect(new TextDecoder().decode((await reader.read()).value)).toContain("chat.completion.chunk");
+      abort.abort();
+      await Bun.sleep(300);
+      gateway.gateway.store.flush();
+      expect(gateway.gateway.store.requestLogs.get(response.headers.get("x-request-id")!)).toMatchObject({
+        status: 499,
+        errorClass: "client_closed",
+        stream: true,
+      });
+    } finally {
+      await gateway.stop();
+      await slow.stop();
+    }
+  });
+});

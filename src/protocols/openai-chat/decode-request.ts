@@ -1,6 +1,6 @@
 import type { ChatRequest, ResponseFormat } from "../../ir/request.ts";
 import type { Decoded } from "../types.ts";
-import { type OpenAIChatRequest, openaiChatRequestSchema } from "./schema.ts";
+import { compiledOpenAIChatRequestSchema, type OpenAIChatRequest } from "./schema.ts";
 import { decodeMessages } from "./decode-messages.ts";
 import { decodeToolChoice, decodeTools } from "./decode-tools.ts";
 import { describeZodIssue } from "./describe-zod-issue.ts";
@@ -17,7 +17,7 @@ export interface OpenAIChatOptions {
  * Throws GatewayError("invalid_request") naming the first offending field.
  */
 export function decodeOpenAIChatRequest(body: unknown): Decoded<OpenAIChatOptions> {
-  const parsed = openaiChatRequestSchema.safeParse(body, { reportInput: true });
+  const parsed = compiledOpenAIChatRequestSchema.safeParse(body, { reportInput: true });
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     if (!issue) throw invalidField([], "invalid request");

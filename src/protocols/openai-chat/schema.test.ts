@@ -1,4 +1,5 @@
 import { describe, expect, test } from "bun:test";
+import { z } from "zod";
 import { openaiChatRequestSchema } from "./schema.ts";
 
 const fixtures = [
@@ -52,4 +53,10 @@ describe("openaiChatRequestSchema", () => {
   test("roles are strict", () => {
     expect(openaiChatRequestSchema.safeParse({ model: "m", messages: [{ role: "model", content: "x" }] }).success).toBe(false);
   });
+});
+
+test("the request schema compiles to zod's generated fast path", () => {
+  // compile() silently falls back to the interpreter for schemas it cannot
+  // compile; strict mode throws instead, so a change that breaks compilation fails here.
+  expect(() => z.compile(openaiChatRequestSchema, { strict: true })).not.toThrow();
 });

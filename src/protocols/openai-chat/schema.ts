@@ -170,6 +170,13 @@ export const openaiChatRequestSchema = z.object({
   prompt_cache_key: ignored,
 });
 
+/**
+ * The request schema compiled once at start-up into a generated fast path;
+ * only invalid input falls back to the interpreted parser, which reports
+ * the issues.
+ */
+export const compiledOpenAIChatRequestSchema = z.compile(openaiChatRequestSchema);
+
 export type OpenAIChatRequest = z.infer<typeof openaiChatRequestSchema>;
 export type OpenAIChatMessage = OpenAIChatRequest["messages"][number];
 export type OpenAIChatUserPart = z.infer<typeof userContentPart>;

@@ -157,11 +157,6 @@ describe("geminiStreamMachine", () => {
     expect(last.error.message).toBe("the upstream answered HTTP 503: The model is overloaded. Please try again later.");
   });
 
-  test("a GatewayError from the framing stage becomes an error event", () => {
-    const broken = new GatewayError("upstream", "the upstream sent invalid JSON", { retryable: true });
-    expect(runMachine(counterMachine(), [broken])).toEqual([{ type: "error", error: broken }]);
-  });
-
   test("a stream that ends without a finish reason ends with a retryable error", () => {
     const events = runMachine(counterMachine(), [
       { candidates: [{ content: { parts: [{ text: "Once upon a" }] } }], usageMetadata: { promptTokenCount: 3 } },

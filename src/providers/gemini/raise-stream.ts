@@ -29,9 +29,8 @@ export interface GeminiStreamOptions {
 
 /**
  * Raises Gemini `GenerateContentResponse` chunks (parsed JSON, one per SSE
- * event) into IR events. A GatewayError given as input (the framing stage's
- * verdict on a broken chunk) becomes an `error` event. Chunks are read
- * defensively: every field may be missing.
+ * event) into IR events. Chunks are read defensively: every field may be
+ * missing. Broken framing (bad JSON, a failed body) is raiseSse's to report.
  */
 export function createGeminiStreamMachine(options: GeminiStreamOptions = {}): StreamMachine<GeminiStreamState, unknown, StreamEvent> {
   const generateId = options.generateId ?? randomCallId;
@@ -46,7 +45,6 @@ export const geminiStreamMachine = createGeminiStreamMachine();
 
 function step(state: GeminiStreamState, input: unknown): StreamEvent[] {
   if (state.failed) return [];
-  if (input instanceof GatewayError) return fail(state, input);
   if (!isObject(input)) return [];
   const chunk = input as GeminiResponseChunk;
 

@@ -4,7 +4,7 @@ import { GatewayError, toGatewayError } from "../../ir/errors.ts";
 import { ResponseCollector } from "../../ir/collect.ts";
 import type { Usage } from "../../ir/usage.ts";
 import type { ClientProtocol, EncodeContext } from "../../protocols/types.ts";
-import { sendWithRetries, type AttemptRecord } from "../../pool/attempt.ts";
+import { sendWithRetries, type AnswerEvents, type AttemptRecord } from "../../pool/attempt.ts";
 import { resolveMedia } from "../../media/index.ts";
 import type { RequestLogRow } from "../../store/index.ts";
 import { SSE_HEADERS } from "../../sse/encode.ts";
@@ -12,14 +12,13 @@ import type { GatewayContext } from "../context.ts";
 import { errorResponse } from "../error-response.ts";
 import { readJsonBody } from "../read-body.ts";
 
-const encoder = new TextEncoder();
-
 /** Per-request bookkeeping that ends up as one request-log row. */
 class Exchange {
   readonly id = crypto.randomUUID();
   readonly startedAt = Date.now();
   readonly started = performance.now();
-  readonly headers = new Headers({ "x-request-id": this.id });
+  /** Response headers, as a plain object: cheaper than a Headers instance per request. */
+  readonly headers: Record<string, string> = { "x-request-id": this.id };
   readonly attempts: AttemptRecord[] = [];
   readonly log: RequestLogRow;
   private done = false;
@@ -60,8 +59,6 @@ class Exchange {
 export function chatHandler(protocol: ClientProtocol, route: string, context: GatewayContext) {
   return async (request: Request, server: Server<unknown>): Promise<Response> => {
     const exchange = new Exchange(route, protocol.name, context);
-    const abort = new AbortController();
-    request.signal.addEventListener("abort", () => abort.abort(), { once: true });
     // Long thinking and long streams must not hit the server's idle timeout.
     server.timeout(request, 0);
     try {
@@ -74,7 +71,7 @@ export function chatHandler(protocol: ClientProtocol, route: string, context: Ga
       if (target === undefined) throw modelNotFound(chat.model, context);
       exchange.log.provider = target.provider;
       exchange.log.mappedModel = target.model;
-      exchange.headers.set("x-mapped-model", target.model);
+      exchange.headers["x-mapped-model"] = target.model;
       const provider = context.providers.get(target.provider);
       if (provider === undefined) throw modelNotFound(chat.model, context);
       await resolveMedia(chat, context.media);
@@ -86,11 +83,11 @@ export function chatHandler(protocol: ClientProtocol, route: string, context: Ga
         model: target.model,
         pool: context.pool,
         maxAttempts: context.config.retry.maxAttempts,
-        signal: abort.signal,
+        signal: request.signal,
         attempts: exchange.attempts,
       });
       exchange.log.accountId = account.id;
-      exchange.headers.set("x-account-email", account.id);
+      exchange.headers["x-account-email"] = account.id;
       exchange.firstByte();
 
       const encodeContext: EncodeContext<unknown> = {
@@ -99,7 +96,7 @@ export function chatHandler(protocol: ClientProtocol, route: string, context: Ga
         created: Math.floor(exchange.startedAt / 1000),
         options: decoded.options,
       };
-      if (chat.stream) return streamResponse(protocol, encodeContext, events, exchange, abort);
+      if (chat.stream) return streamResponse(protocol, encodeContext, events, exchange);
       return await jsonResponse(protocol, encodeContext, events, exchange);
     } catch (thrown) {
       const error = toGatewayError(thrown);
@@ -113,11 +110,11 @@ export function chatHandler(protocol: ClientProtocol, route: string, context: Ga
 async function jsonResponse(
   protocol: ClientProtocol,
   context: EncodeContext<unknown>,
-  events: ReadableStream<StreamEvent>,
+  events: AnswerEvents,
   exchange: Exchange,
 ): Promise<Response> {
   const collector = new ResponseCollector();
-  for await (const event of events as unknown as AsyncIterable<StreamEvent>) collector.add(event);
+  for (let event = await events.next(); event !== undefined; event = await events.next()) collector.add(event);
   const response = collector.result();
   exchange.usage(response.usage);
   exchange.finish(200);
@@ -132,59 +129,54 @@ async function jsonResponse(
 function streamResponse(
   protocol: ClientProtocol,
   context: EncodeContext<unknown>,
-  events: ReadableStream<StreamEvent>,
+  events: AnswerEvents,
   exchange: Exchange,
-  abort: AbortController,
 ): Response {
   const machine = protocol.encodeStream(context);
   const state = machine.start();
-  const reader = events.getReader();
-  let errorClass: string | undefined;
-  /** Enqueues the frames as one chunk; false when there were none. */
-  const emit = (controller: ReadableStreamDefaultController<Uint8Array>, frames: string[]): boolean => {
-    if (frames.length === 0) return false;
-    controller.enqueue(encoder.encode(frames.length === 1 ? frames[0]! : frames.join("")));
-    return true;
-  };
-  const end = (controller: ReadableStreamDefaultController<Uint8Array>) => {
-    if (machine.finish) emit(controller, machine.finish(state));
-    controller.close();
-    exchange.finish(200, errorClass);
-  };
-  const body = new ReadableStream<Uint8Array>(
-    {
-      // Bun's response sink does not pull again after a pull that enqueued
-      // nothing, so keep reading until an event produces a frame.
-      async pull(controller) {
-        for (;;) {
-          let event: StreamEvent;
-          try {
-            const result = await reader.read();
-            if (result.done) return end(controller);
-            event = result.value;
-          } catch (thrown) {
-            event = { type: "error", error: upstreamStreamError(thrown) };
-          }
-          if (event.type === "usage") exchange.usage(event.usage);
-          if (event.type === "error") {
-            errorClass = event.error.code ?? event.error.kind;
-            emit(controller, machine.step(state, event));
-            reader.cancel().catch(() => {});
-            return end(controller);
-          }
-          if (emit(controller, machine.step(state, event))) return;
+  let closed = false;
+  // A "direct" stream (Bun): frames are written as strings straight to the
+  // socket, with no queue and no per-chunk encoding step in between.
+  const body = new ReadableStream({
+    type: "direct",
+    async pull(controller) {
+      let errorClass: string | undefined;
+      const write = (frames: string[]) => {
+        if (frames.length === 0 || closed) return;
+        for (const frame of frames) controller.write(frame);
+        controller.flush();
+      };
+      for (;;) {
+        let event: StreamEvent | undefined;
+        try {
+          event = await events.next();
+        } catch (thrown) {
+          event = { type: "error", error: upstreamStreamError(thrown) };
         }
-      },
-      cancel() {
-        abort.abort();
-        reader.cancel().catch(() => {});
-        exchange.finish(499, "client_closed");
-      },
+        if (closed) return;
+        if (event === undefined) break;
+        if (event.type === "usage") exchange.usage(event.usage);
+        write(machine.step(state, event));
+        if (event.type === "error") {
+          errorClass = event.error.code ?? event.error.kind;
+          events.cancel();
+          break;
+        }
+      }
+      if (machine.finish) write(machine.finish(state));
+      closed = true;
+      controller.close();
+      exchange.finish(200, errorClass);
     },
-    { highWaterMark: 0 },
-  );
-  for (const [name, value] of Object.entries(SSE_HEADERS)) exchange.headers.set(name, value);
-  return new Response(body, { headers: exchange.headers });
+    // The client went away: cancelling the upstream read closes its connection.
+    cancel() {
+      if (closed) return;
+      closed = true;
+      events.cancel();
+      exchange.finish(499, "client_closed");
+    },
+  });
+  return new Response(body, { headers: Object.assign(exchange.headers, SSE_HEADERS) });
 }
 
 function upstreamStreamError(thrown: unknown): GatewayError {

@@ -1,0 +1,76 @@
+import { GatewayError } from "../../ir/errors.ts";
+
+export interface UpstreamPost {
+  url: string;
+  headers: Record<string, string>;
+  body: string;
+  /** How long to wait for the response head (and an error body); the stream itself is not cut. */
+  timeoutMs: number;
+  /** The client's signal: aborting it aborts the upstream request. */
+  signal: AbortSignal;
+  /** Turns a non-2xx answer into the provider's classified error. */
+  parseError(status: number, headers: Headers, bodyText: string): GatewayError;
+  /** Removes credentials from text that may end up in an error message. */
+  redact(text: string): string;
+}
+
+/**
+ * POSTs to an upstream and resolves with its 2xx response, or rejects with a
+ * GatewayError: the provider's own classification of an error answer, a
+ * retryable timeout, or a retryable "could not reach". Shared by every HTTP
+ * provider so that timeouts and cancellation behave the same everywhere.
+ */
+export async function postUpstream(post: UpstreamPost): Promise<Response & { body: ReadableStream<Uint8Array> }> {
+  // One controller serves both the header timeout and the client's abort:
+  // cheaper than AbortSignal.any, and the timer is cleared once the head arrives
+  // so long answers are never cut.
+  const controller = new AbortController();
+  let timedOut = false;
+  const onClientAbort = () => controller.abort(post.signal.reason);
+  if (post.signal.aborted) controller.abort(post.signal.reason);
+  else post.signal.addEventListener("abort", onClientAbort, { once: true });
+  const timer =
+    post.timeoutMs > 0
+      ? setTimeout(() => {
+          timedOut = true;
+          controller.abort(new GatewayError("timeout", "upstream timeout"));
+        }, post.timeoutMs)
+      : undefined;
+  try {
+    let response: Response;
+    try {
+      response = await fetch(post.url, { method: "POST", headers: post.headers, body: post.body, signal: controller.signal });
+    } catch (error) {
+      throw fetchFailure(error, timedOut, post, post.timeoutMs);
+    }
+    if (!response.ok) {
+      let text = "";
+      try {
+        text = await response.text();
+      } catch {
+        // The status alone still says what happened.
+      }
+      throw post.parseError(response.status, response.headers, text);
+    }
+    if (!response.body) {
+      throw new GatewayError("upstream", "the upstream answered without a body", {
+        retryable: true,
+        upstreamStatus: response.status,
+      });
+    }
+    return response as Response & { body: ReadableStream<Uint8Array> };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function fetchFailure(error: unknown, timedOut: boolean, post: UpstreamPost, timeoutMs: number): GatewayError {
+  if (timedOut) {
+    return new GatewayError("timeout", `the upstream did not answer within ${timeoutMs} ms`, { retryable: true, cause: error });
+  }
+  if (post.signal.aborted) {
+    return new GatewayError("upstream", "the request was cancelled before the upstream answered", { cause: error });
+  }
+  const reason = error instanceof Error ? error.message : String(error);
+  return new GatewayError("upstream", `could not reach the upstream: ${post.redact(reason)}`, { retryable: true, cause: error });
+}
