@@ -1,14 +1,5 @@
 import type { z } from "zod";
-
-/** `providers.gemini.accounts[0].id` from a zod issue path. */
-export function formatPath(path: ReadonlyArray<PropertyKey>): string {
-  let out = "";
-  for (const key of path) {
-    if (typeof key === "number") out += `[${key}]`;
-    else out += out === "" ? String(key) : `.${String(key)}`;
-  }
-  return out;
-}
+import { formatPath } from "../util/format-path.ts";
 
 function describe(value: unknown): string {
   if (value === null) return "null";

@@ -1,5 +1,5 @@
 import { GatewayError } from "../../ir/errors.ts";
-import { formatPath } from "./format-path.ts";
+import { formatPath } from "../../util/format-path.ts";
 
 /** A 400 naming the offending field: `messages[2].content: expected …`. */
 export function invalidField(path: ReadonlyArray<PropertyKey>, message: string): GatewayError {
