@@ -1,5 +1,8 @@
 import { GatewayError } from "../../ir/errors.ts";
 
+/** How long an upstream stream may stay silent before the connection is given up. */
+export const STREAM_IDLE_TIMEOUT_MS = 10 * 60_000;
+
 export interface UpstreamPost {
   url: string;
   headers: Record<string, string>;
@@ -39,7 +42,15 @@ export async function postUpstream(post: UpstreamPost): Promise<Response & { bod
   try {
     let response: Response;
     try {
-      response = await fetch(post.url, { method: "POST", headers: post.headers, body: post.body, signal: controller.signal });
+      response = await fetch(post.url, {
+        method: "POST",
+        headers: post.headers,
+        body: post.body,
+        signal: controller.signal,
+        // Bun's socket idle timer (5 min by default) would cut a model that thinks
+        // silently for longer; allow 10 min of silence inside a stream.
+        timeout: STREAM_IDLE_TIMEOUT_MS,
+      } as RequestInit);
     } catch (error) {
       throw fetchFailure(error, timedOut, post, post.timeoutMs);
     }
