@@ -1,6 +1,7 @@
 import type { FinishReason } from "./finish-reason.ts";
 import type { GatewayError } from "./errors.ts";
 import type { Usage } from "./usage.ts";
+import type { Signature } from "./request.ts";
 
 /**
  * The stream every provider raises and every protocol encodes. Events are
@@ -18,8 +19,8 @@ export type StreamEvent =
   | { type: "text-delta"; text: string; choice?: number }
   | { type: "reasoning-delta"; text: string; choice?: number }
   /** A signature for the reasoning emitted so far in this choice (Gemini `thoughtSignature`, Anthropic `signature`). */
-  | { type: "reasoning-signature"; signature: string; choice?: number }
-  | { type: "tool-call-start"; id: string; name: string; signature?: string; choice?: number }
+  | { type: "reasoning-signature"; signature: Signature; choice?: number }
+  | { type: "tool-call-start"; id: string; name: string; signature?: Signature; choice?: number }
   | { type: "tool-call-delta"; id: string; argumentsDelta: string; choice?: number }
   | { type: "tool-call-end"; id: string; choice?: number }
   | { type: "usage"; usage: Usage }

@@ -26,14 +26,27 @@ export interface FilePart {
   filename?: string;
 }
 
+/**
+ * An opaque upstream signature (Gemini `thoughtSignature`, Anthropic thinking
+ * `signature` or `redacted_thinking` data), tagged with the model family that
+ * made it: only that family can verify it, so providers drop (or replace) a
+ * signature from another family instead of sending it and failing.
+ */
+export interface Signature {
+  family: SignatureFamily;
+  value: string;
+}
+
+export type SignatureFamily = "gemini" | "anthropic" | "openai";
+
 export interface ToolCallPart {
   type: "tool-call";
   id: string;
   name: string;
   /** The arguments as JSON text, exactly as the model produced them. */
   arguments: string;
-  /** Opaque upstream signature that must travel back with this call (Gemini `thoughtSignature`). */
-  signature?: string;
+  /** Upstream signature that must travel back with this call (Gemini `thoughtSignature`). */
+  signature?: Signature;
 }
 
 export interface ToolResultPart {
@@ -48,7 +61,7 @@ export interface ToolResultPart {
 export interface ReasoningPart {
   type: "reasoning";
   text: string;
-  signature?: string;
+  signature?: Signature;
   /** Reasoning the upstream returned encrypted; `text` is empty and `signature` holds the data. */
   redacted?: boolean;
 }

@@ -26,7 +26,7 @@ describe("decodeAssistantMessage", () => {
       content: [
         { type: "reasoning", text: "Need data." },
         { type: "text", text: "Calling." },
-        { type: "tool-call", id: "call_1", name: "f", arguments: "{}", signature: "sig" },
+        { type: "tool-call", id: "call_1", name: "f", arguments: "{}", signature: { family: "gemini", value: "sig" } },
         { type: "tool-call", id: "call_legacy_7", name: "g", arguments: '{"x":1}' },
       ],
     });

@@ -30,7 +30,7 @@ export function decodeAssistantMessage(
     const { name, arguments: args } = call.function;
     const part: ToolCallPart = { type: "tool-call", id: call.id, name, arguments: args };
     const signature = call.extra_content?.google?.thought_signature;
-    if (signature) part.signature = signature;
+    if (signature) part.signature = { family: "gemini", value: signature };
     content.push(part);
   }
   if (message.function_call) {

@@ -56,7 +56,7 @@ describe("decodeMessages", () => {
         content: [
           { type: "reasoning", text: "The user wants the weather." },
           { type: "text", text: "Let me check." },
-          { type: "tool-call", id: "call_1", name: "get_weather", arguments: '{"city":"Paris"}', signature: "c2lnbmF0dXJl" },
+          { type: "tool-call", id: "call_1", name: "get_weather", arguments: '{"city":"Paris"}', signature: { family: "gemini", value: "c2lnbmF0dXJl" } },
           { type: "tool-call", id: "call_2", name: "get_time", arguments: "{}" },
         ],
       },

@@ -84,9 +84,9 @@ describe("encodeOpenAIChatResponse", () => {
           index: 0,
           content: [
             { type: "reasoning", text: "The user wants " },
-            { type: "reasoning", text: "two cities.", signature: "sig-reasoning" },
+            { type: "reasoning", text: "two cities.", signature: { family: "gemini", value: "sig-reasoning" } },
             { type: "text", text: "Checking both." },
-            { type: "tool-call", id: "call_1", name: "get_weather", arguments: '{"city":"Paris"}', signature: "c2ln" },
+            { type: "tool-call", id: "call_1", name: "get_weather", arguments: '{"city":"Paris"}', signature: { family: "gemini", value: "c2ln" } },
             { type: "tool-call", id: "call_2", name: "get_weather", arguments: '{"city":"Rome"}' },
           ],
           finishReason: { unified: "tool-calls" },

@@ -75,6 +75,6 @@ export function encodeToolCall(part: ToolCallPart): OpenAIChatToolCall {
     type: "function",
     function: { name: part.name, arguments: part.arguments },
   };
-  if (part.signature !== undefined) call.extra_content = { google: { thought_signature: part.signature } };
+  if (part.signature?.family === "gemini") call.extra_content = { google: { thought_signature: part.signature.value } };
   return call;
 }

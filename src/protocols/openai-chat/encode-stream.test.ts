@@ -55,7 +55,7 @@ describe("openaiChatStreamMachine", () => {
         { type: "message-start" },
         { type: "reasoning-delta", text: "Two plus two" },
         { type: "reasoning-delta", text: " is four." },
-        { type: "reasoning-signature", signature: "sig" },
+        { type: "reasoning-signature", signature: { family: "gemini", value: "sig" } },
         { type: "text-delta", text: "" },
         { type: "text-delta", text: "4" },
         { type: "finish", reason: { unified: "stop" } },
@@ -75,7 +75,7 @@ describe("openaiChatStreamMachine", () => {
       encode([
         { type: "message-start" },
         { type: "text-delta", text: "Checking." },
-        { type: "tool-call-start", id: "call_paris", name: "get_weather", signature: "c2ln" },
+        { type: "tool-call-start", id: "call_paris", name: "get_weather", signature: { family: "gemini", value: "c2ln" } },
         { type: "tool-call-start", id: "call_rome", name: "get_weather" },
         { type: "tool-call-delta", id: "call_paris", argumentsDelta: '{"city":' },
         { type: "tool-call-delta", id: "call_rome", argumentsDelta: '{"city":"Rome"}' },

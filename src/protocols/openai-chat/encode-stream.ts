@@ -117,7 +117,9 @@ export function openaiChatStreamMachine(
               type: "function",
               function: { name: event.name, arguments: "" },
             };
-            if (event.signature !== undefined) call.extra_content = { google: { thought_signature: event.signature } };
+            if (event.signature?.family === "gemini") {
+              call.extra_content = { google: { thought_signature: event.signature.value } };
+            }
             return { tool_calls: [call] };
           });
         case "tool-call-delta":

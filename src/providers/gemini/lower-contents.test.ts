@@ -67,9 +67,9 @@ describe("lowerGeminiContents", () => {
       {
         role: "assistant",
         content: [
-          { type: "reasoning", text: "I should call the tool twice.", signature: "sig-thought" },
+          { type: "reasoning", text: "I should call the tool twice.", signature: { family: "gemini", value: "sig-thought" } },
           { type: "reasoning", text: "" },
-          { type: "tool-call", id: "call_1", name: "get_weather", arguments: '{"city":"Paris"}', signature: "sig-call" },
+          { type: "tool-call", id: "call_1", name: "get_weather", arguments: '{"city":"Paris"}', signature: { family: "gemini", value: "sig-call" } },
           { type: "tool-call", id: "call_2", name: "get_weather", arguments: '{"city":"Rome"}' },
         ],
       },
@@ -104,13 +104,32 @@ describe("lowerGeminiContents", () => {
     expect(SKIP_THOUGHT_SIGNATURE).toBe("skip_thought_signature_validator");
   });
 
+  test("signatures from another model family are dropped, never sent to Gemini", () => {
+    const messages: Message[] = [
+      { role: "user", content: [{ type: "text", text: "Hi" }] },
+      {
+        role: "assistant",
+        content: [
+          { type: "reasoning", text: "Claude's thinking", signature: { family: "anthropic", value: "EqQBCkYIBxgCKkA" } },
+          { type: "reasoning", text: "unsigned thinking" },
+          { type: "tool-call", id: "c1", name: "f", arguments: "{}", signature: { family: "anthropic", value: "x" } },
+        ],
+      },
+    ];
+    const { contents } = lowerGeminiContents(messages);
+    expect(contents[1]).toEqual({
+      role: "model",
+      parts: [{ functionCall: { name: "f", args: {} }, thoughtSignature: SKIP_THOUGHT_SIGNATURE }],
+    });
+  });
+
   test("tool results become user functionResponse parts, named from the earlier call", () => {
     const messages: Message[] = [
       { role: "user", content: [{ type: "text", text: "go" }] },
       {
         role: "assistant",
         content: [
-          { type: "tool-call", id: "c1", name: "get_weather", arguments: '{"city":"Paris"}', signature: "s" },
+          { type: "tool-call", id: "c1", name: "get_weather", arguments: '{"city":"Paris"}', signature: { family: "gemini", value: "s" } },
           { type: "tool-call", id: "c2", name: "lookup", arguments: "{}" },
           { type: "tool-call", id: "c3", name: "fail", arguments: "{}" },
           { type: "tool-call", id: "c4", name: "screenshot", arguments: "{}" },

@@ -77,14 +77,14 @@ function lowerAssistantPart(part: AssistantContent): GeminiPart[] {
     case "text":
       return part.text === "" ? [] : [{ text: part.text }];
     case "reasoning": {
-      if (part.text === "" && part.signature === undefined) return [];
-      const lowered: GeminiPart = { text: part.text, thought: true };
-      if (part.signature !== undefined) lowered.thoughtSignature = part.signature;
-      return [lowered];
+      // Only Gemini's own signed thoughts mean anything to Gemini: reasoning from
+      // another family, or without its signature, is dropped rather than refused.
+      if (part.signature?.family !== "gemini") return [];
+      return [{ text: part.text, thought: true, thoughtSignature: part.signature.value }];
     }
     case "tool-call": {
       const lowered: GeminiPart = { functionCall: { name: part.name, args: parseArguments(part.arguments) } };
-      if (part.signature !== undefined) lowered.thoughtSignature = part.signature;
+      if (part.signature?.family === "gemini") lowered.thoughtSignature = part.signature.value;
       return [lowered];
     }
   }

@@ -40,13 +40,13 @@ describe("lowerGeminiRequest", () => {
         {
           role: "assistant",
           content: [
-            { type: "reasoning", text: "The user wants the weather.", signature: "CiQB0e2Kb1" },
+            { type: "reasoning", text: "The user wants the weather.", signature: { family: "gemini", value: "CiQB0e2Kb1" } },
             {
               type: "tool-call",
               id: "call_abc",
               name: "get_weather",
               arguments: '{"location":"Boston, MA"}',
-              signature: "EpEgCo4gAb4",
+              signature: { family: "gemini", value: "EpEgCo4gAb4" },
             },
           ],
         },

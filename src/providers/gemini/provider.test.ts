@@ -112,7 +112,7 @@ describe("createGeminiProvider against the fake Gemini", () => {
     expect(events.filter((event) => event.type !== "usage")).toEqual([
       { type: "message-start", id: expect.any(String), model: "gemini-2.5-flash" },
       { type: "reasoning-delta", text: "Thinking about it." },
-      { type: "reasoning-signature", signature: "sig-1" },
+      { type: "reasoning-signature", signature: { family: "gemini", value: "sig-1" } },
       { type: "tool-call-start", id: expect.stringMatching(/^call_/), name: "get_weather" },
       { type: "tool-call-delta", id: expect.stringMatching(/^call_/), argumentsDelta: '{"city":"Paris"}' },
       { type: "tool-call-end", id: expect.stringMatching(/^call_/) },

@@ -31,7 +31,7 @@ describe("geminiStreamMachine", () => {
       { type: "text-delta", text: ' "r"s in strawberry.\n\nst**r**awbe**rr**y' },
       {
         type: "reasoning-signature",
-        signature: "EqsFCqgFAb4+9vvtAF5n87lB4OGDOoTRMOqp35jW65XsYXh6BySMwl9nvrbAvPcl2U0xITaYUyV4CmREEDB1z0ZPpCg7iEwiZcj40Eh1jXoL8Y",
+        signature: { family: "gemini", value: "EqsFCqgFAb4+9vvtAF5n87lB4OGDOoTRMOqp35jW65XsYXh6BySMwl9nvrbAvPcl2U0xITaYUyV4CmREEDB1z0ZPpCg7iEwiZcj40Eh1jXoL8Y" },
       },
       { type: "finish", reason: { unified: "stop", raw: "STOP" } },
       { type: "usage", usage: { input: { total: 9 }, output: { total: 208, reasoning: 185 } } },
@@ -50,7 +50,7 @@ describe("geminiStreamMachine", () => {
         type: "reasoning-delta",
         text: "**Confirming the count**\n\nThere is one r after the t and two before the y: three in total.",
       },
-      { type: "reasoning-signature", signature: "CiQB0e2Kb1kq9xJ0s2dKZQ3RKYDzp4A6PHh0dLuvI1KwnLxDS" },
+      { type: "reasoning-signature", signature: { family: "gemini", value: "CiQB0e2Kb1kq9xJ0s2dKZQ3RKYDzp4A6PHh0dLuvI1KwnLxDS" } },
       { type: "text-delta", text: 'There are **3** "r"s in' },
       { type: "text-delta", text: " strawberry.\n\nHere is the breakdown: st**r**awbe**rr**y." },
       { type: "finish", reason: { unified: "stop", raw: "STOP" } },
@@ -63,7 +63,7 @@ describe("geminiStreamMachine", () => {
         text:
           "**Counting the letters**\n\nI'm spelling out strawberry letter by letter and marking every r." +
           "**Confirming the count**\n\nThere is one r after the t and two before the y: three in total.",
-        signature: "CiQB0e2Kb1kq9xJ0s2dKZQ3RKYDzp4A6PHh0dLuvI1KwnLxDS",
+        signature: { family: "gemini", value: "CiQB0e2Kb1kq9xJ0s2dKZQ3RKYDzp4A6PHh0dLuvI1KwnLxDS" },
       },
       { type: "text", text: 'There are **3** "r"s in strawberry.\n\nHere is the breakdown: st**r**awbe**rr**y.' },
     ]);
@@ -77,8 +77,10 @@ describe("geminiStreamMachine", () => {
         type: "tool-call-start",
         id: "call_1",
         name: "weather",
-        signature:
-          "EpEgCo4gAb4+9vvWwdN+NkNiCCwrqvFI8uf9IiD2A47Bm4Sga0kUTm4e/QuEnsZnNuSXJaINVVvcoApg6YCzMYcXrBNlwWW71iY4l9",
+        signature: {
+          family: "gemini",
+          value: "EpEgCo4gAb4+9vvWwdN+NkNiCCwrqvFI8uf9IiD2A47Bm4Sga0kUTm4e/QuEnsZnNuSXJaINVVvcoApg6YCzMYcXrBNlwWW71iY4l9",
+        },
       },
       { type: "tool-call-delta", id: "call_1", argumentsDelta: '{"location":"San Francisco"}' },
       { type: "tool-call-end", id: "call_1" },
@@ -91,7 +93,7 @@ describe("geminiStreamMachine", () => {
     const events = runMachine(counterMachine(), await chunks("parallel-function-calls.chunks.jsonl"));
     expect(events).toEqual([
       { type: "message-start", id: "t3mLaeHBMo2UxN8Px6yQ8Ac", model: "gemini-3-flash-preview" },
-      { type: "tool-call-start", id: "call_1", name: "get_current_temperature", signature: "CvoBAb4+9vsB1hN7gqQ3X0Vd2x" },
+      { type: "tool-call-start", id: "call_1", name: "get_current_temperature", signature: { family: "gemini", value: "CvoBAb4+9vsB1hN7gqQ3X0Vd2x" } },
       { type: "tool-call-delta", id: "call_1", argumentsDelta: '{"location":"Paris"}' },
       { type: "tool-call-end", id: "call_1" },
       { type: "tool-call-start", id: "call_2", name: "get_current_temperature" },

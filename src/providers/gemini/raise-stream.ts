@@ -1,4 +1,5 @@
 import { GatewayError } from "../../ir/errors.ts";
+import type { Signature } from "../../ir/request.ts";
 import type { StreamEvent } from "../../ir/event.ts";
 import { missingFinishError } from "../../ir/collect.ts";
 import type { StreamMachine } from "../../sse/pipe.ts";
@@ -107,7 +108,10 @@ function raisePart(
   part: GeminiResponsePart,
   tag: { choice?: number },
 ): StreamEvent[] {
-  const signature = typeof part.thoughtSignature === "string" && part.thoughtSignature !== "" ? part.thoughtSignature : undefined;
+  const signature: Signature | undefined =
+    typeof part.thoughtSignature === "string" && part.thoughtSignature !== ""
+      ? { family: "gemini", value: part.thoughtSignature }
+      : undefined;
 
   if (isObject(part.functionCall)) {
     const call = part.functionCall;
