@@ -91,6 +91,19 @@ export type ResponseFormat =
   | { type: "text" }
   | { type: "json"; schema?: Record<string, unknown>; name?: string; strict?: boolean };
 
+/**
+ * The upstream's own web search (Anthropic's `web_search` server tool,
+ * Responses' `web_search`): Gemini lowers it to Google Search grounding;
+ * a provider without one refuses it or drops it, as the protocol asks.
+ */
+export interface WebSearchConfig {
+  maxUses?: number;
+  allowedDomains?: string[];
+  blockedDomains?: string[];
+  /** Whether a provider that cannot search must refuse the request (true) or may ignore the tool (false). */
+  required: boolean;
+}
+
 export type ReasoningEffort = "none" | "minimal" | "low" | "medium" | "high" | "xhigh";
 
 export interface ReasoningConfig {
@@ -118,6 +131,7 @@ export interface ChatRequest {
   presencePenalty?: number;
   frequencyPenalty?: number;
   reasoning?: ReasoningConfig;
+  webSearch?: WebSearchConfig;
   /** Whether the client wants a stream back. Upstreams are always asked to stream. */
   stream: boolean;
   /** A stable end-user or conversation identifier, when the client sent one. */

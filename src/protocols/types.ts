@@ -36,4 +36,9 @@ export interface ClientProtocol<Options = unknown> {
   encodeStream(context: EncodeContext<Options>): StreamMachine<unknown, StreamEvent, string>;
   /** The error as this protocol's clients expect it: HTTP status and JSON body. */
   encodeError(error: GatewayError): { status: number; body: unknown };
+  /**
+   * A frame sent while the upstream is silent mid-stream, so clients and
+   * proxies do not give up (Anthropic's `ping` event; an SSE comment elsewhere).
+   */
+  readonly keepAliveFrame: string;
 }

@@ -27,6 +27,12 @@ export interface ProviderCall {
 export interface Provider {
   readonly type: string;
   stream(request: ChatRequest, call: ProviderCall): Promise<ReadableStream<StreamEvent>>;
+  /**
+   * The upstream's own count of the request's input tokens, where it has a
+   * counting endpoint (Gemini `:countTokens`). Without it the gateway
+   * estimates locally.
+   */
+  countTokens?(request: ChatRequest, call: ProviderCall): Promise<number>;
 }
 
 /** The part of a provider's config entry that every provider type understands. */

@@ -1,3 +1,4 @@
+import { SSE_KEEPALIVE } from "../../sse/encode.ts";
 import type { ClientProtocol } from "../types.ts";
 import { type OpenAIChatOptions, decodeOpenAIChatRequest } from "./decode-request.ts";
 import { encodeOpenAIChatError } from "./encode-error.ts";
@@ -12,6 +13,7 @@ export const openaiChat: ClientProtocol<OpenAIChatOptions> = {
   encodeResponse: encodeOpenAIChatResponse,
   encodeStream: openaiChatStreamMachine,
   encodeError: encodeOpenAIChatError,
+  keepAliveFrame: SSE_KEEPALIVE,
 };
 
 export type { OpenAIChatOptions } from "./decode-request.ts";
