@@ -70,6 +70,16 @@ export const configSchema = z.strictObject({
       allowPrivateNetworks: z.boolean().default(false),
     })
     .default({ maxBytes: 20 * 1024 * 1024, timeoutMs: 10_000, allowPrivateNetworks: false }),
+  intercept: z
+    .strictObject({
+      /** Answer Claude Code's warm-up probes locally, with no upstream call. */
+      warmup: z.boolean().default(true),
+      /** Strip tools and thinking from background tasks (titles, summaries, suggestions). */
+      background: z.boolean().default(true),
+      /** Where background tasks go: a model name resolved through `models` (e.g. "gemini/gemini-2.5-flash-lite"). */
+      backgroundModel: z.string().min(1).optional(),
+    })
+    .default({ warmup: true, background: true }),
   logging: z
     .strictObject({
       /** Write one row per request to the database. */

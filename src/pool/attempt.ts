@@ -1,6 +1,7 @@
 import type { StreamEvent } from "../ir/event.ts";
 import type { ChatRequest } from "../ir/request.ts";
 import { GatewayError, toGatewayError } from "../ir/errors.ts";
+import { hasSignatures, stripSignatures } from "../ir/strip-signatures.ts";
 import type { Provider } from "../providers/types.ts";
 import type { AccountPool, PoolAccount } from "./account-pool.ts";
 
@@ -48,6 +49,8 @@ export async function sendWithRetries(options: AttemptOptions): Promise<AttemptS
   const { pool, providerName, model, attempts } = options;
   const tried = new Set<string>();
   let lastError: GatewayError | undefined;
+  let request = options.request;
+  let signaturesStripped = false;
   for (let attempt = 0; attempt < options.maxAttempts; attempt++) {
     const pick = pool.pick(providerName, model, tried);
     if (pick.account === undefined) {
@@ -62,7 +65,7 @@ export async function sendWithRetries(options: AttemptOptions): Promise<AttemptS
     tried.add(account.id);
     try {
       const events = await firstOutput(
-        await options.provider.stream(options.request, { model, account: account.credentials, signal: options.signal }),
+        await options.provider.stream(request, { model, account: account.credentials, signal: options.signal }),
       );
       attempts.push({ accountId: account.id, status: 200 });
       pool.reportSuccess(account, model);
@@ -71,6 +74,16 @@ export async function sendWithRetries(options: AttemptOptions): Promise<AttemptS
       const error = toGatewayError(thrown);
       attempts.push({ accountId: account.id, status: error.upstreamStatus ?? error.status, errorClass: error.code ?? error.kind });
       if (options.signal.aborted) throw error;
+      if (!signaturesStripped && isSignatureRefusal(error) && hasSignatures(request)) {
+        // The history carries a signature the upstream will not accept (another
+        // model's, or one it no longer honours): retry once without them. The
+        // account did nothing wrong, and this retry is not counted against it.
+        signaturesStripped = true;
+        request = stripSignatures(request);
+        tried.delete(account.id);
+        attempt--;
+        continue;
+      }
       pool.reportFailure(account, model, error);
       lastError = error;
       if (!error.retryable) throw error;
@@ -96,6 +109,11 @@ export class AnswerEvents {
     private readonly buffered: StreamEvent[],
     private readonly reader: EventReader,
   ) {}
+
+  /** An answer made locally (an intercepted request): these events and nothing more. */
+  static of(events: StreamEvent[]): AnswerEvents {
+    return new AnswerEvents(events, { read: async () => ({ done: true }), cancel: async () => {} });
+  }
 
   /** The next event, or undefined at the end. Rejects if the upstream stream breaks. */
   async next(): Promise<StreamEvent | undefined> {
@@ -125,6 +143,10 @@ async function firstOutput(stream: ReadableStream<StreamEvent>): Promise<AnswerE
     reader.cancel().catch(() => {});
     throw error;
   }
+}
+
+function isSignatureRefusal(error: GatewayError): boolean {
+  return error.kind === "invalid_request" && /signature/i.test(error.message);
 }
 
 function noAccountError(provider: string, model: string, reason: string, cooldownUntil?: number): GatewayError {

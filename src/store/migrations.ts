@@ -51,4 +51,6 @@ export const migrations: readonly string[] = [
   );
   CREATE INDEX request_logs_started_at ON request_logs (started_at);
   `,
+  // 2: requests answered or rerouted by an interception (warmup, title, summary…).
+  `ALTER TABLE request_logs ADD COLUMN intercepted TEXT;`,
 ];

@@ -19,6 +19,8 @@ export interface RequestLogRow {
   outputTokens?: number;
   attempts: number;
   errorClass?: string;
+  /** Set when an interception answered or rerouted the request: `warmup`, `title`, `summary`… */
+  intercepted?: string;
 }
 
 export interface StoredRequestLog extends RequestLogRow {}
@@ -32,8 +34,8 @@ export class RequestLogStore {
   ) {
     this.insert = db.query(`
       INSERT OR REPLACE INTO request_logs (id, started_at, route, protocol, requested_model, mapped_model, provider,
-        account_id, stream, status, latency_ms, ttfb_ms, input_tokens, output_tokens, attempts, error_class)
-      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)`);
+        account_id, stream, status, latency_ms, ttfb_ms, input_tokens, output_tokens, attempts, error_class, intercepted)
+      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)`);
   }
 
   /** Queues the row; it reaches the database with the next batch. */
@@ -56,6 +58,7 @@ export class RequestLogStore {
         row.outputTokens ?? null,
         row.attempts,
         row.errorClass ?? null,
+        row.intercepted ?? null,
       ),
     );
   }
@@ -97,5 +100,6 @@ function fromRow(row: Record<string, unknown>): StoredRequestLog {
     outputTokens: optional(row.output_tokens),
     attempts: row.attempts as number,
     errorClass: optional(row.error_class),
+    intercepted: optional(row.intercepted),
   };
 }

@@ -1,0 +1,45 @@
+import type { Usage } from "../../ir/usage.ts";
+import type { AttemptRecord } from "../../pool/attempt.ts";
+import type { RequestLogRow } from "../../store/index.ts";
+import type { GatewayContext } from "../context.ts";
+
+/** Per-request bookkeeping: the id, the response headers, and what ends up as one request-log row. */
+export class Exchange {
+  readonly id = crypto.randomUUID();
+  readonly startedAt = Date.now();
+  readonly started = performance.now();
+  /** Response headers, as a plain object: cheaper than a Headers instance per request. */
+  readonly headers: Record<string, string> = { "x-request-id": this.id };
+  readonly attempts: AttemptRecord[] = [];
+  readonly log: RequestLogRow;
+  private done = false;
+
+  constructor(
+    route: string,
+    protocol: string,
+    private readonly context: GatewayContext,
+  ) {
+    this.log = { id: this.id, startedAt: this.startedAt, route, protocol, stream: false, status: 0, attempts: 0 };
+  }
+
+  firstByte(): void {
+    this.log.ttfbMs ??= Math.round(performance.now() - this.started);
+  }
+
+  usage(usage: Usage | undefined): void {
+    if (!usage) return;
+    this.log.inputTokens = usage.input.total;
+    this.log.outputTokens = usage.output.total;
+  }
+
+  /** Records the outcome once; later calls (a cancel after the end) are ignored. */
+  finish(status: number, errorClass?: string): void {
+    if (this.done) return;
+    this.done = true;
+    this.log.status = status;
+    this.log.latencyMs = Math.round(performance.now() - this.started);
+    this.log.attempts = this.attempts.length;
+    if (errorClass !== undefined) this.log.errorClass = errorClass;
+    if (this.context.config.logging.requests) this.context.store.requestLogs.record(this.log);
+  }
+}

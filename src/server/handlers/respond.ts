@@ -1,0 +1,100 @@
+import { GatewayError } from "../../ir/errors.ts";
+import { ResponseCollector } from "../../ir/collect.ts";
+import type { StreamEvent } from "../../ir/event.ts";
+import type { AnswerEvents } from "../../pool/attempt.ts";
+import type { ClientProtocol, EncodeContext } from "../../protocols/types.ts";
+import { SSE_HEADERS } from "../../sse/encode.ts";
+import type { Exchange } from "./exchange.ts";
+
+/** Silence after which a stream gets the protocol's keep-alive frame. */
+export const KEEPALIVE_AFTER_MS = 15_000;
+
+/** Collects the whole answer and encodes it as the protocol's JSON. */
+export async function jsonResponse(
+  protocol: ClientProtocol,
+  context: EncodeContext<unknown>,
+  events: AnswerEvents,
+  exchange: Exchange,
+): Promise<Response> {
+  const collector = new ResponseCollector();
+  for (let event = await events.next(); event !== undefined; event = await events.next()) collector.add(event);
+  const response = collector.result();
+  exchange.usage(response.usage);
+  exchange.finish(200);
+  return Response.json(protocol.encodeResponse(response, context), { headers: exchange.headers });
+}
+
+/**
+ * Encodes the event stream as the protocol's SSE on a "direct" stream (Bun):
+ * frames are written as strings straight to the socket. The client's pace
+ * drives the upstream read; a client that goes away cancels it; while the
+ * upstream is silent the protocol's keep-alive frame goes out every
+ * KEEPALIVE_AFTER_MS so proxies and clients do not give up.
+ */
+export function streamResponse(
+  protocol: ClientProtocol,
+  context: EncodeContext<unknown>,
+  events: AnswerEvents,
+  exchange: Exchange,
+  keepAliveMs = KEEPALIVE_AFTER_MS,
+): Response {
+  const machine = protocol.encodeStream(context);
+  const state = machine.start();
+  let closed = false;
+  let keepAlive: ReturnType<typeof setInterval> | undefined;
+  const body = new ReadableStream({
+    type: "direct",
+    async pull(controller) {
+      let errorClass: string | undefined;
+      let lastWrite = performance.now();
+      const write = (frames: string[]) => {
+        if (frames.length === 0 || closed) return;
+        for (const frame of frames) controller.write(frame);
+        controller.flush();
+        lastWrite = performance.now();
+      };
+      keepAlive = setInterval(() => {
+        if (performance.now() - lastWrite >= keepAliveMs) write([protocol.keepAliveFrame]);
+      }, Math.max(50, Math.floor(keepAliveMs / 3)));
+      try {
+        for (;;) {
+          let event: StreamEvent | undefined;
+          try {
+            event = await events.next();
+          } catch (thrown) {
+            event = { type: "error", error: upstreamStreamError(thrown) };
+          }
+          if (closed) return;
+          if (event === undefined) break;
+          if (event.type === "usage") exchange.usage(event.usage);
+          write(machine.step(state, event));
+          if (event.type === "error") {
+            errorClass = event.error.code ?? event.error.kind;
+            events.cancel();
+            break;
+          }
+        }
+        if (machine.finish) write(machine.finish(state));
+      } finally {
+        clearInterval(keepAlive);
+      }
+      closed = true;
+      controller.close();
+      exchange.finish(200, errorClass);
+    },
+    // The client went away: cancelling the upstream read closes its connection.
+    cancel() {
+      clearInterval(keepAlive);
+      if (closed) return;
+      closed = true;
+      events.cancel();
+      exchange.finish(499, "client_closed");
+    },
+  });
+  return new Response(body, { headers: Object.assign(exchange.headers, SSE_HEADERS) });
+}
+
+function upstreamStreamError(thrown: unknown): GatewayError {
+  if (thrown instanceof GatewayError) return thrown;
+  return new GatewayError("upstream", `the upstream stream broke off: ${(thrown as Error)?.message ?? "unknown error"}`);
+}
