@@ -13,7 +13,7 @@ describe("encodeOpenAIChatError", () => {
     ["rate_limit", 429, "rate_limit_error", "rate_limit_exceeded"],
     ["upstream", 502, "server_error", null],
     ["unavailable", 503, "server_error", null],
-    ["overloaded", 529, "server_error", null],
+    ["overloaded", 503, "server_error", null],
     ["timeout", 504, "server_error", null],
     ["internal", 500, "server_error", null],
   ] as Array<[ErrorKind, number, string, string | null]>)("%s → %d %s", (kind, status, type, code) => {

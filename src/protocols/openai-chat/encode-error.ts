@@ -41,7 +41,8 @@ export function encodeOpenAIChatError(error: GatewayError): { status: number; bo
     code = error.code ?? "insufficient_quota";
   }
   return {
-    status: error.status,
+    // 529 is Anthropic's overload status; OpenAI clients know overload as 503.
+    status: error.kind === "overloaded" && error.status === 529 ? 503 : error.status,
     body: { error: { message: error.message, type, param: error.param ?? null, code } },
   };
 }

@@ -95,13 +95,16 @@ describe("parseGeminiError", () => {
     expect(parseGeminiError(413, new Headers(), "Request Entity Too Large").kind).toBe("request_too_large");
   });
 
-  test.each([
-    [500, "error-500-internal.json"],
-    [503, "error-503-overloaded.json"],
-  ])("%i is a retryable upstream failure", async (status, name) => {
-    const error = parseGeminiError(status, new Headers(), await fixture(name));
-    expect(fields(error)).toMatchObject({ kind: "upstream", status: 502, retryable: true, upstreamStatus: status });
-    expect(error.message).toStartWith(`the upstream answered HTTP ${status}: `);
+  test("500 is a retryable upstream failure", async () => {
+    const error = parseGeminiError(500, new Headers(), await fixture("error-500-internal.json"));
+    expect(fields(error)).toMatchObject({ kind: "upstream", status: 502, retryable: true, upstreamStatus: 500 });
+    expect(error.message).toStartWith("the upstream answered HTTP 500: ");
+  });
+
+  test("503 (the model is overloaded) is a retryable overload", async () => {
+    const error = parseGeminiError(503, new Headers(), await fixture("error-503-overloaded.json"));
+    expect(fields(error)).toMatchObject({ kind: "overloaded", code: "upstream_overloaded", retryable: true, upstreamStatus: 503 });
+    expect(error.message).toStartWith("the upstream is overloaded: ");
   });
 
   test("502 and 504 with an HTML body", () => {
@@ -119,7 +122,7 @@ describe("parseGeminiError", () => {
 
   test("an error wrapped in an array is read too", () => {
     const error = parseGeminiError(503, new Headers(), '[{"error":{"code":503,"message":"The service is currently unavailable.","status":"UNAVAILABLE"}}]');
-    expect(error.message).toBe("the upstream answered HTTP 503: The service is currently unavailable.");
+    expect(error.message).toBe("the upstream is overloaded: The service is currently unavailable.");
   });
 
   test("never leaks an API key echoed in a URL", () => {
@@ -141,6 +144,6 @@ describe("parseGeminiError", () => {
 describe("mapGeminiError", () => {
   test("maps an in-stream error body by its code", () => {
     const error = mapGeminiError(503, { code: 503, message: "The model is overloaded.", status: "UNAVAILABLE" });
-    expect(fields(error)).toMatchObject({ kind: "upstream", retryable: true, upstreamStatus: 503 });
+    expect(fields(error)).toMatchObject({ kind: "overloaded", retryable: true, upstreamStatus: 503 });
   });
 });

@@ -72,6 +72,15 @@ export function mapGeminiError(
       quotaExhausted: quotaIds(details).some((id) => id.includes("PerDay")),
     });
   }
+  if (status === 503 || status === 529) {
+    // UNAVAILABLE: "The model is overloaded." Another account (or a moment later) may serve.
+    return new GatewayError("overloaded", `the upstream is overloaded: ${upstreamMessage}`, {
+      ...base,
+      code: "upstream_overloaded",
+      retryable: true,
+      retryAfterMs: retryDelay(details, options.headers),
+    });
+  }
   return new GatewayError("upstream", `the upstream answered HTTP ${status}: ${upstreamMessage}`, {
     ...base,
     code: "upstream_error",

@@ -155,8 +155,8 @@ describe("geminiStreamMachine", () => {
     expect(last?.type).toBe("error");
     if (last?.type !== "error") return;
     expect(last.error).toBeInstanceOf(GatewayError);
-    expect(last.error).toMatchObject({ kind: "upstream", retryable: true, upstreamStatus: 503 });
-    expect(last.error.message).toBe("the upstream answered HTTP 503: The model is overloaded. Please try again later.");
+    expect(last.error).toMatchObject({ kind: "overloaded", retryable: true, upstreamStatus: 503 });
+    expect(last.error.message).toBe("the upstream is overloaded: The model is overloaded. Please try again later.");
   });
 
   test("a stream that ends without a finish reason ends with a retryable error", () => {
