@@ -3,8 +3,8 @@ import type { Decoded } from "../types.ts";
 import { compiledOpenAIChatRequestSchema, type OpenAIChatRequest } from "./schema.ts";
 import { decodeMessages } from "./decode-messages.ts";
 import { decodeToolChoice, decodeTools } from "./decode-tools.ts";
-import { describeZodIssue } from "./describe-zod-issue.ts";
-import { invalidField } from "./invalid-field.ts";
+import { describeZodIssue } from "../shared/describe-zod-issue.ts";
+import { invalidField } from "../shared/invalid-field.ts";
 
 /** What only the OpenAI Chat encoders need to know about the request. */
 export interface OpenAIChatOptions {

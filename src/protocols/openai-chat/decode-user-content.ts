@@ -1,6 +1,6 @@
 import type { FilePart, ImagePart, UserContent } from "../../ir/request.ts";
 import type { OpenAIChatUserPart } from "./schema.ts";
-import { invalidField } from "./invalid-field.ts";
+import { invalidField } from "../shared/invalid-field.ts";
 import { parseDataUrl } from "./parse-data-url.ts";
 
 type Path = ReadonlyArray<PropertyKey>;
