@@ -4,6 +4,7 @@ import type { ChatRequest } from "../../ir/request.ts";
 import { raiseSse } from "../../sse/raise-sse.ts";
 import { postUpstream } from "../http/post-upstream.ts";
 import type { Provider, ProviderCall, ProviderSettings } from "../types.ts";
+import { countGeminiTokens } from "./count-tokens.ts";
 import { lowerGeminiRequest } from "./lower.ts";
 import { parseGeminiError, redactSecrets } from "./parse-error.ts";
 import { createGeminiStreamMachine } from "./raise-stream.ts";
@@ -21,6 +22,7 @@ export function createGeminiProvider(settings: ProviderSettings): Provider {
   return {
     type: "gemini",
     stream: (request, call) => streamGemini(baseUrl, settings, request, call),
+    countTokens: (request, call) => countGeminiTokens(baseUrl, settings, request, call),
   };
 }
 

@@ -1,0 +1,2 @@
+export { estimateRequestTokens } from "./estimate-request-tokens.ts";
+export { estimateTextTokens } from "./estimate-tokens.ts";
