@@ -1,0 +1,58 @@
+import type { AssistantContent, ReasoningPart, Signature } from "../../ir/request.ts";
+import { isKnownAssistantBlock } from "./is-known-block.ts";
+import type { AnthropicMessage } from "./schema.ts";
+import { decodeSignature } from "./signature-codec.ts";
+
+type AssistantMessage = Extract<AnthropicMessage, { role: "assistant" }>;
+
+/**
+ * An assistant message. Thinking blocks become reasoning with their decoded
+ * signature; a thinking block whose signature targets a call (`agw1.<family>.c.…`,
+ * which agw emits before a Gemini function call) is no reasoning: its
+ * signature moves to the next `tool_use` of the message and the block goes.
+ * Redacted thinking keeps its data as the signature. Server tool blocks
+ * (`server_tool_use`, `web_search_tool_result`…) are dropped.
+ */
+export function decodeAssistantMessage(message: AssistantMessage): { role: "assistant"; content: AssistantContent[] } {
+  if (typeof message.content === "string") return { role: "assistant", content: [{ type: "text", text: message.content }] };
+  const content: AssistantContent[] = [];
+  let callSignature: Signature | undefined;
+  for (const block of message.content) {
+    if (!isKnownAssistantBlock(block)) continue;
+    switch (block.type) {
+      case "text":
+        content.push({ type: "text", text: block.text });
+        break;
+      case "tool_use": {
+        const call: AssistantContent = { type: "tool-call", id: block.id, name: block.name, arguments: stringifyInput(block.input) };
+        if (callSignature) call.signature = callSignature;
+        callSignature = undefined;
+        content.push(call);
+        break;
+      }
+      case "thinking": {
+        const decoded = decodeSignature(block.signature);
+        if (decoded?.target === "c") {
+          callSignature = decoded.signature;
+          break;
+        }
+        // Reasoning that carries neither text nor a signature carries nothing.
+        if (block.thinking === "" && !decoded) break;
+        const part: ReasoningPart = { type: "reasoning", text: block.thinking };
+        if (decoded) part.signature = decoded.signature;
+        content.push(part);
+        break;
+      }
+      case "redacted_thinking": {
+        const decoded = decodeSignature(block.data);
+        if (decoded) content.push({ type: "reasoning", text: "", redacted: true, signature: decoded.signature });
+        break;
+      }
+    }
+  }
+  return { role: "assistant", content };
+}
+
+function stringifyInput(input: unknown): string {
+  return input === undefined ? "{}" : JSON.stringify(input);
+}

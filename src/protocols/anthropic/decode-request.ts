@@ -1,0 +1,72 @@
+import type { z } from "zod";
+import type { ChatRequest } from "../../ir/request.ts";
+import type { Decoded } from "../types.ts";
+import { describeZodIssue } from "../shared/describe-zod-issue.ts";
+import { invalidField } from "../shared/invalid-field.ts";
+import { cleanMessages } from "./clean-messages.ts";
+import { decodeMessages } from "./decode-messages.ts";
+import { decodeReasoning, decodeResponseFormat } from "./decode-reasoning.ts";
+import { decodeToolChoice, decodeTools } from "./decode-tools.ts";
+import {
+  type AnthropicCountTokensRequest,
+  compiledAnthropicCountTokensRequestSchema,
+  compiledAnthropicRequestSchema,
+} from "./schema.ts";
+
+/** What only the Anthropic encoders need to know about the request: nothing yet. */
+export type AnthropicOptions = Record<string, never>;
+
+/**
+ * Validates a parsed `POST /v1/messages` body and converts it to the IR.
+ * Throws GatewayError("invalid_request") naming the first offending field.
+ */
+export function decodeAnthropicRequest(body: unknown): Decoded<AnthropicOptions> {
+  const data = parse(compiledAnthropicRequestSchema, body);
+  const request = toChatRequest(data);
+  request.maxOutputTokens = data.max_tokens;
+  if (data.temperature != null) request.temperature = data.temperature;
+  if (data.top_p != null) request.topP = data.top_p;
+  if (data.top_k != null) request.topK = data.top_k;
+  if (data.stop_sequences != null && data.stop_sequences.length > 0) request.stopSequences = data.stop_sequences;
+  if (data.metadata?.user_id != null) request.user = data.metadata.user_id;
+  request.stream = data.stream ?? false;
+  return { request, options: {} };
+}
+
+/** Validates a `POST /v1/messages/count_tokens` body: the prompt, without `max_tokens`. */
+export function decodeAnthropicCountTokensRequest(body: unknown): Decoded<AnthropicOptions> {
+  return { request: toChatRequest(parse(compiledAnthropicCountTokensRequestSchema, body)), options: {} };
+}
+
+function parse<T>(schema: z.ZodType<T>, body: unknown): T {
+  const parsed = schema.safeParse(body, { reportInput: true });
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  if (!issue) throw invalidField([], "invalid request");
+  const { path, message } = describeZodIssue(issue);
+  throw invalidField(path, message);
+}
+
+/** The fields both endpoints share. */
+function toChatRequest(body: AnthropicCountTokensRequest): ChatRequest {
+  const request: ChatRequest = {
+    model: body.model,
+    messages: cleanMessages(decodeMessages(body.system, body.messages)),
+    stream: false,
+  };
+  if (body.tools != null) {
+    const { tools, webSearch } = decodeTools(body.tools);
+    if (tools) request.tools = tools;
+    if (webSearch) request.webSearch = webSearch;
+  }
+  if (body.tool_choice != null) {
+    const { toolChoice, parallelToolCalls } = decodeToolChoice(body.tool_choice);
+    request.toolChoice = toolChoice;
+    if (parallelToolCalls !== undefined) request.parallelToolCalls = parallelToolCalls;
+  }
+  const reasoning = decodeReasoning(body.thinking, body.output_config);
+  if (reasoning) request.reasoning = reasoning;
+  const responseFormat = decodeResponseFormat(body.output_config);
+  if (responseFormat) request.responseFormat = responseFormat;
+  return request;
+}

@@ -1,0 +1,27 @@
+import { formatSse } from "../../sse/encode.ts";
+import type { ClientProtocol } from "../types.ts";
+import { type AnthropicOptions, decodeAnthropicRequest } from "./decode-request.ts";
+import { encodeAnthropicError } from "./encode-error.ts";
+import { encodeAnthropicResponse } from "./encode-response.ts";
+import { anthropicStreamMachine } from "./encode-stream.ts";
+
+/** Anthropic Messages (`POST /v1/messages`) as a client protocol. */
+export const anthropicMessages: ClientProtocol<AnthropicOptions> = {
+  name: "anthropic",
+  idPrefix: "msg_",
+  decodeRequest: decodeAnthropicRequest,
+  encodeResponse: encodeAnthropicResponse,
+  encodeStream: anthropicStreamMachine,
+  encodeError: encodeAnthropicError,
+  // Anthropic's own keep-alive event, with the spacing its API uses.
+  keepAliveFrame: formatSse('{"type": "ping"}', "ping"),
+};
+
+export type { AnthropicOptions } from "./decode-request.ts";
+export { decodeAnthropicCountTokensRequest, decodeAnthropicRequest } from "./decode-request.ts";
+export { encodeAnthropicResponse } from "./encode-response.ts";
+export { anthropicStreamMachine } from "./encode-stream.ts";
+export { encodeAnthropicError } from "./encode-error.ts";
+export { decodeSignature, encodeSignature } from "./signature-codec.ts";
+export { mapStopReason } from "./map-stop-reason.ts";
+export { mapUsage } from "./map-usage.ts";

@@ -1,0 +1,46 @@
+import type { Signature, SignatureFamily } from "../../ir/request.ts";
+
+/**
+ * What a signature handed to an Anthropic client signs: `t` the thinking
+ * block it sits on, `c` the `tool_use` block that follows it in the same
+ * message (Gemini signs function calls, which Anthropic's format cannot).
+ */
+export type SignatureTarget = "t" | "c";
+
+export interface DecodedSignature {
+  signature: Signature;
+  target: SignatureTarget;
+}
+
+const PREFIX = "agw1.";
+const families: ReadonlySet<string> = new Set<SignatureFamily>(["gemini", "anthropic", "openai"]);
+
+/**
+ * A signature as agw hands it to Anthropic clients. A genuine Anthropic
+ * thinking signature travels unchanged, so a conversation can go back to
+ * Anthropic as is; every other one says who made it and what it signs:
+ * `agw1.<family>.<t|c>.<value>`. The client stores it and sends it back
+ * untouched, so the gateway needs no cache and survives restarts.
+ */
+export function encodeSignature(signature: Signature, target: SignatureTarget): string {
+  if (signature.family === "anthropic" && target === "t" && !signature.value.startsWith(PREFIX)) return signature.value;
+  return `${PREFIX}${signature.family}.${target}.${signature.value}`;
+}
+
+/**
+ * Reads a signature a client sent back. Without the `agw1.` prefix it is
+ * Anthropic's own. An empty or malformed one yields nothing: a bad
+ * signature costs the upstream's check, never the request.
+ */
+export function decodeSignature(text: string | null | undefined): DecodedSignature | undefined {
+  if (!text) return undefined;
+  if (!text.startsWith(PREFIX)) return { signature: { family: "anthropic", value: text }, target: "t" };
+  const rest = text.slice(PREFIX.length);
+  const familyEnd = rest.indexOf(".");
+  const family = rest.slice(0, familyEnd);
+  const target = rest.slice(familyEnd + 1, familyEnd + 2);
+  const value = rest.slice(familyEnd + 3);
+  if (familyEnd === -1 || !families.has(family)) return undefined;
+  if ((target !== "t" && target !== "c") || rest[familyEnd + 2] !== "." || value === "") return undefined;
+  return { signature: { family: family as SignatureFamily, value }, target };
+}
