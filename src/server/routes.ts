@@ -6,6 +6,8 @@ import type { GatewayContext } from "./context.ts";
 import { errorResponse } from "./error-response.ts";
 import { chatHandler } from "./handlers/chat.ts";
 import { modelsHandler } from "./handlers/models.ts";
+import { countTokensHandler, type CountTokensShape } from "./handlers/count-tokens.ts";
+import { decodeAnthropicCountTokensRequest } from "../protocols/anthropic/index.ts";
 import { methodNotAllowed, routeNotFound } from "./route-hints.ts";
 
 export type Handler = (request: Request, server: Server<unknown>) => Response | Promise<Response>;
@@ -13,29 +15,58 @@ export type RouteTable = Record<string, Record<string, Handler>>;
 
 interface RouteSpec {
   path: string;
-  method: "GET" | "POST";
+  method: "GET" | "HEAD" | "POST";
   /** Health routes stay open in `all_except_health` mode. */
   health?: boolean;
+  /** Open in every mode: probes and telemetry that carry no data (`HEAD /`, event logging). */
+  open?: boolean;
   /** The protocol whose error shape this route answers in. */
   protocol: ClientProtocol;
   handler: Handler;
 }
 
 const openai = protocols["openai-chat"];
+const anthropic = protocols.anthropic;
+
+const anthropicCount: CountTokensShape = {
+  decode: (body) => decodeAnthropicCountTokensRequest(body).request,
+  encode: (tokens) => ({ input_tokens: tokens }),
+};
+
+/** Which protocol's error shape a path answers in, for routes that do not exist. */
+function protocolForPath(path: string): ClientProtocol {
+  return /^\/(?:v1\/)*messages\b/.test(path) ? anthropic : openai;
+}
 
 /** The `Bun.serve` routes, with auth applied per route as the mode says. Built once. */
 export function buildRoutes(context: GatewayContext, authMode: EffectiveAuthMode): RouteTable {
   const keys = new KeyChecker(context.config.auth.apiKey);
   const health = () => Response.json({ status: "ok" });
+  const root = () => Response.json({ name: "agw", status: "ok" });
+  // Claude Code's telemetry: accepted and dropped, so it never reaches an upstream or logs 404s.
+  const swallow = () => Response.json({});
+  const models = modelsHandler(context);
   const specs: RouteSpec[] = [
+    { path: "/", method: "GET", open: true, protocol: openai, handler: root },
+    { path: "/", method: "HEAD", open: true, protocol: openai, handler: root },
     { path: "/healthz", method: "GET", health: true, protocol: openai, handler: health },
     { path: "/health", method: "GET", health: true, protocol: openai, handler: health },
-    { path: "/v1/models", method: "GET", protocol: openai, handler: modelsHandler(context) },
+    { path: "/v1/api/event_logging", method: "POST", open: true, protocol: anthropic, handler: swallow },
+    { path: "/v1/api/event_logging/batch", method: "POST", open: true, protocol: anthropic, handler: swallow },
+    { path: "/v1/models", method: "GET", protocol: openai, handler: models },
+    { path: "/v1/models/claude", method: "GET", protocol: anthropic, handler: models },
     { path: "/v1/chat/completions", method: "POST", protocol: openai, handler: chatHandler(openai, "/v1/chat/completions", context) },
+    { path: "/v1/messages", method: "POST", protocol: anthropic, handler: chatHandler(anthropic, "/v1/messages", context) },
+    {
+      path: "/v1/messages/count_tokens",
+      method: "POST",
+      protocol: anthropic,
+      handler: countTokensHandler(anthropic, anthropicCount, "/v1/messages/count_tokens", context),
+    },
   ];
 
   const guard = (spec: RouteSpec): Handler => {
-    const guarded = authMode === "strict" || (authMode === "all_except_health" && !spec.health);
+    const guarded = !spec.open && (authMode === "strict" || (authMode === "all_except_health" && !spec.health));
     if (!guarded) return spec.handler;
     return (request, server) => {
       try {
@@ -62,10 +93,11 @@ export function fallbackHandler(routes: RouteTable): (request: Request) => Respo
       const allowed = Object.keys(known);
       if (request.method === "OPTIONS") return new Response(null, { status: 204, headers: { allow: allowed.join(", ") } });
       headers.allow = allowed.join(", ");
-      return errorResponse(openai, methodNotAllowed(request.method, url.pathname, allowed), headers);
+      return errorResponse(protocolForPath(url.pathname), methodNotAllowed(request.method, url.pathname, allowed), headers);
     }
     if (request.method === "OPTIONS") return new Response(null, { status: 204 });
-    return errorResponse(openai, routeNotFound(request.method, url.pathname, `${url.protocol}//${url.host}`), headers);
+    const error = routeNotFound(request.method, url.pathname, `${url.protocol}//${url.host}`);
+    return errorResponse(protocolForPath(url.pathname), error, headers);
   };
 }
 

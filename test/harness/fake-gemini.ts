@@ -10,7 +10,11 @@
  *
  * Routes: `POST /v1beta/models/{model}:streamGenerateContent?alt=sse` (SSE,
  * CRLF-framed like Google's, written in small pieces at awkward byte
- * positions with short pauses) and `:generateContent` (one JSON object).
+ * positions with short pauses), `:generateContent` (one JSON object) and
+ * `:countTokens` (`{"totalTokens": N, "promptTokensDetails": [{"modality": "TEXT", "tokenCount": N}]}`
+ * with N = ceil(characters of all text parts in contents and systemInstruction / 4);
+ * like the real API it refuses `systemInstruction`/`tools` outside
+ * `generateContentRequest` and a `generateContentRequest` without `model`).
  * A request without `x-goog-api-key` (or `?key=`) gets a 401 in Google's error shape.
  *
  * Default answers, from the last content of the request:
@@ -21,16 +25,26 @@
  * - an inlineData part → "I see an image of <mimeType> with <N> bytes"
  * - otherwise "Echo: <last user text>"
  * With thinkingConfig.includeThoughts, a thought ("Thinking about it.", signature "sig-1") comes first.
+ *
+ * Thought signatures, as Gemini 3 models check them (only for models whose
+ * name contains "gemini-3"): every functionCall the fake answers carries a
+ * fresh `thoughtSignature` ("sig-call-N"); in a request, the first
+ * functionCall of each model turn must carry a signature the fake issued or
+ * Gemini's documented placeholder, and every signature on a part must be one
+ * it issued ("sig-1", "sig-call-N") — else 400 INVALID_ARGUMENT, as Gemini
+ * answers. Signatures starting with "sig-revoked" are always refused.
  * Every chunk carries cumulative usageMetadata; the last one has finishReason.
  *
  * Faults by API key (option `keyFaults`, default `defaultKeyFaults`): `key-429`
  * (RetryInfo "2s"), `key-quota` (daily quota), `key-500`, `key-midstream-error`.
+ * `:countTokens` answers error faults and error replies of the script; a
+ * stream reply means nothing to it, so it counts as usual.
  */
 
 export interface FakeGeminiRequest {
   path: string;
   model: string;
-  action: "streamGenerateContent" | "generateContent";
+  action: "streamGenerateContent" | "generateContent" | "countTokens";
   headers: Headers;
   apiKey: string;
   body: any;
@@ -91,6 +105,7 @@ export const defaultKeyFaults: Record<string, FakeGeminiReply> = {
       { "@type": `${rpc}RetryInfo`, retryDelay: "37s" },
     ]),
   },
+  "key-503": { type: "error", status: 503, message: "The model is overloaded. Please try again later." },
   "key-500": { type: "error", status: 500, message: "An internal error has occurred. Please retry or report in https://developers.generativeai.google/guide/troubleshooting" },
   "key-midstream-error": {
     type: "stream",
@@ -103,6 +118,8 @@ export const defaultKeyFaults: Record<string, FakeGeminiReply> = {
 
 export function startFakeGemini(options: FakeGeminiOptions = {}): FakeGemini {
   const requests: FakeGeminiRequest[] = [];
+  /** Thought signatures this fake handed out, which it accepts back. */
+  const issued = new Set<string>(["sig-1"]);
   let script = options.script;
   const keyFaults = options.keyFaults ?? defaultKeyFaults;
   const pieceDelayMs = options.pieceDelayMs ?? 1;
@@ -113,7 +130,7 @@ export function startFakeGemini(options: FakeGeminiOptions = {}): FakeGemini {
     idleTimeout: 60,
     async fetch(httpRequest) {
       const url = new URL(httpRequest.url);
-      const route = /^\/v1beta\/models\/([^/:]+):(streamGenerateContent|generateContent)$/.exec(url.pathname);
+      const route = /^\/v1beta\/models\/([^/:]+):(streamGenerateContent|generateContent|countTokens)$/.exec(url.pathname);
       if (!route || httpRequest.method !== "POST") {
         return errorResponse({ type: "error", status: 404, message: `Method not found: ${httpRequest.method} ${url.pathname}` });
       }
@@ -136,7 +153,9 @@ export function startFakeGemini(options: FakeGeminiOptions = {}): FakeGemini {
         body,
       };
       requests.push(request);
-      const reply = keyFaults[apiKey] ?? script?.(request) ?? defaultReply(request, `fake-${++responses}`);
+      if (request.action === "countTokens") return countTokensResponse(request, keyFaults[apiKey] ?? script?.(request));
+      const refusal = request.model.includes("gemini-3") ? signatureRefusal(body, issued) : undefined;
+      const reply = keyFaults[apiKey] ?? refusal ?? script?.(request) ?? defaultReply(request, `fake-${++responses}`, issued);
       if (reply.type === "error") return errorResponse(reply);
       if (request.action === "generateContent") return Response.json(mergeChunks(reply.chunks));
       return new Response(sseBody(reply, pieceDelayMs), { headers: { "content-type": "text/event-stream" } });
@@ -156,6 +175,32 @@ export function startFakeGemini(options: FakeGeminiOptions = {}): FakeGemini {
 function errorResponse(reply: Extract<FakeGeminiReply, { type: "error" }>): Response {
   const body = reply.body ?? geminiErrorBody(reply.status, reply.message ?? "error");
   return Response.json(body, { status: reply.status, headers: reply.headers });
+}
+
+/** `:countTokens`: an error reply as such, else the deterministic count of the request's text. */
+function countTokensResponse(request: FakeGeminiRequest, reply: FakeGeminiReply | undefined): Response {
+  if (reply?.type === "error") return errorResponse(reply);
+  const body = request.body ?? {};
+  const unknown = Object.keys(body).find((name) => name !== "contents" && name !== "generateContentRequest");
+  if (unknown !== undefined) {
+    return errorResponse({ type: "error", status: 400, message: `Invalid JSON payload received. Unknown name "${unknown}": Cannot find field.` });
+  }
+  const generateContentRequest = body.generateContentRequest;
+  if (generateContentRequest !== undefined && typeof generateContentRequest?.model !== "string") {
+    return errorResponse({ type: "error", status: 400, message: "* GenerateContentRequest.model: unexpected model name format" });
+  }
+  // Like the real API, top-level contents are ignored once generateContentRequest is set.
+  const source = generateContentRequest ?? body;
+  const contents: any[] = Array.isArray(source.contents) ? source.contents : [];
+  const characters = [...contents, source.systemInstruction].reduce((sum: number, content: any) => sum + textCharacters(content), 0);
+  const tokens = Math.ceil(characters / 4);
+  return Response.json({ totalTokens: tokens, promptTokensDetails: [{ modality: "TEXT", tokenCount: tokens }] });
+}
+
+/** The characters (code points) of a content's text parts. */
+function textCharacters(content: any): number {
+  const parts: any[] = Array.isArray(content?.parts) ? content.parts : [];
+  return parts.reduce((sum: number, part: any) => sum + (typeof part?.text === "string" ? Array.from(part.text).length : 0), 0);
 }
 
 /** The SSE bytes, written in small pieces with pauses so frames split mid-line, mid-character, between CR and LF. */
@@ -183,7 +228,32 @@ function cyclingOffsets(length: number, sizes: number[]): number[] {
   return offsets;
 }
 
-function defaultReply(request: FakeGeminiRequest, responseId: string): FakeGeminiReply {
+const PLACEHOLDER_SIGNATURES = new Set(["skip_thought_signature_validator", "context_engineering_is_the_way_to_go"]);
+
+/** Gemini 3's checks on the thought signatures of a replayed history; undefined when it passes. */
+function signatureRefusal(body: any, issued: ReadonlySet<string>): FakeGeminiReply | undefined {
+  const refuse = (message: string): FakeGeminiReply => ({ type: "error", status: 400, message });
+  for (const [index, content] of (Array.isArray(body?.contents) ? body.contents : []).entries()) {
+    if (content?.role !== "model") continue;
+    const parts: any[] = Array.isArray(content.parts) ? content.parts : [];
+    for (const part of parts) {
+      const signature = part?.thoughtSignature;
+      if (signature === undefined || PLACEHOLDER_SIGNATURES.has(signature)) continue;
+      if (typeof signature !== "string" || signature.startsWith("sig-revoked") || !issued.has(signature)) {
+        return refuse(`Corrupted thought signature. (contents[${index}])`);
+      }
+    }
+    const firstCall = parts.find((part) => part?.functionCall);
+    if (firstCall && firstCall.thoughtSignature === undefined) {
+      return refuse(
+        `Function call is missing a thought_signature in functionCall parts. This is required for tools to work correctly, and missing thought_signature may lead to degraded model performance. Additional data, function call \`default_api:${firstCall.functionCall.name}\` , position ${index + 1}.`,
+      );
+    }
+  }
+  return undefined;
+}
+
+function defaultReply(request: FakeGeminiRequest, responseId: string, issued: Set<string>): FakeGeminiReply {
   const body = request.body ?? {};
   const last = Array.isArray(body.contents) ? body.contents.at(-1) : undefined;
   const parts: any[] = Array.isArray(last?.parts) ? last.parts : [];
@@ -199,7 +269,12 @@ function defaultReply(request: FakeGeminiRequest, responseId: string): FakeGemin
     answerParts.push(...split(`The result was: ${JSON.stringify(functionResponse.response)}`));
   } else if (declarations.length > 0 && /weather/i.test(userText)) {
     const tool = declarations.find((declaration) => declaration.name === "get_weather") ?? declarations[0];
-    answerParts.push({ functionCall: { name: tool.name, args: { city: "Paris" } } });
+    const call: any = { functionCall: { name: tool.name, args: { city: "Paris" } } };
+    if (request.model.includes("gemini-3")) {
+      call.thoughtSignature = `sig-call-${issued.size}`;
+      issued.add(call.thoughtSignature);
+    }
+    answerParts.push(call);
   } else if (config.responseMimeType === "application/json") {
     answerParts.push(...split(JSON.stringify(config.responseSchema ? sample(config.responseSchema) : { answer: "ok" })));
   } else if (image) {
