@@ -134,6 +134,23 @@ describe("lowerGeminiRequest", () => {
     expect(lowerGeminiRequest(request, "gemini-2.5-flash").toolConfig).toEqual({ functionCallingConfig });
   });
 
+  test("web search becomes Google Search grounding beside the function declarations", () => {
+    const body = lowerGeminiRequest(
+      {
+        model: "m",
+        stream: true,
+        messages: [{ role: "user", content: [{ type: "text", text: "news?" }] }],
+        tools: [{ name: "f", parameters: { type: "object", properties: { a: { type: "string" } } } }],
+        webSearch: { maxUses: 3, required: true },
+      },
+      "gemini-2.5-flash",
+    );
+    expect(body.tools).toEqual([
+      { functionDeclarations: [{ name: "f", parameters: { type: "object", properties: { a: { type: "string" } } } }] },
+      { googleSearch: {} },
+    ]);
+  });
+
   test("tool choice without tools is not sent", () => {
     const request: ChatRequest = {
       model: "m",

@@ -2,7 +2,7 @@ import type { ChatRequest, ToolChoice, ToolDefinition } from "../../ir/request.t
 import { cleanGeminiSchema } from "./clean-schema.ts";
 import { lowerGeminiContents } from "./lower-contents.ts";
 import { lowerGeminiThinking } from "./lower-thinking.ts";
-import type { GeminiFunctionDeclaration, GeminiGenerationConfig, GeminiRequest, GeminiToolConfig } from "./types.ts";
+import type { GeminiFunctionDeclaration, GeminiGenerationConfig, GeminiRequest, GeminiTool, GeminiToolConfig } from "./types.ts";
 
 /**
  * Lowers an IR request into the body of Gemini's `streamGenerateContent`.
@@ -14,10 +14,14 @@ export function lowerGeminiRequest(request: ChatRequest, model: string): GeminiR
   const body: GeminiRequest = { contents };
   if (systemInstruction) body.systemInstruction = systemInstruction;
 
+  const tools: GeminiTool[] = [];
   if (request.tools && request.tools.length > 0) {
-    body.tools = [{ functionDeclarations: request.tools.map(lowerTool) }];
+    tools.push({ functionDeclarations: request.tools.map(lowerTool) });
     if (request.toolChoice !== undefined) body.toolConfig = lowerToolChoice(request.toolChoice);
   }
+  // A web search server tool becomes Google Search grounding (domain filters have no Gemini equivalent).
+  if (request.webSearch) tools.push({ googleSearch: {} });
+  if (tools.length > 0) body.tools = tools;
 
   const generationConfig = lowerGenerationConfig(request, model);
   if (Object.keys(generationConfig).length > 0) body.generationConfig = generationConfig;

@@ -79,9 +79,8 @@ export interface GeminiFunctionDeclaration {
   parameters?: GeminiSchema;
 }
 
-export interface GeminiTool {
-  functionDeclarations: GeminiFunctionDeclaration[];
-}
+/** One entry of `tools`: function declarations, or Google Search grounding. */
+export type GeminiTool = { functionDeclarations: GeminiFunctionDeclaration[] } | { googleSearch: Record<string, never> };
 
 export type GeminiFunctionCallingMode = "AUTO" | "ANY" | "NONE" | "VALIDATED";
 

@@ -64,6 +64,14 @@ describe("mock provider", () => {
     expect(chunkText("")).toEqual([""]);
   });
 
+  test("a required web search is refused clearly, not ignored", async () => {
+    const refused = await createMockProvider()
+      .stream(ask("news?", { webSearch: { required: true } }), { model: "echo", account: { id: "local" }, signal: new AbortController().signal })
+      .catch((error) => error);
+    expect(refused).toMatchObject({ kind: "invalid_request", status: 400, param: "tools" });
+    expect(refused.message).toContain("cannot search the web");
+  });
+
   test("stream() yields the same events", async () => {
     const stream = await createMockProvider().stream(ask("hi there"), {
       model: "echo",

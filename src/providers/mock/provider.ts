@@ -1,6 +1,7 @@
 import type { StreamEvent } from "../../ir/event.ts";
 import type { ChatRequest } from "../../ir/request.ts";
 import type { Provider, ProviderCall } from "../types.ts";
+import { GatewayError } from "../../ir/errors.ts";
 import { chunkText, estimateTokens, mockReply, requestText } from "./reply.ts";
 
 /** The events the mock answers with, for one request. */
@@ -44,6 +45,11 @@ export function createMockProvider(): Provider {
   return {
     type: "mock",
     async stream(request: ChatRequest, call: ProviderCall): Promise<ReadableStream<StreamEvent>> {
+      if (request.webSearch?.required) {
+        throw new GatewayError("invalid_request", "the mock provider cannot search the web: route this model to a provider that can (gemini)", {
+          param: "tools",
+        });
+      }
       const events = mockEvents(request, call.model);
       let index = 0;
       return new ReadableStream<StreamEvent>({
