@@ -60,8 +60,10 @@ export const configSchema = z.strictObject({
     .strictObject({
       /** Largest accepted request body, in bytes. */
       maxBodyBytes: positiveInt.default(100 * 1024 * 1024),
+      /** Upstream silence, in milliseconds, after which a stream gets a keep-alive frame (Anthropic `ping`). */
+      keepAliveMs: positiveInt.default(15_000),
     })
-    .default({ maxBodyBytes: 100 * 1024 * 1024 }),
+    .default({ maxBodyBytes: 100 * 1024 * 1024, keepAliveMs: 15_000 }),
   media: z
     .strictObject({
       maxBytes: positiveInt.default(20 * 1024 * 1024),

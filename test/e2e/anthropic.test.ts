@@ -398,3 +398,49 @@ describe("errors in Anthropic's shape", () => {
     expect(String(error.message)).toContain("internal error");
   });
 });
+
+describe("long silences and counting without an upstream counter", () => {
+  test("ping frames keep a silent stream alive", async () => {
+    const slow = startFakeGemini();
+    const gateway = startTestGateway({
+      providers: { g: { type: "gemini", baseUrl: slow.url, accounts: [{ id: "a", apiKey: "k" }] } },
+      models: { "*": "g/gemini-2.5-flash" },
+      limits: { keepAliveMs: 100 },
+    });
+    try {
+      slow.setScript(() => ({
+        type: "stream",
+        chunks: [
+          { candidates: [{ content: { role: "model", parts: [{ text: "first" }] }, index: 0 }] },
+          { candidates: [{ content: { role: "model", parts: [{ text: " second" }] }, index: 0, finishReason: "STOP" }] },
+        ],
+        pauseBeforeChunkMs: { 1: 450 },
+      }));
+      const response = await fetch(`${gateway.url}/v1/messages`, {
+        method: "POST",
+        body: JSON.stringify({ model: "claude-sonnet-4-5", max_tokens: 20, stream: true, messages: [{ role: "user", content: "x" }] }),
+      });
+      const text = await response.text();
+      expect(text).toContain('event: ping\ndata: {"type": "ping"}');
+      expect(text.indexOf("event: ping")).toBeGreaterThan(text.indexOf('"first"'));
+      expect(text.indexOf("event: ping")).toBeLessThan(text.indexOf('" second"'));
+    } finally {
+      await gateway.stop();
+      await slow.stop();
+    }
+  });
+
+  test("count_tokens on a provider without a counter answers the local estimate", async () => {
+    const demo = startTestGateway({ providers: { demo: { type: "mock" } }, models: { "*": "demo/echo" } });
+    try {
+      const counted = await new Anthropic({ baseURL: demo.url, apiKey: "x", maxRetries: 0 }).messages.countTokens({
+        model: "claude-sonnet-4-5",
+        messages: [{ role: "user", content: "The quick brown fox jumps over the lazy dog." }],
+      });
+      expect(counted.input_tokens).toBeGreaterThan(10);
+      expect(counted.input_tokens).toBeLessThan(30);
+    } finally {
+      await demo.stop();
+    }
+  });
+});

@@ -52,7 +52,13 @@ export interface FakeGeminiRequest {
 
 export type FakeGeminiReply =
   /** A 200 answer made of these GenerateContentResponse chunks; `splitAt` fixes the byte offsets of the writes. */
-  | { type: "stream"; chunks: unknown[]; splitAt?: number[] }
+  | {
+      type: "stream";
+      chunks: unknown[];
+      splitAt?: number[];
+      /** Pauses (ms) before given chunks, by index; each chunk is then written whole. */
+      pauseBeforeChunkMs?: Record<number, number>;
+    }
   /** An error answer; `body` defaults to Google's shape built from status and message. */
   | { type: "error"; status: number; message?: string; body?: unknown; headers?: Record<string, string> };
 
@@ -205,6 +211,7 @@ function textCharacters(content: any): number {
 
 /** The SSE bytes, written in small pieces with pauses so frames split mid-line, mid-character, between CR and LF. */
 function sseBody(reply: Extract<FakeGeminiReply, { type: "stream" }>, pieceDelayMs: number): ReadableStream<Uint8Array> {
+  if (reply.pauseBeforeChunkMs) return pausedSseBody(reply.chunks, reply.pauseBeforeChunkMs);
   const bytes = new TextEncoder().encode(reply.chunks.map((chunk) => `data: ${JSON.stringify(chunk)}\r\n\r\n`).join(""));
   const offsets = reply.splitAt ?? cyclingOffsets(bytes.length, [7, 1, 13, 2, 31, 3, 64]);
   const bounds = [0, ...offsets.filter((offset) => offset > 0 && offset < bytes.length), bytes.length];
@@ -215,6 +222,21 @@ function sseBody(reply: Extract<FakeGeminiReply, { type: "stream" }>, pieceDelay
       controller.enqueue(bytes.slice(bounds[piece], bounds[piece + 1]));
       piece += 1;
       if (piece >= bounds.length - 1) controller.close();
+    },
+  });
+}
+
+/** One write per chunk, with the given pauses before some of them: an upstream that goes quiet. */
+function pausedSseBody(chunks: unknown[], pauses: Record<number, number>): ReadableStream<Uint8Array> {
+  const encoder = new TextEncoder();
+  let index = 0;
+  return new ReadableStream({
+    async pull(controller) {
+      const pause = pauses[index];
+      if (pause) await Bun.sleep(pause);
+      controller.enqueue(encoder.encode(`data: ${JSON.stringify(chunks[index])}\r\n\r\n`));
+      index += 1;
+      if (index >= chunks.length) controller.close();
     },
   });
 }

@@ -18,6 +18,7 @@ import { jsonResponse, streamResponse } from "./respond.ts";
  */
 export function chatHandler(protocol: ClientProtocol, route: string, context: GatewayContext) {
   const intercept = context.config.intercept;
+  const keepAliveMs = context.config.limits.keepAliveMs;
   return async (request: Request, server: Server<unknown>): Promise<Response> => {
     const exchange = new Exchange(route, protocol.name, context);
     // Long thinking and long streams must not hit the server's idle timeout.
@@ -40,7 +41,7 @@ export function chatHandler(protocol: ClientProtocol, route: string, context: Ga
         exchange.headers["x-warmup-intercepted"] = "true";
         const events = AnswerEvents.of(warmupEvents(chat.model));
         return chat.stream
-          ? streamResponse(protocol, encodeContext, events, exchange)
+          ? streamResponse(protocol, encodeContext, events, exchange, keepAliveMs)
           : await jsonResponse(protocol, encodeContext, events, exchange);
       }
       let routedModel = chat.model;
@@ -72,7 +73,7 @@ export function chatHandler(protocol: ClientProtocol, route: string, context: Ga
       exchange.log.accountId = account.id;
       exchange.headers["x-account-email"] = account.id;
       exchange.firstByte();
-      if (chat.stream) return streamResponse(protocol, encodeContext, events, exchange);
+      if (chat.stream) return streamResponse(protocol, encodeContext, events, exchange, keepAliveMs);
       return await jsonResponse(protocol, encodeContext, events, exchange);
     } catch (thrown) {
       const error = toGatewayError(thrown);

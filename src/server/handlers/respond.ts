@@ -6,9 +6,6 @@ import type { ClientProtocol, EncodeContext } from "../../protocols/types.ts";
 import { SSE_HEADERS } from "../../sse/encode.ts";
 import type { Exchange } from "./exchange.ts";
 
-/** Silence after which a stream gets the protocol's keep-alive frame. */
-export const KEEPALIVE_AFTER_MS = 15_000;
-
 /** Collects the whole answer and encodes it as the protocol's JSON. */
 export async function jsonResponse(
   protocol: ClientProtocol,
@@ -29,14 +26,14 @@ export async function jsonResponse(
  * frames are written as strings straight to the socket. The client's pace
  * drives the upstream read; a client that goes away cancels it; while the
  * upstream is silent the protocol's keep-alive frame goes out every
- * KEEPALIVE_AFTER_MS so proxies and clients do not give up.
+ * `keepAliveMs` (limits.keepAliveMs) so proxies and clients do not give up.
  */
 export function streamResponse(
   protocol: ClientProtocol,
   context: EncodeContext<unknown>,
   events: AnswerEvents,
   exchange: Exchange,
-  keepAliveMs = KEEPALIVE_AFTER_MS,
+  keepAliveMs: number,
 ): Response {
   const machine = protocol.encodeStream(context);
   const state = machine.start();
