@@ -1,9 +1,9 @@
 import { GatewayError } from "../../ir/errors.ts";
 import type { ChatRequest } from "../../ir/request.ts";
-import { postUpstream } from "../http/post-upstream.ts";
+import { geminiModelName, postGemini } from "./gemini-post.ts";
 import type { ProviderCall, ProviderSettings } from "../types.ts";
 import { lowerGeminiRequest } from "./lower.ts";
-import { parseGeminiError, redactSecrets } from "./parse-error.ts";
+import { redactSecrets } from "./parse-error.ts";
 import type { GeminiRequest } from "./types.ts";
 
 /** The body of `models.countTokens`. */
@@ -25,26 +25,11 @@ export async function countGeminiTokens(
   request: ChatRequest,
   call: ProviderCall,
 ): Promise<number> {
-  const apiKey = call.account.apiKey;
-  if (!apiKey) {
-    throw new GatewayError("upstream", `account ${call.account.id} has no API key`, {
-      code: "upstream_unauthorized",
-      retryable: true,
-    });
-  }
-  const model = call.model.replace(/^models\//, "");
+  const model = geminiModelName(call);
   const body: GeminiCountTokensRequest = {
     generateContentRequest: { model: `models/${model}`, ...lowerGeminiRequest(request, model) },
   };
-  const response = await postUpstream({
-    url: `${baseUrl}/v1beta/models/${encodeURIComponent(model)}:countTokens`,
-    headers: { ...settings.headers, "content-type": "application/json", "x-goog-api-key": apiKey },
-    body: JSON.stringify(body),
-    timeoutMs: settings.timeoutMs,
-    signal: call.signal,
-    parseError: parseGeminiError,
-    redact: redactSecrets,
-  });
+  const response = await postGemini(baseUrl, settings, call, "countTokens", body);
   let text: string;
   try {
     text = await response.text();

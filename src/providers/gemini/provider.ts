@@ -1,12 +1,11 @@
-import { GatewayError } from "../../ir/errors.ts";
 import type { StreamEvent } from "../../ir/event.ts";
 import type { ChatRequest } from "../../ir/request.ts";
 import { raiseSse } from "../../sse/raise-sse.ts";
-import { postUpstream } from "../http/post-upstream.ts";
 import type { Provider, ProviderCall, ProviderSettings } from "../types.ts";
 import { countGeminiTokens } from "./count-tokens.ts";
 import { lowerGeminiRequest } from "./lower.ts";
-import { parseGeminiError, redactSecrets } from "./parse-error.ts";
+import { redactSecrets } from "./parse-error.ts";
+import { geminiModelName, postGemini } from "./gemini-post.ts";
 import { createGeminiStreamMachine } from "./raise-stream.ts";
 
 export const DEFAULT_GEMINI_BASE_URL = "https://generativelanguage.googleapis.com";
@@ -32,27 +31,8 @@ async function streamGemini(
   request: ChatRequest,
   call: ProviderCall,
 ): Promise<ReadableStream<StreamEvent>> {
-  const apiKey = call.account.apiKey;
-  if (!apiKey) {
-    throw new GatewayError("upstream", `account ${call.account.id} has no API key`, {
-      code: "upstream_unauthorized",
-      retryable: true,
-    });
-  }
-  const model = call.model.replace(/^models\//, "");
-  const url = `${baseUrl}/v1beta/models/${encodeURIComponent(model)}:streamGenerateContent?alt=sse`;
-  const headers = { ...settings.headers, "content-type": "application/json", "x-goog-api-key": apiKey };
-  const body = JSON.stringify(lowerGeminiRequest(request, model));
-
-  const response = await postUpstream({
-    url,
-    headers,
-    body,
-    timeoutMs: settings.timeoutMs,
-    signal: call.signal,
-    parseError: parseGeminiError,
-    redact: redactSecrets,
-  });
+  const model = geminiModelName(call);
+  const response = await postGemini(baseUrl, settings, call, "streamGenerateContent?alt=sse", lowerGeminiRequest(request, model));
   return raiseSse(response.body, createGeminiStreamMachine(), {
     describeFailure: (error) => `the upstream stream failed: ${redactSecrets(error instanceof Error ? error.message : String(error))}`,
     describeBadData: (data) => `the upstream sent an SSE event that is not JSON: ${redactSecrets(data.slice(0, 200))}`,

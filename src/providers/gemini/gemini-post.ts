@@ -1,0 +1,38 @@
+import { GatewayError } from "../../ir/errors.ts";
+import { postUpstream } from "../http/post-upstream.ts";
+import type { ProviderCall, ProviderSettings } from "../types.ts";
+import { parseGeminiError, redactSecrets } from "./parse-error.ts";
+
+/** The upstream model name without Gemini's optional `models/` prefix. */
+export function geminiModelName(call: ProviderCall): string {
+  return call.model.replace(/^models\//, "");
+}
+
+/**
+ * POSTs to `{baseUrl}/v1beta/models/{model}:{method}` with the account's key
+ * in `x-goog-api-key` (never in the URL, so it cannot leak through logged or
+ * echoed URLs), errors classified by parseGeminiError.
+ */
+export function postGemini(
+  baseUrl: string,
+  settings: ProviderSettings,
+  call: ProviderCall,
+  method: string,
+  body: unknown,
+): ReturnType<typeof postUpstream> {
+  const apiKey = call.account.apiKey;
+  if (!apiKey) {
+    return Promise.reject(
+      new GatewayError("upstream", `account ${call.account.id} has no API key`, { code: "upstream_unauthorized", retryable: true }),
+    );
+  }
+  return postUpstream({
+    url: `${baseUrl}/v1beta/models/${encodeURIComponent(geminiModelName(call))}:${method}`,
+    headers: { ...settings.headers, "content-type": "application/json", "x-goog-api-key": apiKey },
+    body: JSON.stringify(body),
+    timeoutMs: settings.timeoutMs,
+    signal: call.signal,
+    parseError: parseGeminiError,
+    redact: redactSecrets,
+  });
+}
