@@ -1,7 +1,7 @@
 import type { AssistantContent, ReasoningPart, Signature } from "../../ir/request.ts";
 import { isKnownAssistantBlock } from "./is-known-block.ts";
 import type { AnthropicMessage } from "./schema.ts";
-import { decodeSignature } from "./signature-codec.ts";
+import { decodeSignature } from "../shared/signature-codec.ts";
 
 type AssistantMessage = Extract<AnthropicMessage, { role: "assistant" }>;
 

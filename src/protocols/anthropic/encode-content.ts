@@ -1,5 +1,5 @@
 import type { AssistantContent, ToolCallPart } from "../../ir/request.ts";
-import { encodeSignature } from "./signature-codec.ts";
+import { encodeSignature } from "../shared/signature-codec.ts";
 
 export type AnthropicContentBlock =
   | { type: "thinking"; thinking: string; signature: string }

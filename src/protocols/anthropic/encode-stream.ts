@@ -6,7 +6,7 @@ import type { AnthropicOptions } from "./decode-request.ts";
 import { encodeAnthropicError } from "./encode-error.ts";
 import { mapStopReason } from "./map-stop-reason.ts";
 import { mapUsage } from "./map-usage.ts";
-import { encodeSignature } from "./signature-codec.ts";
+import { encodeSignature } from "../shared/signature-codec.ts";
 import {
   type AnthropicStreamState,
   closeAll,

@@ -22,6 +22,5 @@ export { decodeAnthropicCountTokensRequest, decodeAnthropicRequest } from "./dec
 export { encodeAnthropicResponse } from "./encode-response.ts";
 export { anthropicStreamMachine } from "./encode-stream.ts";
 export { encodeAnthropicError } from "./encode-error.ts";
-export { decodeSignature, encodeSignature } from "./signature-codec.ts";
 export { mapStopReason } from "./map-stop-reason.ts";
 export { mapUsage } from "./map-usage.ts";

@@ -4,7 +4,7 @@ import { formatSse } from "../../sse/encode.ts";
 import type { StreamMachine } from "../../sse/pipe.ts";
 import type { EncodeContext } from "../types.ts";
 import type { OpenAIChatOptions } from "./decode-request.ts";
-import { encodeOpenAIChatError } from "./encode-error.ts";
+import { encodeOpenAIError } from "../shared/encode-openai-error.ts";
 import { type OpenAIFinishReason, mapFinishReasonToOpenAI } from "./map-finish-reason.ts";
 import { type OpenAIChatUsage, mapUsageToOpenAI } from "./map-usage.ts";
 
@@ -146,7 +146,7 @@ export function openaiChatStreamMachine(
           return [];
         case "error":
           state.ended = true;
-          return [formatSse(JSON.stringify(encodeOpenAIChatError(event.error).body))];
+          return [formatSse(JSON.stringify(encodeOpenAIError(event.error).body))];
       }
     },
 

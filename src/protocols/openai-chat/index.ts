@@ -1,7 +1,7 @@
 import { SSE_KEEPALIVE } from "../../sse/encode.ts";
 import type { ClientProtocol } from "../types.ts";
 import { type OpenAIChatOptions, decodeOpenAIChatRequest } from "./decode-request.ts";
-import { encodeOpenAIChatError } from "./encode-error.ts";
+import { encodeOpenAIError } from "../shared/encode-openai-error.ts";
 import { encodeOpenAIChatResponse } from "./encode-response.ts";
 import { openaiChatStreamMachine } from "./encode-stream.ts";
 
@@ -12,7 +12,7 @@ export const openaiChat: ClientProtocol<OpenAIChatOptions> = {
   decodeRequest: decodeOpenAIChatRequest,
   encodeResponse: encodeOpenAIChatResponse,
   encodeStream: openaiChatStreamMachine,
-  encodeError: encodeOpenAIChatError,
+  encodeError: encodeOpenAIError,
   keepAliveFrame: SSE_KEEPALIVE,
 };
 
@@ -20,6 +20,5 @@ export type { OpenAIChatOptions } from "./decode-request.ts";
 export { decodeOpenAIChatRequest } from "./decode-request.ts";
 export { encodeOpenAIChatResponse } from "./encode-response.ts";
 export { openaiChatStreamMachine } from "./encode-stream.ts";
-export { encodeOpenAIChatError } from "./encode-error.ts";
 export { mapFinishReasonToOpenAI } from "./map-finish-reason.ts";
 export { mapUsageToOpenAI } from "./map-usage.ts";

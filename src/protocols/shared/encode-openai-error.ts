@@ -32,7 +32,7 @@ const defaultCodes: Partial<Record<ErrorKind, string>> = {
 };
 
 /** The error as OpenAI clients expect it: `{error: {message, type, param, code}}` with the error's status. */
-export function encodeOpenAIChatError(error: GatewayError): { status: number; body: OpenAIErrorBody } {
+export function encodeOpenAIError(error: GatewayError): { status: number; body: OpenAIErrorBody } {
   let type = errorTypes[error.kind];
   let code = error.code ?? defaultCodes[error.kind] ?? null;
   // OpenAI reports a used-up quota (not a short rate window) as its own type and code; clients stop retrying on it.

@@ -1,8 +1,8 @@
 import { describe, expect, test } from "bun:test";
 import { type ErrorKind, GatewayError } from "../../ir/errors.ts";
-import { encodeOpenAIChatError } from "./encode-error.ts";
+import { encodeOpenAIError } from "./encode-openai-error.ts";
 
-describe("encodeOpenAIChatError", () => {
+describe("encodeOpenAIError", () => {
   test.each([
     ["invalid_request", 400, "invalid_request_error", null],
     ["authentication", 401, "invalid_request_error", "invalid_api_key"],
@@ -17,7 +17,7 @@ describe("encodeOpenAIChatError", () => {
     ["timeout", 504, "server_error", null],
     ["internal", 500, "server_error", null],
   ] as Array<[ErrorKind, number, string, string | null]>)("%s → %d %s", (kind, status, type, code) => {
-    expect(encodeOpenAIChatError(new GatewayError(kind, "something went wrong"))).toStrictEqual({
+    expect(encodeOpenAIError(new GatewayError(kind, "something went wrong"))).toStrictEqual({
       status,
       body: { error: { message: "something went wrong", type, param: null, code } },
     });
@@ -28,7 +28,7 @@ describe("encodeOpenAIChatError", () => {
       param: "messages[0].role",
       code: "invalid_value",
     });
-    expect(encodeOpenAIChatError(error)).toStrictEqual({
+    expect(encodeOpenAIError(error)).toStrictEqual({
       status: 400,
       body: {
         error: {
@@ -45,7 +45,7 @@ describe("encodeOpenAIChatError", () => {
     const error = new GatewayError("not_found", "The model `gpt-9` does not exist or you do not have access to it.", {
       code: "model_not_found",
     });
-    expect(encodeOpenAIChatError(error).body.error).toStrictEqual({
+    expect(encodeOpenAIError(error).body.error).toStrictEqual({
       message: "The model `gpt-9` does not exist or you do not have access to it.",
       type: "invalid_request_error",
       param: null,
@@ -54,12 +54,12 @@ describe("encodeOpenAIChatError", () => {
   });
 
   test("the error's own status wins over the kind's default", () => {
-    expect(encodeOpenAIChatError(new GatewayError("upstream", "bad gateway", { status: 500 })).status).toBe(500);
+    expect(encodeOpenAIError(new GatewayError("upstream", "bad gateway", { status: 500 })).status).toBe(500);
   });
 
   test("an exhausted quota reads as insufficient_quota", () => {
     const error = new GatewayError("rate_limit", "You exceeded your current quota.", { quotaExhausted: true });
-    expect(encodeOpenAIChatError(error)).toStrictEqual({
+    expect(encodeOpenAIError(error)).toStrictEqual({
       status: 429,
       body: {
         error: { message: "You exceeded your current quota.", type: "insufficient_quota", param: null, code: "insufficient_quota" },
@@ -69,7 +69,7 @@ describe("encodeOpenAIChatError", () => {
 
   test("the body round-trips through the official SDK's error parsing", async () => {
     const { APIError } = await import("openai");
-    const { status, body } = encodeOpenAIChatError(new GatewayError("rate_limit", "slow down", { retryAfterMs: 1000 }));
+    const { status, body } = encodeOpenAIError(new GatewayError("rate_limit", "slow down", { retryAfterMs: 1000 }));
     const sdkError = APIError.generate(status, body, undefined, new Headers());
     expect(sdkError.constructor.name).toBe("RateLimitError");
     expect(sdkError.message).toBe("429 slow down");
