@@ -56,3 +56,10 @@ describe("decodeSignature", () => {
     expect(decodeSignature(text)).toBeUndefined();
   });
 });
+
+test("another protocol's native family travels unchanged and decodes back to it", () => {
+  const openai = { family: "openai" as const, value: "gAAAAABo-encrypted" };
+  expect(encodeSignature(openai, "t", "openai")).toBe("gAAAAABo-encrypted");
+  expect(decodeSignature("gAAAAABo-encrypted", "openai")).toEqual({ signature: openai, target: "t" });
+  expect(encodeSignature(openai, "t")).toBe("agw1.openai.t.gAAAAABo-encrypted");
+});

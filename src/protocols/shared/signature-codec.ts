@@ -16,25 +16,29 @@ const PREFIX = "agw1.";
 const families: ReadonlySet<string> = new Set<SignatureFamily>(["gemini", "anthropic", "openai"]);
 
 /**
- * A signature as agw hands it to Anthropic clients. A genuine Anthropic
- * thinking signature travels unchanged, so a conversation can go back to
- * Anthropic as is; every other one says who made it and what it signs:
+ * A signature as agw hands it to clients. One from the protocol's own
+ * family (`native`: Anthropic for thinking signatures, OpenAI for Responses'
+ * encrypted_content) travels unchanged, so a conversation can go back to that
+ * upstream as is; every other one says who made it and what it signs:
  * `agw1.<family>.<t|c>.<value>`. The client stores it and sends it back
  * untouched, so the gateway needs no cache and survives restarts.
  */
-export function encodeSignature(signature: Signature, target: SignatureTarget): string {
-  if (signature.family === "anthropic" && target === "t" && !signature.value.startsWith(PREFIX)) return signature.value;
+export function encodeSignature(signature: Signature, target: SignatureTarget, native: SignatureFamily = "anthropic"): string {
+  if (signature.family === native && target === "t" && !signature.value.startsWith(PREFIX)) return signature.value;
   return `${PREFIX}${signature.family}.${target}.${signature.value}`;
 }
 
 /**
  * Reads a signature a client sent back. Without the `agw1.` prefix it is
- * Anthropic's own. An empty or malformed one yields nothing: a bad
+ * the protocol's own family's (`native`). An empty or malformed one yields nothing: a bad
  * signature costs the upstream's check, never the request.
  */
-export function decodeSignature(text: string | null | undefined): DecodedSignature | undefined {
+export function decodeSignature(
+  text: string | null | undefined,
+  native: SignatureFamily = "anthropic",
+): DecodedSignature | undefined {
   if (!text) return undefined;
-  if (!text.startsWith(PREFIX)) return { signature: { family: "anthropic", value: text }, target: "t" };
+  if (!text.startsWith(PREFIX)) return { signature: { family: native, value: text }, target: "t" };
   const rest = text.slice(PREFIX.length);
   const familyEnd = rest.indexOf(".");
   const family = rest.slice(0, familyEnd);
