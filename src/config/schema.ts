@@ -82,6 +82,12 @@ export const configSchema = z.strictObject({
       backgroundModel: z.string().min(1).optional(),
     })
     .default({ warmup: true, background: true }),
+  responses: z
+    .strictObject({
+      /** Days a stored Responses-API response (for previous_response_id) is kept. */
+      retentionDays: positiveInt.default(30),
+    })
+    .default({ retentionDays: 30 }),
   logging: z
     .strictObject({
       /** Write one row per request to the database. */

@@ -53,4 +53,16 @@ export const migrations: readonly string[] = [
   `,
   // 2: requests answered or rerouted by an interception (warmup, title, summary…).
   `ALTER TABLE request_logs ADD COLUMN intercepted TEXT;`,
+  // 3: stored Responses-API responses, so previous_response_id survives restarts.
+  `
+  CREATE TABLE responses (
+    id                   TEXT PRIMARY KEY,
+    created_at           INTEGER NOT NULL,
+    previous_response_id TEXT,
+    input                TEXT NOT NULL,
+    output               TEXT NOT NULL,
+    response             TEXT NOT NULL
+  );
+  CREATE INDEX responses_created_at ON responses (created_at);
+  `,
 ];
