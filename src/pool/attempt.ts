@@ -12,16 +12,21 @@ export interface AttemptRecord {
   errorClass?: string;
 }
 
-export interface AttemptOptions {
-  request: ChatRequest;
-  provider: Provider;
+/** Where the attempts go. */
+export interface RetryTarget {
   providerName: string;
   model: string;
   pool: AccountPool;
   maxAttempts: number;
   /** Aborted when the client goes away. */
   signal: AbortSignal;
+  /** Each try is recorded here, for the request log. */
   attempts: AttemptRecord[];
+}
+
+export interface AttemptOptions extends RetryTarget {
+  request: ChatRequest;
+  provider: Provider;
 }
 
 export interface AttemptSuccess {
@@ -39,6 +44,44 @@ const sleep = (ms: number, signal: AbortSignal) =>
   });
 
 /**
+ * Runs `attempt` on the target's accounts in turn until one succeeds:
+ * round-robin over healthy accounts, each failure reported to the pool (which
+ * rests the account as the error deserves), the next account tried when the
+ * error is retryable, a short backoff with jitter when only already-tried
+ * accounts are left. The final error says when an account is free again.
+ */
+export async function withRetries<T>(target: RetryTarget, attempt: (account: PoolAccount) => Promise<T>): Promise<{ account: PoolAccount; value: T }> {
+  const { pool, providerName, model, attempts } = target;
+  const tried = new Set<string>();
+  let lastError: GatewayError | undefined;
+  for (let round = 0; round < target.maxAttempts; round++) {
+    const pick = pool.pick(providerName, model, tried);
+    if (pick.account === undefined) {
+      if (lastError) break;
+      throw noAccountError(providerName, model, pick.reason, pick.cooldownUntil);
+    }
+    if (pick.repeat) await sleep(Math.min(200 * 2 ** round, 2_000) * (0.5 + Math.random() / 2), target.signal);
+    if (target.signal.aborted) throw new GatewayError("invalid_request", "the client closed the request", { status: 499 });
+    const account = pick.account;
+    tried.add(account.id);
+    try {
+      const value = await attempt(account);
+      attempts.push({ accountId: account.id, status: 200 });
+      pool.reportSuccess(account, model);
+      return { account, value };
+    } catch (thrown) {
+      const error = toGatewayError(thrown);
+      attempts.push({ accountId: account.id, status: error.upstreamStatus ?? error.status, errorClass: error.code ?? error.kind });
+      if (target.signal.aborted) throw error;
+      pool.reportFailure(account, model, error);
+      lastError = error;
+      if (!error.retryable) throw error;
+    }
+  }
+  throw finalError(lastError!, pool, providerName, model, tried);
+}
+
+/**
  * Sends the request to the provider, rotating through its accounts. An
  * attempt counts as answered once the first output event arrives; an error
  * before that (a refused request, an empty stream, an error event) moves on
@@ -46,50 +89,25 @@ const sleep = (ms: number, signal: AbortSignal) =>
  * the stream is the client's: later errors travel inside it.
  */
 export async function sendWithRetries(options: AttemptOptions): Promise<AttemptSuccess> {
-  const { pool, providerName, model, attempts } = options;
-  const tried = new Set<string>();
-  let lastError: GatewayError | undefined;
   let request = options.request;
   let signaturesStripped = false;
-  for (let attempt = 0; attempt < options.maxAttempts; attempt++) {
-    const pick = pool.pick(providerName, model, tried);
-    if (pick.account === undefined) {
-      if (lastError) break;
-      throw noAccountError(providerName, model, pick.reason, pick.cooldownUntil);
-    }
-    if (pick.repeat) {
-      await sleep(Math.min(200 * 2 ** attempt, 2_000) * (0.5 + Math.random() / 2), options.signal);
-    }
-    if (options.signal.aborted) throw new GatewayError("invalid_request", "the client closed the request", { status: 499 });
-    const account = pick.account;
-    tried.add(account.id);
+  const send = async (account: PoolAccount): Promise<AnswerEvents> => {
+    const call = { model: options.model, account: account.credentials, signal: options.signal };
     try {
-      const events = await firstOutput(
-        await options.provider.stream(request, { model, account: account.credentials, signal: options.signal }),
-      );
-      attempts.push({ accountId: account.id, status: 200 });
-      pool.reportSuccess(account, model);
-      return { account, events };
+      return await firstOutput(await options.provider.stream(request, call));
     } catch (thrown) {
       const error = toGatewayError(thrown);
-      attempts.push({ accountId: account.id, status: error.upstreamStatus ?? error.status, errorClass: error.code ?? error.kind });
-      if (options.signal.aborted) throw error;
-      if (!signaturesStripped && isSignatureRefusal(error) && hasSignatures(request)) {
-        // The history carries a signature the upstream will not accept (another
-        // model's, or one it no longer honours): retry once without them. The
-        // account did nothing wrong, and this retry is not counted against it.
-        signaturesStripped = true;
-        request = stripSignatures(request);
-        tried.delete(account.id);
-        attempt--;
-        continue;
-      }
-      pool.reportFailure(account, model, error);
-      lastError = error;
-      if (!error.retryable) throw error;
+      if (signaturesStripped || options.signal.aborted || !isSignatureRefusal(error) || !hasSignatures(request)) throw error;
+      // The history carries a signature the upstream will not accept (another
+      // model's, or one it no longer honours): retry once, on the same account,
+      // without them. The account did nothing wrong.
+      signaturesStripped = true;
+      request = stripSignatures(request);
+      return await firstOutput(await options.provider.stream(request, call));
     }
-  }
-  throw finalError(lastError!, pool, providerName, model, tried);
+  };
+  const { account, value } = await withRetries(options, send);
+  return { account, events: value };
 }
 
 /**

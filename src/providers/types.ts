@@ -24,6 +24,14 @@ export interface ProviderCall {
  * upstream refused or could not be reached. Errors that arrive inside an
  * accepted stream come as an `error` event.
  */
+/** A client request in the provider's own format, for pass-through. */
+export interface PassthroughRequest {
+  /** The operation and its query, in the provider's terms (Gemini: `streamGenerateContent?alt=sse`). */
+  operation: string;
+  /** The client's body, byte for byte. */
+  body: string;
+}
+
 export interface Provider {
   readonly type: string;
   stream(request: ChatRequest, call: ProviderCall): Promise<ReadableStream<StreamEvent>>;
@@ -33,6 +41,15 @@ export interface Provider {
    * estimates locally.
    */
   countTokens?(request: ChatRequest, call: ProviderCall): Promise<number>;
+  /**
+   * Sends a client's request in the provider's own wire format untouched,
+   * with only the model (and credentials) replaced, and resolves with the
+   * upstream's 2xx response to relay as is. Present when a client protocol
+   * speaks this provider's format (`nativeProtocol`).
+   */
+  passthrough?(request: PassthroughRequest, call: ProviderCall): Promise<Response>;
+  /** The client protocol whose requests `passthrough` accepts ("gemini", "anthropic", "openai-chat"). */
+  readonly nativeProtocol?: string;
 }
 
 /** The part of a provider's config entry that every provider type understands. */

@@ -9,7 +9,8 @@ export function geminiModelName(call: ProviderCall): string {
 }
 
 /**
- * POSTs to `{baseUrl}/v1beta/models/{model}:{method}` with the account's key
+ * POSTs to `{baseUrl}/v1beta/models/{model}:{method}` (method may carry a
+ * query, as in `streamGenerateContent?alt=sse`) with the account's key
  * in `x-goog-api-key` (never in the URL, so it cannot leak through logged or
  * echoed URLs), errors classified by parseGeminiError.
  */
@@ -29,7 +30,8 @@ export function postGemini(
   return postUpstream({
     url: `${baseUrl}/v1beta/models/${encodeURIComponent(geminiModelName(call))}:${method}`,
     headers: { ...settings.headers, "content-type": "application/json", "x-goog-api-key": apiKey },
-    body: JSON.stringify(body),
+    // A string is a client's own Gemini body, passed through byte for byte.
+    body: typeof body === "string" ? body : JSON.stringify(body),
     timeoutMs: settings.timeoutMs,
     signal: call.signal,
     parseError: parseGeminiError,

@@ -22,6 +22,8 @@ export function createGeminiProvider(settings: ProviderSettings): Provider {
     type: "gemini",
     stream: (request, call) => streamGemini(baseUrl, settings, request, call),
     countTokens: (request, call) => countGeminiTokens(baseUrl, settings, request, call),
+    nativeProtocol: "gemini",
+    passthrough: (request, call) => postGemini(baseUrl, settings, call, request.operation, request.body),
   };
 }
 
