@@ -41,4 +41,6 @@ export interface ClientProtocol<Options = unknown> {
    * proxies do not give up (Anthropic's `ping` event; an SSE comment elsewhere).
    */
   readonly keepAliveFrame: string;
+  /** Headers of a streamed answer when they are not SSE's (Gemini streams a JSON array without `alt=sse`). */
+  streamHeaders?(options: Options): Record<string, string>;
 }

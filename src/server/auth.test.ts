@@ -45,3 +45,13 @@ describe("auth", () => {
     expect(error?.message).not.toContain("sk-leak-me");
   });
 });
+
+describe("the key as a query parameter (Google's REST style)", () => {
+  test("accepted when the route allows it, headers first", () => {
+    expect(presentedKey(new Headers(), "http://h/v1beta/models?key=sk-q")).toBe("sk-q");
+    expect(presentedKey(new Headers({ "x-goog-api-key": "sk-h" }), "http://h/x?key=sk-q")).toBe("sk-h");
+    expect(presentedKey(new Headers())).toBeUndefined();
+    expect(presentedKey(new Headers(), "http://h/v1beta/models?monkey=1")).toBeUndefined();
+    expect(() => new KeyChecker("secret").check(new Headers(), "http://h/v1beta/models/m:generateContent?key=secret")).not.toThrow();
+  });
+});

@@ -10,14 +10,21 @@ export function effectiveAuthMode(mode: AuthMode, allowLanAccess: boolean): Effe
   return allowLanAccess ? "all_except_health" : "off";
 }
 
-/** The client's key from `Authorization: Bearer`, `x-api-key` or `x-goog-api-key`, in that order. */
-export function presentedKey(headers: Headers): string | undefined {
+/**
+ * The client's key from `Authorization: Bearer`, `x-api-key` or
+ * `x-goog-api-key`, in that order; else from a `key` query parameter, as
+ * Google's REST examples send it (`url` given only where that is accepted).
+ */
+export function presentedKey(headers: Headers, url?: string): string | undefined {
   const authorization = headers.get("authorization");
   if (authorization) {
     const match = /^\s*Bearer\s+(.+?)\s*$/i.exec(authorization);
     return match ? match[1] : authorization.trim();
   }
-  return headers.get("x-api-key") ?? headers.get("x-goog-api-key") ?? undefined;
+  const key = headers.get("x-api-key") ?? headers.get("x-goog-api-key");
+  if (key !== null) return key;
+  if (url === undefined || url.indexOf("key=") === -1) return undefined;
+  return new URL(url).searchParams.get("key") ?? undefined;
 }
 
 /**
@@ -36,7 +43,7 @@ export class KeyChecker {
   }
 
   /** Throws a GatewayError("authentication") unless the request carries the key. */
-  check(headers: Headers): void {
+  check(headers: Headers, url?: string): void {
     if (this.expected === undefined) {
       throw new GatewayError(
         "authentication",
@@ -44,7 +51,7 @@ export class KeyChecker {
         { code: "no_api_key_configured" },
       );
     }
-    const key = presentedKey(headers);
+    const key = presentedKey(headers, url);
     if (key === undefined || key === "") {
       throw new GatewayError(
         "authentication",

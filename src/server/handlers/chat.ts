@@ -4,19 +4,32 @@ import type { ChatRequest } from "../../ir/request.ts";
 import { asBackgroundRequest, detectBackgroundTask, isWarmupRequest, warmupEvents } from "../../intercept/index.ts";
 import { resolveMedia } from "../../media/index.ts";
 import { AnswerEvents, sendWithRetries } from "../../pool/attempt.ts";
-import type { ClientProtocol, EncodeContext } from "../../protocols/types.ts";
+import type { ClientProtocol, Decoded, EncodeContext } from "../../protocols/types.ts";
+import type { ChatResponse } from "../../ir/response.ts";
 import type { GatewayContext } from "../context.ts";
 import { errorResponse } from "../error-response.ts";
 import { readJsonBody } from "../read-body.ts";
 import { Exchange } from "./exchange.ts";
 import { jsonResponse, streamResponse } from "./respond.ts";
 
+/** What a route may add around the common chat flow. */
+export interface ChatHooks {
+  /**
+   * Adjusts the parsed body before decoding: Gemini takes the model and the
+   * streaming mode from the URL, Responses expands previous_response_id.
+   * Throws a GatewayError to refuse the request.
+   */
+  prepare?(body: unknown, request: Request): unknown;
+  /** Receives the complete answer (after the stream ended, for streams): Responses stores it. */
+  onAnswer?(answer: ChatResponse, context: EncodeContext<unknown>, decoded: Decoded<unknown>): void;
+}
+
 /**
  * Serves one chat request in any client protocol: decode → intercept
  * (warm-ups answered locally, background tasks slimmed) → map the model →
  * inline media → send with retries → encode the answer as JSON or SSE.
  */
-export function chatHandler(protocol: ClientProtocol, route: string, context: GatewayContext) {
+export function chatHandler(protocol: ClientProtocol, route: string, context: GatewayContext, hooks: ChatHooks = {}) {
   const intercept = context.config.intercept;
   const keepAliveMs = context.config.limits.keepAliveMs;
   return async (request: Request, server: Server<unknown>): Promise<Response> => {
@@ -24,7 +37,8 @@ export function chatHandler(protocol: ClientProtocol, route: string, context: Ga
     // Long thinking and long streams must not hit the server's idle timeout.
     server.timeout(request, 0);
     try {
-      const body = await readJsonBody(request, context.config.limits.maxBodyBytes);
+      let body = await readJsonBody(request, context.config.limits.maxBodyBytes);
+      if (hooks.prepare) body = hooks.prepare(body, request);
       const decoded = protocol.decodeRequest(body);
       let chat: ChatRequest = decoded.request;
       exchange.log.requestedModel = chat.model;
@@ -35,14 +49,15 @@ export function chatHandler(protocol: ClientProtocol, route: string, context: Ga
         created: Math.floor(exchange.startedAt / 1000),
         options: decoded.options,
       };
+      const onAnswer = hooks.onAnswer && ((answer: ChatResponse) => hooks.onAnswer!(answer, encodeContext, decoded));
 
       if (intercept.warmup && isWarmupRequest(chat)) {
         exchange.log.intercepted = "warmup";
         exchange.headers["x-warmup-intercepted"] = "true";
         const events = AnswerEvents.of(warmupEvents(chat.model));
         return chat.stream
-          ? streamResponse(protocol, encodeContext, events, exchange, keepAliveMs)
-          : await jsonResponse(protocol, encodeContext, events, exchange);
+          ? streamResponse(protocol, encodeContext, events, exchange, keepAliveMs, onAnswer)
+          : await jsonResponse(protocol, encodeContext, events, exchange, onAnswer);
       }
       let routedModel = chat.model;
       const task = intercept.background ? detectBackgroundTask(chat) : undefined;
@@ -73,8 +88,8 @@ export function chatHandler(protocol: ClientProtocol, route: string, context: Ga
       exchange.log.accountId = account.id;
       exchange.headers["x-account-email"] = account.id;
       exchange.firstByte();
-      if (chat.stream) return streamResponse(protocol, encodeContext, events, exchange, keepAliveMs);
-      return await jsonResponse(protocol, encodeContext, events, exchange);
+      if (chat.stream) return streamResponse(protocol, encodeContext, events, exchange, keepAliveMs, onAnswer);
+      return await jsonResponse(protocol, encodeContext, events, exchange, onAnswer);
     } catch (thrown) {
       const error = toGatewayError(thrown);
       if (error.kind === "internal") console.error(`agw: request ${exchange.id} failed:`, thrown);

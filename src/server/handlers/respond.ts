@@ -2,6 +2,7 @@ import { GatewayError } from "../../ir/errors.ts";
 import { ResponseCollector } from "../../ir/collect.ts";
 import type { StreamEvent } from "../../ir/event.ts";
 import type { AnswerEvents } from "../../pool/attempt.ts";
+import type { ChatResponse } from "../../ir/response.ts";
 import type { ClientProtocol, EncodeContext } from "../../protocols/types.ts";
 import { SSE_HEADERS } from "../../sse/encode.ts";
 import type { Exchange } from "./exchange.ts";
@@ -12,12 +13,14 @@ export async function jsonResponse(
   context: EncodeContext<unknown>,
   events: AnswerEvents,
   exchange: Exchange,
+  onAnswer?: (answer: ChatResponse) => void,
 ): Promise<Response> {
   const collector = new ResponseCollector();
   for (let event = await events.next(); event !== undefined; event = await events.next()) collector.add(event);
   const response = collector.result();
   exchange.usage(response.usage);
   exchange.finish(200);
+  onAnswer?.(response);
   return Response.json(protocol.encodeResponse(response, context), { headers: exchange.headers });
 }
 
@@ -34,8 +37,11 @@ export function streamResponse(
   events: AnswerEvents,
   exchange: Exchange,
   keepAliveMs: number,
+  onAnswer?: (answer: ChatResponse) => void,
 ): Response {
   const machine = protocol.encodeStream(context);
+  // Only routes that keep answers (Responses with store) pay for collecting them.
+  const collector = onAnswer ? new ResponseCollector() : undefined;
   const state = machine.start();
   let closed = false;
   let keepAlive: ReturnType<typeof setInterval> | undefined;
@@ -64,6 +70,7 @@ export function streamResponse(
           if (closed) return;
           if (event === undefined) break;
           if (event.type === "usage") exchange.usage(event.usage);
+          if (collector && event.type !== "error") collector.add(event);
           write(machine.step(state, event));
           if (event.type === "error") {
             errorClass = event.error.code ?? event.error.kind;
@@ -78,6 +85,7 @@ export function streamResponse(
       closed = true;
       controller.close();
       exchange.finish(200, errorClass);
+      if (collector && errorClass === undefined) onAnswer!(collector.result());
     },
     // The client went away: cancelling the upstream read closes its connection.
     cancel() {
@@ -88,7 +96,8 @@ export function streamResponse(
       exchange.finish(499, "client_closed");
     },
   });
-  return new Response(body, { headers: Object.assign(exchange.headers, SSE_HEADERS) });
+  const headers = protocol.streamHeaders?.(context.options) ?? SSE_HEADERS;
+  return new Response(body, { headers: Object.assign(exchange.headers, headers) });
 }
 
 function upstreamStreamError(thrown: unknown): GatewayError {
