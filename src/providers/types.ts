@@ -1,5 +1,6 @@
 import type { ChatRequest } from "../ir/request.ts";
 import type { StreamEvent } from "../ir/event.ts";
+import type { Usage } from "../ir/usage.ts";
 
 /** The credentials of one upstream account, as the pool hands them to a provider. */
 export interface AccountCredentials {
@@ -50,6 +51,8 @@ export interface Provider {
   passthrough?(request: PassthroughRequest, call: ProviderCall): Promise<Response>;
   /** The client protocol whose requests `passthrough` accepts ("gemini", "anthropic", "openai-chat"). */
   readonly nativeProtocol?: string;
+  /** Reads the usage from the end of a relayed answer (its last few KB), for the request log. */
+  passthroughUsage?(tail: string): Usage | undefined;
 }
 
 /** The part of a provider's config entry that every provider type understands. */

@@ -6,6 +6,7 @@ import { countGeminiTokens } from "./count-tokens.ts";
 import { lowerGeminiRequest } from "./lower.ts";
 import { redactSecrets } from "./parse-error.ts";
 import { geminiModelName, postGemini } from "./gemini-post.ts";
+import { readGeminiUsageTail } from "./read-usage-tail.ts";
 import { createGeminiStreamMachine } from "./raise-stream.ts";
 
 export const DEFAULT_GEMINI_BASE_URL = "https://generativelanguage.googleapis.com";
@@ -24,6 +25,7 @@ export function createGeminiProvider(settings: ProviderSettings): Provider {
     countTokens: (request, call) => countGeminiTokens(baseUrl, settings, request, call),
     nativeProtocol: "gemini",
     passthrough: (request, call) => postGemini(baseUrl, settings, call, request.operation, request.body),
+    passthroughUsage: readGeminiUsageTail,
   };
 }
 
