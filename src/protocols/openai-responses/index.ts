@@ -1,0 +1,26 @@
+import { SSE_KEEPALIVE } from "../../sse/encode.ts";
+import { encodeOpenAIError } from "../shared/encode-openai-error.ts";
+import type { ClientProtocol } from "../types.ts";
+import { decodeResponsesRequest, type ResponsesOptions } from "./decode-request.ts";
+import { encodeResponsesResponse } from "./encode-response.ts";
+import { openaiResponsesStreamMachine } from "./encode-stream.ts";
+
+/** OpenAI Responses (`POST /v1/responses`) as a client protocol: what Codex CLI speaks. */
+export const openaiResponses: ClientProtocol<ResponsesOptions> = {
+  name: "openai-responses",
+  idPrefix: "resp_",
+  decodeRequest: decodeResponsesRequest,
+  encodeResponse: encodeResponsesResponse,
+  encodeStream: openaiResponsesStreamMachine,
+  encodeError: encodeOpenAIError,
+  keepAliveFrame: SSE_KEEPALIVE,
+};
+
+export type { ResponsesEcho, ResponsesOptions } from "./decode-request.ts";
+export type { ToolKind, ToolOrigin, ToolOrigins } from "./tool-origins.ts";
+export type { OutputItem } from "./output-items.ts";
+export type { ResponsesResponse } from "./response-object.ts";
+export { decodeResponsesRequest } from "./decode-request.ts";
+export { encodeResponsesResponse } from "./encode-response.ts";
+export { openaiResponsesStreamMachine } from "./encode-stream.ts";
+export { encodeOutputItems } from "./encode-output-items.ts";

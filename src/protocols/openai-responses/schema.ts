@@ -1,0 +1,300 @@
+import { z } from "zod";
+
+/**
+ * The OpenAI Responses request body (`POST /v1/responses`), validated in two
+ * stages. The envelope (`responsesRequestSchema`) checks the top-level fields
+ * and only that `input` items and `tools` are objects; each item and tool whose
+ * `type` the gateway knows is then checked against its own schema
+ * (`inputItemSchemas`, `toolSchemas`), so a malformed known item is a 400
+ * naming the field while an unknown item or tool type (a hosted tool, a new
+ * item kind) is dropped instead of failing the request. Unknown fields are
+ * dropped everywhere; optional fields also accept `null`.
+ */
+
+// ── content parts ────────────────────────────────────────────────────────────
+
+const inputText = z.object({ type: z.literal("input_text"), text: z.string() });
+const outputText = z.object({ type: z.literal("output_text"), text: z.string() });
+const refusal = z.object({ type: z.literal("refusal"), refusal: z.string() });
+const inputImage = z.object({
+  type: z.literal("input_image"),
+  image_url: z.string().nullish(),
+  file_id: z.string().nullish(),
+  detail: z.string().nullish(),
+});
+const inputFile = z.object({
+  type: z.literal("input_file"),
+  file_data: z.string().nullish(),
+  file_url: z.string().nullish(),
+  file_id: z.string().nullish(),
+  filename: z.string().nullish(),
+});
+const inputAudio = z.object({
+  type: z.literal("input_audio"),
+  input_audio: z.object({ data: z.string(), format: z.enum(["mp3", "wav"]) }),
+});
+
+const messagePart = z.discriminatedUnion("type", [inputText, outputText, refusal, inputImage, inputFile, inputAudio]);
+
+/**
+ * A tool output part. Tool outputs come from the client's own tool runner,
+ * not from a person: a part the gateway does not know (or cannot read) is
+ * dropped rather than failing the agent's turn.
+ */
+const toolOutputPart = z.union([inputText, outputText, inputImage, inputFile, z.looseObject({ type: z.string() })]);
+
+const toolOutput = z.union([z.string(), z.array(toolOutputPart)], {
+  error: "expected a string or an array of content parts",
+});
+
+// ── input items ──────────────────────────────────────────────────────────────
+
+const messageItem = z.object({
+  type: z.literal("message").optional(),
+  role: z.enum(["user", "assistant", "system", "developer"]),
+  content: z.union([z.string(), z.array(messagePart)], { error: "expected a string or an array of content parts" }),
+});
+
+const functionCallItem = z.object({
+  type: z.literal("function_call"),
+  call_id: z.string(),
+  name: z.string(),
+  arguments: z.string(),
+  namespace: z.string().nullish(),
+});
+
+const functionCallOutputItem = z.object({
+  type: z.literal("function_call_output"),
+  call_id: z.string(),
+  output: toolOutput,
+});
+
+const customToolCallItem = z.object({
+  type: z.literal("custom_tool_call"),
+  call_id: z.string(),
+  name: z.string(),
+  input: z.string(),
+  namespace: z.string().nullish(),
+});
+
+const customToolCallOutputItem = z.object({
+  type: z.literal("custom_tool_call_output"),
+  call_id: z.string(),
+  output: toolOutput,
+});
+
+const localShellAction = z.object({
+  type: z.literal("exec"),
+  command: z.array(z.string()),
+  working_directory: z.string().nullish(),
+  timeout_ms: z.number().nullish(),
+  env: z.record(z.string(), z.string()).nullish(),
+  user: z.string().nullish(),
+});
+
+/** Codex sends `call_id`; OpenAI's own item type has only `id`, which then names the call. */
+const localShellCallItem = z.object({
+  type: z.literal("local_shell_call"),
+  id: z.string().nullish(),
+  call_id: z.string().nullish(),
+  action: localShellAction,
+});
+
+const localShellCallOutputItem = z.object({
+  type: z.literal("local_shell_call_output"),
+  id: z.string().nullish(),
+  call_id: z.string().nullish(),
+  output: toolOutput,
+});
+
+const toolSearchCallItem = z.object({
+  type: z.literal("tool_search_call"),
+  id: z.string().nullish(),
+  call_id: z.string().nullish(),
+  execution: z.string().nullish(),
+  arguments: z.unknown(),
+});
+
+const looseTool = z.looseObject({ type: z.string() });
+
+const toolSearchOutputItem = z.object({
+  type: z.literal("tool_search_output"),
+  id: z.string().nullish(),
+  call_id: z.string().nullish(),
+  execution: z.string().nullish(),
+  tools: z.array(looseTool),
+});
+
+const reasoningItem = z.object({
+  type: z.literal("reasoning"),
+  id: z.string().nullish(),
+  summary: z.array(z.object({ type: z.literal("summary_text"), text: z.string() })).nullish(),
+  content: z.array(z.object({ type: z.string(), text: z.string() })).nullish(),
+  encrypted_content: z.string().nullish(),
+});
+
+/** Tools added mid-conversation (`additional_tools`, role developer). */
+const additionalToolsItem = z.object({ type: z.literal("additional_tools"), tools: z.array(looseTool) });
+
+export const inputItemSchemas = {
+  message: messageItem,
+  function_call: functionCallItem,
+  function_call_output: functionCallOutputItem,
+  custom_tool_call: customToolCallItem,
+  custom_tool_call_output: customToolCallOutputItem,
+  local_shell_call: localShellCallItem,
+  local_shell_call_output: localShellCallOutputItem,
+  tool_search_call: toolSearchCallItem,
+  tool_search_output: toolSearchOutputItem,
+  reasoning: reasoningItem,
+  additional_tools: additionalToolsItem,
+};
+
+export type InputItemType = keyof typeof inputItemSchemas;
+export type InputItem = { [Type in InputItemType]: z.infer<(typeof inputItemSchemas)[Type]> }[InputItemType];
+
+// ── tools ────────────────────────────────────────────────────────────────────
+
+const functionTool = z.object({
+  type: z.literal("function"),
+  name: z.string().min(1),
+  description: z.string().nullish(),
+  parameters: z.record(z.string(), z.unknown()).nullish(),
+  strict: z.boolean().nullish(),
+});
+
+/** A free-form tool: its input is raw text, optionally constrained by a grammar (`{type: "grammar", syntax, definition}`). */
+const customTool = z.object({
+  type: z.literal("custom"),
+  name: z.string().min(1),
+  description: z.string().nullish(),
+  format: z
+    .looseObject({ type: z.string(), syntax: z.string().nullish(), definition: z.string().nullish() })
+    .nullish(),
+});
+
+const localShellTool = z.object({ type: z.literal("local_shell") });
+
+/** A named group of function (and custom) tools; its other tool types are dropped like unknown tools. */
+const namespaceTool = z.object({
+  type: z.literal("namespace"),
+  name: z.string().min(1),
+  description: z.string().nullish(),
+  tools: z.array(looseTool),
+});
+
+const toolSearchTool = z.object({
+  type: z.literal("tool_search"),
+  description: z.string().nullish(),
+  execution: z.string().nullish(),
+  parameters: z.record(z.string(), z.unknown()).nullish(),
+});
+
+const webSearchTool = z.object({
+  type: z.string(),
+  filters: z.object({ allowed_domains: z.array(z.string()).nullish() }).nullish(),
+});
+
+export const toolSchemas = {
+  function: functionTool,
+  custom: customTool,
+  local_shell: localShellTool,
+  namespace: namespaceTool,
+  tool_search: toolSearchTool,
+  web_search: webSearchTool,
+  web_search_preview: webSearchTool,
+  web_search_2025_08_26: webSearchTool,
+  web_search_preview_2025_03_11: webSearchTool,
+};
+
+export type ResponsesFunctionTool = z.infer<typeof functionTool>;
+export type ResponsesCustomTool = z.infer<typeof customTool>;
+export type ResponsesNamespaceTool = z.infer<typeof namespaceTool>;
+export type ResponsesToolSearchTool = z.infer<typeof toolSearchTool>;
+export type ResponsesWebSearchTool = z.infer<typeof webSearchTool>;
+export type ResponsesMessagePart = z.infer<typeof messagePart>;
+export type ResponsesToolOutput = z.infer<typeof toolOutput>;
+
+// ── the envelope ─────────────────────────────────────────────────────────────
+
+const toolChoice = z.union(
+  [
+    z.enum(["none", "auto", "required"]),
+    z.looseObject({ type: z.string(), name: z.string().nullish(), mode: z.string().nullish() }),
+  ],
+  { error: 'expected "none", "auto", "required" or an object with a type' },
+);
+
+const textFormat = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("text") }),
+  z.object({ type: z.literal("json_object") }),
+  z.object({
+    type: z.literal("json_schema"),
+    name: z.string(),
+    schema: z.record(z.string(), z.unknown()),
+    description: z.string().nullish(),
+    strict: z.boolean().nullish(),
+  }),
+]);
+
+const ignored = z.unknown().optional();
+
+export const responsesRequestSchema = z.object({
+  model: z.string().min(1),
+  input: z
+    .union([z.string(), z.array(z.looseObject({ type: z.string().nullish() }))], {
+      error: "expected a string or an array of input items",
+    })
+    .nullish(),
+  instructions: z.string().nullish(),
+  tools: z.array(looseTool).nullish(),
+  tool_choice: toolChoice.nullish(),
+  parallel_tool_calls: z.boolean().nullish(),
+  reasoning: z
+    .object({
+      effort: z.enum(["none", "minimal", "low", "medium", "high", "xhigh"]).nullish(),
+      summary: z.string().nullish(),
+    })
+    .nullish(),
+  text: z.object({ format: textFormat.nullish(), verbosity: z.string().nullish() }).nullish(),
+  max_output_tokens: z.number().int().min(1).nullish(),
+  temperature: z.number().min(0).max(2).nullish(),
+  top_p: z.number().min(0).max(1).nullish(),
+  stream: z.boolean().nullish(),
+  store: z.boolean().nullish(),
+  include: z.array(z.string()).nullish(),
+  metadata: z.record(z.string(), z.unknown()).nullish(),
+  previous_response_id: z.string().nullish(),
+  prompt_cache_key: z.string().nullish(),
+  safety_identifier: z.string().nullish(),
+  user: z.string().nullish(),
+  service_tier: z.string().nullish(),
+  truncation: z.string().nullish(),
+  // Accepted and ignored: nothing upstream of the gateway honours them uniformly.
+  client_metadata: ignored,
+  stream_options: ignored,
+  top_logprobs: ignored,
+  background: ignored,
+  prompt: ignored,
+  conversation: ignored,
+  max_tool_calls: ignored,
+  prompt_cache_retention: ignored,
+});
+
+export type ResponsesRequest = z.infer<typeof responsesRequestSchema>;
+export type ResponsesToolChoice = NonNullable<ResponsesRequest["tool_choice"]>;
+export type ResponsesTextFormat = z.infer<typeof textFormat>;
+
+/**
+ * The schemas compiled once at start-up into zod's generated fast path; only
+ * invalid input falls back to the interpreted parser, which reports the issues.
+ */
+export const compiledResponsesRequestSchema = z.compile(responsesRequestSchema);
+
+export const compiledInputItemSchemas = Object.fromEntries(
+  Object.entries(inputItemSchemas).map(([type, schema]) => [type, z.compile(schema)]),
+) as unknown as typeof inputItemSchemas;
+
+export const compiledToolSchemas = Object.fromEntries(
+  Object.entries(toolSchemas).map(([type, schema]) => [type, z.compile(schema)]),
+) as unknown as typeof toolSchemas;
