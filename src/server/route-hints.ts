@@ -1,7 +1,13 @@
 import { GatewayError } from "../ir/errors.ts";
 
 /** The paths agw serves, for hints about near misses. */
-const KNOWN_ENDPOINTS = ["/v1/chat/completions", "/v1/models", "/v1/messages", "/v1/messages/count_tokens"];
+const KNOWN_ENDPOINTS = [
+  "/v1/chat/completions",
+  "/v1/models",
+  "/v1/messages",
+  "/v1/messages/count_tokens",
+  "/v1/completions",
+];
 
 /**
  * A 404 whose message explains the usual base-URL mistakes: `/v1` twice, or

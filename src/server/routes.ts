@@ -7,6 +7,7 @@ import { errorResponse } from "./error-response.ts";
 import { chatHandler } from "./handlers/chat.ts";
 import { modelsHandler } from "./handlers/models.ts";
 import { countTokensHandler, type CountTokensShape } from "./handlers/count-tokens.ts";
+import { storedResponseRoutes, storedResponsesHooks } from "./handlers/stored-responses.ts";
 import { decodeAnthropicCountTokensRequest } from "../protocols/anthropic/index.ts";
 import { methodNotAllowed, routeNotFound } from "./route-hints.ts";
 
@@ -15,7 +16,7 @@ export type RouteTable = Record<string, Record<string, Handler>>;
 
 interface RouteSpec {
   path: string;
-  method: "GET" | "HEAD" | "POST";
+  method: "GET" | "HEAD" | "POST" | "DELETE";
   /** Health routes stay open in `all_except_health` mode. */
   health?: boolean;
   /** Open in every mode: probes and telemetry that carry no data (`HEAD /`, event logging). */
@@ -27,6 +28,8 @@ interface RouteSpec {
 
 const openai = protocols["openai-chat"];
 const anthropic = protocols.anthropic;
+const responses = protocols["openai-responses"];
+const completions = protocols["openai-completions"];
 
 const anthropicCount: CountTokensShape = {
   decode: (body) => decodeAnthropicCountTokensRequest(body).request,
@@ -46,6 +49,8 @@ export function buildRoutes(context: GatewayContext, authMode: EffectiveAuthMode
   // Claude Code's telemetry: accepted and dropped, so it never reaches an upstream or logs 404s.
   const swallow = () => Response.json({});
   const models = modelsHandler(context);
+  const respond = chatHandler(responses, "/v1/responses", context, storedResponsesHooks(responses, context));
+  const stored = storedResponseRoutes(responses, context);
   const specs: RouteSpec[] = [
     { path: "/", method: "GET", open: true, protocol: openai, handler: root },
     { path: "/", method: "HEAD", open: true, protocol: openai, handler: root },
@@ -57,6 +62,12 @@ export function buildRoutes(context: GatewayContext, authMode: EffectiveAuthMode
     { path: "/v1/models/claude", method: "GET", protocol: anthropic, handler: models },
     { path: "/v1/chat/completions", method: "POST", protocol: openai, handler: chatHandler(openai, "/v1/chat/completions", context) },
     { path: "/v1/messages", method: "POST", protocol: anthropic, handler: chatHandler(anthropic, "/v1/messages", context) },
+    { path: "/v1/responses", method: "POST", protocol: responses, handler: respond },
+    // Some Codex configurations call the base URL without /v1.
+    { path: "/responses", method: "POST", protocol: responses, handler: respond },
+    { path: "/v1/responses/:id", method: "GET", protocol: responses, handler: stored.get },
+    { path: "/v1/responses/:id", method: "DELETE", protocol: responses, handler: stored.delete },
+    { path: "/v1/completions", method: "POST", protocol: completions, handler: chatHandler(completions, "/v1/completions", context) },
     {
       path: "/v1/messages/count_tokens",
       method: "POST",

@@ -12,16 +12,16 @@ import { readJsonBody } from "../read-body.ts";
 import { Exchange } from "./exchange.ts";
 import { jsonResponse, streamResponse } from "./respond.ts";
 
-/** What a route may add around the common chat flow. */
-export interface ChatHooks {
+/** What a route may add around the common chat flow; `State` travels from prepare to onAnswer. */
+export interface ChatHooks<State = unknown> {
   /**
    * Adjusts the parsed body before decoding: Gemini takes the model and the
    * streaming mode from the URL, Responses expands previous_response_id.
    * Throws a GatewayError to refuse the request.
    */
-  prepare?(body: unknown, request: Request): unknown;
+  prepare?(body: unknown, request: Request): { body: unknown; state: State };
   /** Receives the complete answer (after the stream ended, for streams): Responses stores it. */
-  onAnswer?(answer: ChatResponse, context: EncodeContext<unknown>, decoded: Decoded<unknown>): void;
+  onAnswer?(answer: ChatResponse, context: EncodeContext<unknown>, decoded: Decoded<unknown>, state: State | undefined): void;
 }
 
 /**
@@ -29,7 +29,7 @@ export interface ChatHooks {
  * (warm-ups answered locally, background tasks slimmed) → map the model →
  * inline media → send with retries → encode the answer as JSON or SSE.
  */
-export function chatHandler(protocol: ClientProtocol, route: string, context: GatewayContext, hooks: ChatHooks = {}) {
+export function chatHandler<State>(protocol: ClientProtocol, route: string, context: GatewayContext, hooks: ChatHooks<State> = {}) {
   const intercept = context.config.intercept;
   const keepAliveMs = context.config.limits.keepAliveMs;
   return async (request: Request, server: Server<unknown>): Promise<Response> => {
@@ -38,7 +38,8 @@ export function chatHandler(protocol: ClientProtocol, route: string, context: Ga
     server.timeout(request, 0);
     try {
       let body = await readJsonBody(request, context.config.limits.maxBodyBytes);
-      if (hooks.prepare) body = hooks.prepare(body, request);
+      let state: State | undefined;
+      if (hooks.prepare) ({ body, state } = hooks.prepare(body, request));
       const decoded = protocol.decodeRequest(body);
       let chat: ChatRequest = decoded.request;
       exchange.log.requestedModel = chat.model;
@@ -49,7 +50,7 @@ export function chatHandler(protocol: ClientProtocol, route: string, context: Ga
         created: Math.floor(exchange.startedAt / 1000),
         options: decoded.options,
       };
-      const onAnswer = hooks.onAnswer && ((answer: ChatResponse) => hooks.onAnswer!(answer, encodeContext, decoded));
+      const onAnswer = hooks.onAnswer && ((answer: ChatResponse) => hooks.onAnswer!(answer, encodeContext, decoded, state));
 
       if (intercept.warmup && isWarmupRequest(chat)) {
         exchange.log.intercepted = "warmup";
