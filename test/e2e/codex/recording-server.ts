@@ -16,7 +16,10 @@
  *   response.output_text.delta ×2, response.output_text.done,
  *   response.content_part.done / (function_call) response.function_call_arguments.delta ×2,
  *   response.function_call_arguments.done / (custom_tool_call)
- *   response.custom_tool_call_input.delta, response.custom_tool_call_input.done,
+ *   response.custom_tool_call_input.delta, response.custom_tool_call_input.done /
+ *   (reasoning) per summary part response.reasoning_summary_part.added,
+ *   response.reasoning_summary_text.delta ×2, response.reasoning_summary_text.done,
+ *   response.reasoning_summary_part.done,
  *   then response.output_item.done; finally response.completed with usage.
  * - `GET /v1/models`: `{ object: "list", data: [] }` (also recorded).
  * - `HEAD /`, `GET /`: 200, empty body.
@@ -45,7 +48,9 @@ export interface RecordedRequest {
 export type ResponsesOutputItem =
   | { type: "message"; text: string }
   | { type: "function_call"; name: string; arguments: string | Record<string, unknown>; call_id?: string }
-  | { type: "custom_tool_call"; name: string; input: string; call_id?: string };
+  | { type: "custom_tool_call"; name: string; input: string; call_id?: string }
+  /** A reasoning item: summary text (streamed as reasoning_summary_text deltas) and an opaque encrypted_content. */
+  | { type: "reasoning"; summary?: string; encrypted_content?: string };
 
 export interface ResponsesReply {
   output: ResponsesOutputItem[];
@@ -232,6 +237,14 @@ function toResponse(reply: ResponsesReply, model: string, id: number) {
         arguments: typeof item.arguments === "string" ? item.arguments : JSON.stringify(item.arguments),
       };
     }
+    if (item.type === "reasoning") {
+      return {
+        id: `rs_rec_${id}_${index}`,
+        type: "reasoning",
+        summary: item.summary ? [{ type: "summary_text", text: item.summary }] : [],
+        ...(item.encrypted_content !== undefined ? { encrypted_content: item.encrypted_content } : {}),
+      };
+    }
     return {
       id: `ctc_rec_${id}_${index}`,
       type: "custom_tool_call",
@@ -283,6 +296,14 @@ function sse(response: ReturnType<typeof toResponse>): string {
       for (const delta of halves(text)) emit("response.output_text.delta", { item_id: item.id, output_index, content_index: 0, delta, logprobs: [] });
       emit("response.output_text.done", { item_id: item.id, output_index, content_index: 0, text, logprobs: [] });
       emit("response.content_part.done", { item_id: item.id, output_index, content_index: 0, part: item.content[0] });
+    } else if (item.type === "reasoning") {
+      emit("response.output_item.added", { output_index, item: { ...item, summary: [] } });
+      item.summary.forEach((part: any, summary_index: number) => {
+        emit("response.reasoning_summary_part.added", { item_id: item.id, output_index, summary_index, part: { type: "summary_text", text: "" } });
+        for (const delta of halves(part.text)) emit("response.reasoning_summary_text.delta", { item_id: item.id, output_index, summary_index, delta });
+        emit("response.reasoning_summary_text.done", { item_id: item.id, output_index, summary_index, text: part.text });
+        emit("response.reasoning_summary_part.done", { item_id: item.id, output_index, summary_index, part });
+      });
     } else if (item.type === "function_call") {
       emit("response.output_item.added", { output_index, item: { ...item, status: "in_progress", arguments: "" } });
       for (const delta of halves(item.arguments)) emit("response.function_call_arguments.delta", { item_id: item.id, output_index, delta });
