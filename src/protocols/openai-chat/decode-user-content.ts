@@ -1,7 +1,7 @@
 import type { FilePart, ImagePart, UserContent } from "../../ir/request.ts";
 import type { OpenAIChatUserPart } from "./schema.ts";
 import { invalidField } from "../shared/invalid-field.ts";
-import { parseDataUrl } from "./parse-data-url.ts";
+import { parseDataUrl } from "../shared/parse-data-url.ts";
 
 type Path = ReadonlyArray<PropertyKey>;
 

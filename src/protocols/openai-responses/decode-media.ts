@@ -1,6 +1,6 @@
 import type { FilePart, ImagePart } from "../../ir/request.ts";
 import { invalidField } from "../shared/invalid-field.ts";
-import { parseDataUrl } from "./parse-data-url.ts";
+import { parseDataUrl } from "../shared/parse-data-url.ts";
 
 type Path = ReadonlyArray<PropertyKey>;
 
