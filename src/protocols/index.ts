@@ -3,6 +3,7 @@ import { anthropicMessages } from "./anthropic/index.ts";
 import { openaiChat } from "./openai-chat/index.ts";
 import { openaiCompletions } from "./openai-completions/index.ts";
 import { openaiResponses } from "./openai-responses/index.ts";
+import { geminiNative } from "./gemini/index.ts";
 
 /** Every client protocol, by name: adding one is a folder and a line here. */
 export const protocols = {
@@ -10,6 +11,7 @@ export const protocols = {
   anthropic: anthropicMessages as ClientProtocol,
   "openai-responses": openaiResponses as ClientProtocol,
   "openai-completions": openaiCompletions as ClientProtocol,
+  gemini: geminiNative as ClientProtocol,
 } satisfies Record<string, ClientProtocol>;
 
 export type ProtocolName = keyof typeof protocols;

@@ -43,4 +43,6 @@ export interface ClientProtocol<Options = unknown> {
   readonly keepAliveFrame: string;
   /** Headers of a streamed answer when they are not SSE's (Gemini streams a JSON array without `alt=sse`). */
   streamHeaders?(options: Options): Record<string, string>;
+  /** The keep-alive frame when it depends on the request's framing; `keepAliveFrame` otherwise. */
+  streamKeepAlive?(options: Options): string;
 }

@@ -1,23 +1,24 @@
 import { GatewayError } from "../ir/errors.ts";
 
 /**
- * Reads and parses a JSON request body, refusing bodies over `maxBytes`
- * (by Content-Length at once, and while reading for chunked uploads).
+ * Reads a request body as text, refusing bodies over `maxBytes` (by
+ * Content-Length at once, and while reading for chunked uploads).
  */
-export async function readJsonBody(request: Request, maxBytes: number): Promise<unknown> {
+export async function readBodyText(request: Request, maxBytes: number): Promise<string> {
   const declared = Number(request.headers.get("content-length") ?? NaN);
   if (declared > maxBytes) throw tooLarge(maxBytes);
-  let text: string;
-  if (Number.isFinite(declared)) {
-    text = await request.text();
-  } else {
-    text = await readLimited(request, maxBytes);
-  }
+  const text = Number.isFinite(declared) ? await request.text() : await readLimited(request, maxBytes);
   if (text.length > maxBytes) throw tooLarge(maxBytes);
-  if (text.trim() === "") throw new GatewayError("invalid_request", "the request body is empty: send a JSON object");
+  return text;
+}
+
+/** Reads and parses a JSON request body, with readBodyText's limit. */
+export async function readJsonBody(request: Request, maxBytes: number): Promise<unknown> {
+  const text = await readBodyText(request, maxBytes);
   try {
     return JSON.parse(text);
   } catch (error) {
+    if (/^\s*$/.test(text)) throw new GatewayError("invalid_request", "the request body is empty: send a JSON object");
     throw new GatewayError("invalid_request", `the request body is not valid JSON: ${(error as Error).message}`, {
       code: "invalid_json",
     });

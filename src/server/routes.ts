@@ -8,6 +8,7 @@ import { chatHandler } from "./handlers/chat.ts";
 import { modelsHandler } from "./handlers/models.ts";
 import { countTokensHandler, type CountTokensShape } from "./handlers/count-tokens.ts";
 import { storedResponseRoutes, storedResponsesHooks } from "./handlers/stored-responses.ts";
+import { geminiNativeRoutes } from "./handlers/gemini-native.ts";
 import { decodeAnthropicCountTokensRequest } from "../protocols/anthropic/index.ts";
 import { methodNotAllowed, routeNotFound } from "./route-hints.ts";
 
@@ -21,6 +22,8 @@ interface RouteSpec {
   health?: boolean;
   /** Open in every mode: probes and telemetry that carry no data (`HEAD /`, event logging). */
   open?: boolean;
+  /** Google's clients may send the key as `?key=`. */
+  queryKey?: boolean;
   /** The protocol whose error shape this route answers in. */
   protocol: ClientProtocol;
   handler: Handler;
@@ -30,6 +33,7 @@ const openai = protocols["openai-chat"];
 const anthropic = protocols.anthropic;
 const responses = protocols["openai-responses"];
 const completions = protocols["openai-completions"];
+const gemini = protocols.gemini;
 
 const anthropicCount: CountTokensShape = {
   decode: (body) => decodeAnthropicCountTokensRequest(body).request,
@@ -38,7 +42,9 @@ const anthropicCount: CountTokensShape = {
 
 /** Which protocol's error shape a path answers in, for routes that do not exist. */
 function protocolForPath(path: string): ClientProtocol {
-  return /^\/(?:v1\/)*messages\b/.test(path) ? anthropic : openai;
+  if (/^\/(?:v1\/)*messages\b/.test(path)) return anthropic;
+  if (path.startsWith("/v1beta")) return gemini;
+  return openai;
 }
 
 /** The `Bun.serve` routes, with auth applied per route as the mode says. Built once. */
@@ -51,6 +57,7 @@ export function buildRoutes(context: GatewayContext, authMode: EffectiveAuthMode
   const models = modelsHandler(context);
   const respond = chatHandler(responses, "/v1/responses", context, storedResponsesHooks(responses, context));
   const stored = storedResponseRoutes(responses, context);
+  const geminiRoutes = geminiNativeRoutes(gemini, context);
   const specs: RouteSpec[] = [
     { path: "/", method: "GET", open: true, protocol: openai, handler: root },
     { path: "/", method: "HEAD", open: true, protocol: openai, handler: root },
@@ -68,6 +75,9 @@ export function buildRoutes(context: GatewayContext, authMode: EffectiveAuthMode
     { path: "/v1/responses/:id", method: "GET", protocol: responses, handler: stored.get },
     { path: "/v1/responses/:id", method: "DELETE", protocol: responses, handler: stored.delete },
     { path: "/v1/completions", method: "POST", protocol: completions, handler: chatHandler(completions, "/v1/completions", context) },
+    { path: "/v1beta/models", method: "GET", protocol: gemini, handler: geminiRoutes.list, queryKey: true },
+    { path: "/v1beta/models/:target", method: "GET", protocol: gemini, handler: geminiRoutes.get, queryKey: true },
+    { path: "/v1beta/models/:target", method: "POST", protocol: gemini, handler: geminiRoutes.post, queryKey: true },
     {
       path: "/v1/messages/count_tokens",
       method: "POST",
@@ -81,7 +91,7 @@ export function buildRoutes(context: GatewayContext, authMode: EffectiveAuthMode
     if (!guarded) return spec.handler;
     return (request, server) => {
       try {
-        keys.check(request.headers);
+        keys.check(request.headers, spec.queryKey ? request.url : undefined);
       } catch (error) {
         return errorResponse(spec.protocol, toGatewayError(error), { "x-request-id": crypto.randomUUID() });
       }

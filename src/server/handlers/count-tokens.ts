@@ -9,8 +9,8 @@ import { modelNotFound } from "./chat.ts";
 import { Exchange } from "./exchange.ts";
 
 export interface CountTokensShape {
-  /** Decodes the protocol's count-tokens body into IR (throws GatewayError for bad input). */
-  decode(body: unknown): ChatRequest;
+  /** Decodes the protocol's count-tokens body into IR (throws GatewayError for bad input); Gemini reads the model from the URL. */
+  decode(body: unknown, request: Request): ChatRequest;
   /** The protocol's answer for a count. */
   encode(tokens: number): unknown;
 }
@@ -23,7 +23,7 @@ export function countTokensHandler(protocol: ClientProtocol, shape: CountTokensS
   return async (request: Request): Promise<Response> => {
     const exchange = new Exchange(route, protocol.name, context);
     try {
-      const chat = shape.decode(await readJsonBody(request, context.config.limits.maxBodyBytes));
+      const chat = shape.decode(await readJsonBody(request, context.config.limits.maxBodyBytes), request);
       exchange.log.requestedModel = chat.model;
       const target = context.router.resolve(chat.model);
       const provider = target && context.providers.get(target.provider);

@@ -40,6 +40,7 @@ export function streamResponse(
   onAnswer?: (answer: ChatResponse) => void,
 ): Response {
   const machine = protocol.encodeStream(context);
+  const keepAliveFrame = protocol.streamKeepAlive?.(context.options) ?? protocol.keepAliveFrame;
   // Only routes that keep answers (Responses with store) pay for collecting them.
   const collector = onAnswer ? new ResponseCollector() : undefined;
   const state = machine.start();
@@ -57,7 +58,7 @@ export function streamResponse(
         lastWrite = performance.now();
       };
       keepAlive = setInterval(() => {
-        if (performance.now() - lastWrite >= keepAliveMs) write([protocol.keepAliveFrame]);
+        if (performance.now() - lastWrite >= keepAliveMs) write([keepAliveFrame]);
       }, Math.max(50, Math.floor(keepAliveMs / 3)));
       try {
         for (;;) {

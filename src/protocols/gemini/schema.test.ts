@@ -1,0 +1,7 @@
+import { expect, test } from "bun:test";
+import { z } from "zod";
+import { geminiRequestSchema } from "./schema.ts";
+
+test("the request schema compiles to zod's generated fast path", () => {
+  expect(() => z.compile(geminiRequestSchema, { strict: true })).not.toThrow();
+});

@@ -1,0 +1,116 @@
+import type { Server } from "bun";
+import { GatewayError, toGatewayError } from "../../ir/errors.ts";
+import {
+  decodeGeminiCountTokensRequest,
+  encodeGeminiCountTokens,
+  encodeGeminiModel,
+  encodeGeminiModelList,
+  knownGeminiModel,
+} from "../../protocols/gemini/index.ts";
+import type { ClientProtocol } from "../../protocols/types.ts";
+import type { GatewayContext } from "../context.ts";
+import { errorResponse } from "../error-response.ts";
+import { readBodyText } from "../read-body.ts";
+import { chatHandler, modelNotFound } from "./chat.ts";
+import { countTokensHandler } from "./count-tokens.ts";
+import { Exchange } from "./exchange.ts";
+import { relayPassthrough } from "./passthrough.ts";
+
+const ROUTE = "/v1beta/models";
+const ACTIONS = new Set(["generateContent", "streamGenerateContent", "countTokens"]);
+
+interface GeminiCall {
+  model: string;
+  action: string;
+  alt: string | null;
+}
+
+/** `gemini-2.5-flash:streamGenerateContent?alt=sse` from the request's path and query. */
+function readCall(request: Request): GeminiCall {
+  const url = new URL(request.url);
+  const target = decodeURIComponent(url.pathname.slice(ROUTE.length + 1));
+  const colon = target.lastIndexOf(":");
+  const model = (colon === -1 ? target : target.slice(0, colon)).replace(/^models\//, "");
+  const action = colon === -1 ? "" : target.slice(colon + 1);
+  if (!ACTIONS.has(action)) {
+    throw new GatewayError("not_found", `unknown method '${action || target}': use :generateContent, :streamGenerateContent or :countTokens`, {
+      code: "method_not_found",
+    });
+  }
+  return { model, action, alt: url.searchParams.get("alt") };
+}
+
+const paramsOf = (request: Request) => (request as Request & { params?: Record<string, string> }).params ?? {};
+
+/**
+ * Gemini's native API. When the mapped provider speaks Gemini itself, the
+ * request goes through untouched but for the model (pass-through: nothing
+ * the client sent or the upstream answered is lost); otherwise it is
+ * translated like every other protocol.
+ */
+export function geminiNativeRoutes(protocol: ClientProtocol, context: GatewayContext) {
+  const translate = chatHandler(protocol, ROUTE, context, {
+    prepare(body, request) {
+      const call = readCall(request);
+      const fields = body !== null && typeof body === "object" && !Array.isArray(body) ? body : {};
+      return { body: { ...fields, model: call.model, stream: call.action === "streamGenerateContent", alt: call.alt }, state: undefined };
+    },
+  });
+  const count = countTokensHandler(
+    protocol,
+    {
+      decode: (body, request) => decodeGeminiCountTokensRequest(body, readCall(request).model).request,
+      encode: encodeGeminiCountTokens,
+    },
+    ROUTE,
+    context,
+  );
+  const fail = (error: unknown, exchange?: Exchange) => {
+    const gatewayError = toGatewayError(error);
+    exchange?.finish(gatewayError.status, gatewayError.code ?? gatewayError.kind);
+    return errorResponse(protocol, gatewayError, exchange?.headers ?? { "x-request-id": crypto.randomUUID() });
+  };
+
+  async function post(request: Request, server: Server<unknown>): Promise<Response> {
+    let call: GeminiCall;
+    try {
+      call = readCall(request);
+    } catch (error) {
+      return fail(error);
+    }
+    const target = context.router.resolve(call.model);
+    const provider = target && context.providers.get(target.provider);
+    // The model is in the URL: an unknown one is a 404 whatever the body says.
+    if (!target || !provider) return fail(modelNotFound(call.model, context));
+    if (!provider.passthrough || provider.nativeProtocol !== protocol.name) {
+      return call.action === "countTokens" ? count(request) : translate(request, server);
+    }
+    const exchange = new Exchange(ROUTE, protocol.name, context);
+    exchange.log.requestedModel = call.model;
+    exchange.log.provider = target.provider;
+    exchange.log.mappedModel = target.model;
+    exchange.log.stream = call.action === "streamGenerateContent";
+    exchange.headers["x-mapped-model"] = target.model;
+    server.timeout(request, 0);
+    try {
+      const body = await readBodyText(request, context.config.limits.maxBodyBytes);
+      const operation = call.alt ? `${call.action}?alt=${encodeURIComponent(call.alt)}` : call.action;
+      return await relayPassthrough({ provider, target, operation, body, signal: request.signal }, exchange, context);
+    } catch (error) {
+      return fail(error, exchange);
+    }
+  }
+
+  function list(): Response {
+    const ids = context.router.listModels().map((model) => model.id);
+    return Response.json(encodeGeminiModelList(ids), { headers: { "x-request-id": crypto.randomUUID() } });
+  }
+
+  function get(request: Request): Response {
+    const id = decodeURIComponent(paramsOf(request).target ?? "").replace(/^models\//, "");
+    if (context.router.resolve(id) === undefined) return fail(modelNotFound(id, context));
+    return Response.json(encodeGeminiModel(id, knownGeminiModel(id)), { headers: { "x-request-id": crypto.randomUUID() } });
+  }
+
+  return { post, list, get };
+}
