@@ -151,6 +151,18 @@ describe("lowerGeminiRequest", () => {
     ]);
   });
 
+  test("an optional web search is dropped beside function declarations, kept alone", () => {
+    const base: ChatRequest = {
+      model: "m",
+      stream: true,
+      messages: [{ role: "user", content: [{ type: "text", text: "hi" }] }],
+      webSearch: { required: false },
+    };
+    const withFunctions = lowerGeminiRequest({ ...base, tools: [{ name: "f", parameters: { type: "object" } }] }, "gemini-2.5-flash");
+    expect(JSON.stringify(withFunctions.tools)).not.toContain("googleSearch");
+    expect(lowerGeminiRequest(base, "gemini-2.5-flash").tools).toEqual([{ googleSearch: {} }]);
+  });
+
   test("tool choice without tools is not sent", () => {
     const request: ChatRequest = {
       model: "m",

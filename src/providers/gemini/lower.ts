@@ -19,8 +19,10 @@ export function lowerGeminiRequest(request: ChatRequest, model: string): GeminiR
     tools.push({ functionDeclarations: request.tools.map(lowerTool) });
     if (request.toolChoice !== undefined) body.toolConfig = lowerToolChoice(request.toolChoice);
   }
-  // A web search server tool becomes Google Search grounding (domain filters have no Gemini equivalent).
-  if (request.webSearch) tools.push({ googleSearch: {} });
+  // A web search server tool becomes Google Search grounding (domain filters have no Gemini
+  // equivalent). Gemini 2.x refuses grounding beside function declarations, so an optional
+  // search (Codex sends one with every request) is dropped when functions are declared.
+  if (request.webSearch && (request.webSearch.required || tools.length === 0)) tools.push({ googleSearch: {} });
   if (tools.length > 0) body.tools = tools;
 
   const generationConfig = lowerGenerationConfig(request, model);
