@@ -7,9 +7,27 @@ export const AUTH_MODES = ["off", "strict", "all_except_health", "auto"] as cons
 const port = z.number().int().min(0).max(65535);
 const positiveInt = z.number().int().positive();
 
+/** An OAuth refresh-token grant: agw exchanges it for access tokens and keeps them fresh. */
+export const oauthSchema = z.strictObject({
+  tokenUrl: z.url({ protocol: /^https?$/ }),
+  clientId: z.string().min(1),
+  clientSecret: z.string().optional(),
+  refreshToken: z.string().min(1),
+  /** Extra form fields some token endpoints want (e.g. `scope`). */
+  extraParams: z.record(z.string(), z.string()).optional(),
+});
+
+export const SCHEDULING_MODES = ["round-robin", "sticky", "least-used", "priority"] as const;
+
 export const accountSchema = z.strictObject({
   id: z.string().min(1),
   apiKey: z.string().optional(),
+  /** Instead of an API key: a refresh token agw exchanges for access tokens. */
+  oauth: oauthSchema.optional(),
+  /** Requests per UTC day this account may serve; unset = no limit. */
+  dailyRequestLimit: positiveInt.optional(),
+  /** Input plus output tokens per UTC day this account may serve; unset = no limit. */
+  dailyTokenLimit: positiveInt.optional(),
   enabled: z.boolean().default(true),
   weight: positiveInt.default(1),
   priority: z.number().int().min(0).default(0),
@@ -39,8 +57,15 @@ export const configSchema = z.strictObject({
     .strictObject({
       mode: z.enum(AUTH_MODES).default("auto"),
       apiKey: z.string().default(""),
+      /** The key for /admin routes; falls back to apiKey. */
+      adminKey: z.string().optional(),
     })
     .default({ mode: "auto", apiKey: "" }),
+  scheduling: z
+    .strictObject({
+      mode: z.enum(SCHEDULING_MODES).default("round-robin"),
+    })
+    .default({ mode: "round-robin" }),
   database: z.string().min(1).default("./agw.db"),
   providers: z
     .record(z.string().regex(/^[A-Za-z0-9_.-]+$/, "a provider name of letters, digits, '_', '.' or '-'"), providerSchema)
@@ -54,8 +79,12 @@ export const configSchema = z.strictObject({
       defaultCooldownMs: positiveInt.default(30_000),
       /** No cooldown lasts longer than this, whatever the upstream said. */
       maxCooldownMs: positiveInt.default(30 * 60_000),
+      /** When every account rests and the first is free within this, wait for it instead of answering 429. */
+      maxWaitMs: z.number().int().min(0).default(0),
+      /** Total time the attempts of one request may take before the answer starts. */
+      deadlineMs: positiveInt.default(300_000),
     })
-    .default({ maxAttempts: 3, defaultCooldownMs: 30_000, maxCooldownMs: 30 * 60_000 }),
+    .default({ maxAttempts: 3, defaultCooldownMs: 30_000, maxCooldownMs: 30 * 60_000, maxWaitMs: 0, deadlineMs: 300_000 }),
   limits: z
     .strictObject({
       /** Largest accepted request body, in bytes. */

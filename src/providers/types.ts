@@ -7,6 +7,8 @@ export interface AccountCredentials {
   /** The account's id (an e-mail or any label); shown in `X-Account-Email`, never secret. */
   id: string;
   apiKey?: string;
+  /** An OAuth access token, obtained and kept fresh by the pool; sent as `Authorization: Bearer`. */
+  accessToken?: string;
 }
 
 /** Everything a provider needs to send one attempt upstream. */

@@ -37,11 +37,16 @@ export function buildContext(config: LoadedConfig, store: Store): GatewayContext
       entry.accounts.map((account) => ({
         provider,
         id: account.id,
-        credentials: account.apiKey === undefined ? {} : { apiKey: account.apiKey },
+        credentials: {
+          ...(account.apiKey === undefined ? {} : { apiKey: account.apiKey }),
+          ...(account.oauth === undefined ? {} : { oauth: account.oauth }),
+        },
         enabled: account.enabled,
         weight: account.weight,
         priority: account.priority,
         models: account.models,
+        dailyRequestLimit: account.dailyRequestLimit,
+        dailyTokenLimit: account.dailyTokenLimit,
       })),
     ),
   );

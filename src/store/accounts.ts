@@ -1,16 +1,37 @@
 import type { Database } from "bun:sqlite";
 
-/** One upstream account as stored. `credentials` is secret and never printed. */
+/** An OAuth refresh-token grant, as configured. */
+export interface OAuthGrant {
+  tokenUrl: string;
+  clientId: string;
+  clientSecret?: string;
+  refreshToken: string;
+  extraParams?: Record<string, string>;
+}
+
+/** What authenticates an account upstream. Secret: never printed, never logged. */
+export interface AccountCredentials {
+  apiKey?: string;
+  oauth?: OAuthGrant;
+}
+
+/** One upstream account as stored. */
 export interface StoredAccount {
   provider: string;
   id: string;
-  credentials: { apiKey?: string };
+  credentials: AccountCredentials;
   enabled: boolean;
   weight: number;
   priority: number;
   models?: string[];
+  dailyRequestLimit?: number;
+  dailyTokenLimit?: number;
+  /** Set when agw took the account out (rejected credentials, revoked grant); cleared by reset or enable. */
+  disabledReason?: string;
   source: "config" | "cli";
 }
+
+export type NewAccount = Omit<StoredAccount, "source" | "disabledReason">;
 
 interface AccountRow {
   provider: string;
@@ -20,6 +41,9 @@ interface AccountRow {
   weight: number;
   priority: number;
   models: string | null;
+  daily_request_limit: number | null;
+  daily_token_limit: number | null;
+  disabled_reason: string | null;
   source: string;
 }
 
@@ -27,16 +51,35 @@ function fromRow(row: AccountRow): StoredAccount {
   const account: StoredAccount = {
     provider: row.provider,
     id: row.id,
-    credentials: JSON.parse(row.credentials) as StoredAccount["credentials"],
+    credentials: JSON.parse(row.credentials) as AccountCredentials,
     enabled: row.enabled === 1,
     weight: row.weight,
     priority: row.priority,
     source: row.source === "cli" ? "cli" : "config",
   };
   if (row.models !== null) account.models = JSON.parse(row.models) as string[];
+  if (row.daily_request_limit !== null) account.dailyRequestLimit = row.daily_request_limit;
+  if (row.daily_token_limit !== null) account.dailyTokenLimit = row.daily_token_limit;
+  if (row.disabled_reason !== null) account.disabledReason = row.disabled_reason;
   return account;
 }
 
+const UPSERT = `
+  INSERT INTO accounts (provider, id, credentials, enabled, weight, priority, models, daily_request_limit,
+    daily_token_limit, source, created_at, updated_at)
+  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11)
+  ON CONFLICT (provider, id) DO UPDATE SET
+    -- New credentials are a fix: whatever took the account out no longer applies.
+    disabled_reason = CASE WHEN accounts.credentials = excluded.credentials THEN accounts.disabled_reason END,
+    credentials = excluded.credentials, enabled = excluded.enabled, weight = excluded.weight,
+    priority = excluded.priority, models = excluded.models, daily_request_limit = excluded.daily_request_limit,
+    daily_token_limit = excluded.daily_token_limit, source = excluded.source, updated_at = excluded.updated_at`;
+
+/**
+ * The accounts table. The server reads it at start-up and whenever another
+ * process (the accounts CLI) changes the database; the CLI and the admin API
+ * change it here.
+ */
 export class AccountStore {
   constructor(private readonly db: Database) {}
 
@@ -44,47 +87,86 @@ export class AccountStore {
     const rows =
       provider === undefined
         ? (this.db.query("SELECT * FROM accounts ORDER BY provider, priority, id").all() as AccountRow[])
-        : (this.db
-            .query("SELECT * FROM accounts WHERE provider = ? ORDER BY priority, id")
-            .all(provider) as AccountRow[]);
+        : (this.db.query("SELECT * FROM accounts WHERE provider = ? ORDER BY priority, id").all(provider) as AccountRow[]);
     return rows.map(fromRow);
+  }
+
+  get(provider: string, id: string): StoredAccount | undefined {
+    const row = this.db.query("SELECT * FROM accounts WHERE provider = ? AND id = ?").get(provider, id) as AccountRow | null;
+    return row === null ? undefined : fromRow(row);
+  }
+
+  /** The accounts with this id, in any provider (ids are unique per provider only). */
+  findById(id: string): StoredAccount[] {
+    return (this.db.query("SELECT * FROM accounts WHERE id = ? ORDER BY provider").all(id) as AccountRow[]).map(fromRow);
   }
 
   /**
    * Makes the stored accounts that came from the config match it: inserts and
    * updates those listed, deletes config-sourced ones no longer listed.
-   * Accounts added through the CLI are left alone.
+   * Accounts added through the CLI or the admin API are left alone.
    */
-  syncFromConfig(accounts: Omit<StoredAccount, "source">[]): void {
-    const now = Date.now();
-    const upsert = this.db.query(`
-      INSERT INTO accounts (provider, id, credentials, enabled, weight, priority, models, source, created_at, updated_at)
-      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'config', ?8, ?8)
-      ON CONFLICT (provider, id) DO UPDATE SET
-        credentials = excluded.credentials, enabled = excluded.enabled, weight = excluded.weight,
-        priority = excluded.priority, models = excluded.models, source = 'config', updated_at = excluded.updated_at`);
+  syncFromConfig(accounts: NewAccount[]): void {
+    const upsert = this.db.query(UPSERT);
     const keep = new Set(accounts.map((a) => `${a.provider}\u0000${a.id}`));
-    const existing = this.db.query("SELECT provider, id FROM accounts WHERE source = 'config'").all() as {
-      provider: string;
-      id: string;
-    }[];
+    const existing = this.db.query("SELECT provider, id FROM accounts WHERE source = 'config'").all() as { provider: string; id: string }[];
     const remove = this.db.query("DELETE FROM accounts WHERE provider = ? AND id = ?");
+    const now = Date.now();
     this.db.transaction(() => {
-      for (const a of accounts) {
-        upsert.run(
-          a.provider,
-          a.id,
-          JSON.stringify(a.credentials),
-          a.enabled ? 1 : 0,
-          a.weight,
-          a.priority,
-          a.models === undefined ? null : JSON.stringify(a.models),
-          now,
-        );
-      }
-      for (const row of existing) {
-        if (!keep.has(`${row.provider}\u0000${row.id}`)) remove.run(row.provider, row.id);
-      }
+      for (const account of accounts) upsert.run(...this.values(account, "config", now));
+      for (const row of existing) if (!keep.has(`${row.provider}\u0000${row.id}`)) remove.run(row.provider, row.id);
     })();
+  }
+
+  /** Adds an account outside the config; false when the provider already has one with that id. */
+  add(account: NewAccount): boolean {
+    if (this.get(account.provider, account.id)) return false;
+    this.db.query(UPSERT).run(...this.values(account, "cli", Date.now()));
+    return true;
+  }
+
+  remove(provider: string, id: string): boolean {
+    return this.db.query("DELETE FROM accounts WHERE provider = ? AND id = ?").run(provider, id).changes > 0;
+  }
+
+  /** Enabling also clears the reason agw took the account out. */
+  setEnabled(provider: string, id: string, enabled: boolean): boolean {
+    const sql = enabled
+      ? "UPDATE accounts SET enabled = 1, disabled_reason = NULL, updated_at = ?3 WHERE provider = ?1 AND id = ?2"
+      : "UPDATE accounts SET enabled = 0, updated_at = ?3 WHERE provider = ?1 AND id = ?2";
+    return this.db.query(sql).run(provider, id, Date.now()).changes > 0;
+  }
+
+  /** Takes an account out of rotation with a reason (or, with null, puts it back). */
+  setDisabledReason(provider: string, id: string, reason: string | null): boolean {
+    return (
+      this.db
+        .query("UPDATE accounts SET disabled_reason = ?3, updated_at = ?4 WHERE provider = ?1 AND id = ?2")
+        .run(provider, id, reason, Date.now()).changes > 0
+    );
+  }
+
+  /** Clears what agw learned about an account: its disabled reason, cooldowns and failure streaks. */
+  reset(provider: string, id: string): boolean {
+    return this.db.transaction(() => {
+      this.db.query("DELETE FROM account_state WHERE provider = ? AND account_id = ?").run(provider, id);
+      return this.setDisabledReason(provider, id, null);
+    })();
+  }
+
+  private values(account: NewAccount, source: "config" | "cli", now: number) {
+    return [
+      account.provider,
+      account.id,
+      JSON.stringify(account.credentials),
+      account.enabled ? 1 : 0,
+      account.weight,
+      account.priority,
+      account.models === undefined ? null : JSON.stringify(account.models),
+      account.dailyRequestLimit ?? null,
+      account.dailyTokenLimit ?? null,
+      source,
+      now,
+    ] as const;
   }
 }

@@ -4,9 +4,14 @@ import { AccountStore } from "./accounts.ts";
 import { AccountStateStore } from "./account-state.ts";
 import { RequestLogStore } from "./request-logs.ts";
 import { ResponseStore } from "./responses.ts";
+import { AccountUsageStore } from "./account-usage.ts";
+import { OAuthTokenStore } from "./oauth-tokens.ts";
 import { WriteQueue } from "./write-queue.ts";
 
-export type { StoredAccount } from "./accounts.ts";
+export type { StoredAccount, NewAccount, AccountCredentials, OAuthGrant } from "./accounts.ts";
+export type { UsageRow } from "./account-usage.ts";
+export { utcDay } from "./account-usage.ts";
+export type { StoredToken } from "./oauth-tokens.ts";
 export type { CooldownRow } from "./account-state.ts";
 export type { RequestLogRow, StoredRequestLog } from "./request-logs.ts";
 export type { StoredResponse } from "./responses.ts";
@@ -17,6 +22,8 @@ export class Store {
   readonly accountState: AccountStateStore;
   readonly requestLogs: RequestLogStore;
   readonly responses: ResponseStore;
+  readonly usage: AccountUsageStore;
+  readonly oauthTokens: OAuthTokenStore;
   private readonly queue: WriteQueue;
   private closed = false;
 
@@ -26,10 +33,20 @@ export class Store {
     this.accountState = new AccountStateStore(db, this.queue);
     this.requestLogs = new RequestLogStore(db, this.queue);
     this.responses = new ResponseStore(db, this.queue);
+    this.usage = new AccountUsageStore(db, this.queue);
+    this.oauthTokens = new OAuthTokenStore(db);
   }
 
   static open(path: string): Store {
     return new Store(openDatabase(path));
+  }
+
+  /**
+   * A number that changes when another connection (the accounts CLI, another
+   * process) commits to the database: the server polls it to reload accounts.
+   */
+  externalVersion(): number {
+    return (this.db.query("PRAGMA data_version").get() as { data_version: number }).data_version;
   }
 
   /** Writes every queued row now. */

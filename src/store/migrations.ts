@@ -65,4 +65,31 @@ export const migrations: readonly string[] = [
   );
   CREATE INDEX responses_created_at ON responses (created_at);
   `,
+  // 4: the account pool: why an account was taken out, daily limits and usage, OAuth tokens,
+  // and every attempt of a request in its log row.
+  `
+  ALTER TABLE accounts ADD COLUMN disabled_reason TEXT;
+  ALTER TABLE accounts ADD COLUMN daily_request_limit INTEGER;
+  ALTER TABLE accounts ADD COLUMN daily_token_limit INTEGER;
+  CREATE TABLE account_usage (
+    provider      TEXT NOT NULL,
+    account_id    TEXT NOT NULL,
+    model         TEXT NOT NULL,
+    day           TEXT NOT NULL,
+    requests      INTEGER NOT NULL DEFAULT 0,
+    input_tokens  INTEGER NOT NULL DEFAULT 0,
+    output_tokens INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (provider, account_id, model, day)
+  ) WITHOUT ROWID;
+  CREATE TABLE oauth_tokens (
+    provider      TEXT NOT NULL,
+    account_id    TEXT NOT NULL,
+    access_token  TEXT NOT NULL,
+    expires_at    INTEGER NOT NULL,
+    refresh_token TEXT,
+    updated_at    INTEGER NOT NULL,
+    PRIMARY KEY (provider, account_id)
+  ) WITHOUT ROWID;
+  ALTER TABLE request_logs ADD COLUMN attempt_details TEXT;
+  `,
 ];

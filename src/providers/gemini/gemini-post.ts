@@ -21,15 +21,17 @@ export function postGemini(
   method: string,
   body: unknown,
 ): ReturnType<typeof postUpstream> {
-  const apiKey = call.account.apiKey;
-  if (!apiKey) {
+  const { apiKey, accessToken } = call.account;
+  if (!apiKey && !accessToken) {
     return Promise.reject(
       new GatewayError("upstream", `account ${call.account.id} has no API key`, { code: "upstream_unauthorized", retryable: true }),
     );
   }
+  // An API key goes in x-goog-api-key; an OAuth account's access token as a Bearer token.
+  const auth: Record<string, string> = accessToken ? { authorization: `Bearer ${accessToken}` } : { "x-goog-api-key": apiKey! };
   return postUpstream({
     url: `${baseUrl}/v1beta/models/${encodeURIComponent(geminiModelName(call))}:${method}`,
-    headers: { ...settings.headers, "content-type": "application/json", "x-goog-api-key": apiKey },
+    headers: { ...settings.headers, "content-type": "application/json", ...auth },
     // A string is a client's own Gemini body, passed through byte for byte.
     body: typeof body === "string" ? body : JSON.stringify(body),
     timeoutMs: settings.timeoutMs,

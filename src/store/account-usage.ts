@@ -1,0 +1,61 @@
+import type { Database, Statement } from "bun:sqlite";
+import type { WriteQueue } from "./write-queue.ts";
+
+/** Requests and tokens one account served for one model on one UTC day. */
+export interface UsageRow {
+  provider: string;
+  accountId: string;
+  model: string;
+  /** `YYYY-MM-DD`, UTC. */
+  day: string;
+  requests: number;
+  inputTokens: number;
+  outputTokens: number;
+}
+
+/** The UTC day of a time, as `YYYY-MM-DD`. */
+export function utcDay(time = Date.now()): string {
+  return new Date(time).toISOString().slice(0, 10);
+}
+
+/** Per-account daily usage, for limits, least-used scheduling and `agw accounts list`. */
+export class AccountUsageStore {
+  private readonly add: Statement;
+
+  constructor(
+    private readonly db: Database,
+    private readonly queue: WriteQueue,
+  ) {
+    this.add = db.query(`
+      INSERT INTO account_usage (provider, account_id, model, day, requests, input_tokens, output_tokens)
+      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+      ON CONFLICT (provider, account_id, model, day) DO UPDATE SET
+        requests = requests + excluded.requests, input_tokens = input_tokens + excluded.input_tokens,
+        output_tokens = output_tokens + excluded.output_tokens`);
+  }
+
+  /** Queues one request's usage. */
+  record(row: UsageRow): void {
+    this.queue.enqueue(() =>
+      this.add.run(row.provider, row.accountId, row.model, row.day, row.requests, row.inputTokens, row.outputTokens),
+    );
+  }
+
+  /** Every account's usage on a day. */
+  day(day: string): UsageRow[] {
+    return (this.db.query("SELECT * FROM account_usage WHERE day = ?").all(day) as Record<string, unknown>[]).map((row) => ({
+      provider: row.provider as string,
+      accountId: row.account_id as string,
+      model: row.model as string,
+      day: row.day as string,
+      requests: row.requests as number,
+      inputTokens: row.input_tokens as number,
+      outputTokens: row.output_tokens as number,
+    }));
+  }
+
+  /** Deletes days before the given one. */
+  prune(beforeDay: string): number {
+    return this.db.query("DELETE FROM account_usage WHERE day < ?").run(beforeDay).changes;
+  }
+}
