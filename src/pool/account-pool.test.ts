@@ -22,7 +22,7 @@ function poolWith(ids: string[], path = join(mkdtempSync(join(tmpdir(), "agw-poo
 }
 
 const picked = (pool: AccountPool, tried = new Set<string>(), model = "m") => {
-  const result = pool.pick("g", model, tried);
+  const result = pool.pick("g", model, { tried: tried });
   return result.account?.id;
 };
 
@@ -34,26 +34,26 @@ describe("AccountPool", () => {
 
   test("accountless providers get one virtual account", () => {
     const { pool } = poolWith([]);
-    expect(pool.pick("demo", "echo", new Set()).account?.id).toBe("local");
+    expect(pool.pick("demo", "echo", { tried: new Set() }).account?.id).toBe("local");
   });
 
   test("a rate limit cools that account down for that model only", () => {
     const { pool } = poolWith(["a", "b"]);
-    const a = pool.pick("g", "m", new Set()).account as PoolAccount;
+    const a = pool.pick("g", "m", { tried: new Set() }).account as PoolAccount;
     pool.reportFailure(a, "m", new GatewayError("rate_limit", "slow down", { retryAfterMs: 10_000, retryable: true }));
     expect([picked(pool), picked(pool)]).toEqual(["b", "b"]);
-    expect(picked(pool, new Set(), "other")).toBe("a");
+    expect(picked(pool, new Set(["b"]), "other")).toBe("a");
   });
 
   test("when every account cools down, pick says until when", () => {
     const { pool } = poolWith(["a"]);
-    const a = pool.pick("g", "m", new Set()).account as PoolAccount;
+    const a = pool.pick("g", "m", { tried: new Set() }).account as PoolAccount;
     const now = Date.now();
     pool.reportFailure(a, "m", new GatewayError("rate_limit", "slow", { retryAfterMs: 7_000, retryable: true }), now);
-    const result = pool.pick("g", "m", new Set(), now + 1);
+    const result = pool.pick("g", "m", { tried: new Set(), now: now + 1 });
     expect(result.account).toBeUndefined();
     expect(result).toMatchObject({ cooldownUntil: now + 7_000, reason: "rate limited" });
-    expect(pool.pick("g", "m", new Set(), now + 7_001).account?.id).toBe("a");
+    expect(pool.pick("g", "m", { tried: new Set(), now: now + 7_001 }).account?.id).toBe("a");
   });
 
   test("cooldowns are capped and escalate without a stated delay", () => {
@@ -61,11 +61,11 @@ describe("AccountPool", () => {
     const a = pool.accounts("g")[0]!;
     const now = 1_000_000;
     pool.reportFailure(a, "m", new GatewayError("rate_limit", "x", { retryAfterMs: 10 * 3_600_000 }), now);
-    expect(pool.pick("g", "m", new Set(), now).account).toBeUndefined();
-    expect(pool.pick("g", "m", new Set(), now + policy.maxCooldownMs + 1).account?.id).toBe("a");
+    expect(pool.pick("g", "m", { tried: new Set(), now }).account).toBeUndefined();
+    expect(pool.pick("g", "m", { tried: new Set(), now: now + policy.maxCooldownMs + 1 }).account?.id).toBe("a");
     pool.reportFailure(a, "m2", new GatewayError("rate_limit", "x"), now);
     pool.reportFailure(a, "m2", new GatewayError("rate_limit", "x"), now);
-    const second = pool.pick("g", "m2", new Set(), now);
+    const second = pool.pick("g", "m2", { tried: new Set(), now: now });
     expect(second).toMatchObject({ cooldownUntil: now + 2 * policy.defaultCooldownMs });
   });
 
@@ -78,8 +78,8 @@ describe("AccountPool", () => {
 
   test("a request's tried accounts are avoided, then repeated when nothing else is left", () => {
     const { pool } = poolWith(["a", "b"]);
-    expect(pool.pick("g", "m", new Set(["a"])).account?.id).toBe("b");
-    expect(pool.pick("g", "m", new Set(["a", "b"]))).toMatchObject({ repeat: true });
+    expect(pool.pick("g", "m", { tried: new Set(["a"]) }).account?.id).toBe("b");
+    expect(pool.pick("g", "m", { tried: new Set(["a", "b"]) })).toMatchObject({ repeat: true });
   });
 
   test("success clears the failure streak", () => {
@@ -89,7 +89,7 @@ describe("AccountPool", () => {
     pool.reportFailure(a, "m", new GatewayError("rate_limit", "x"), now);
     pool.reportSuccess(a, "m");
     pool.reportFailure(a, "m", new GatewayError("rate_limit", "x"), now);
-    expect(pool.pick("g", "m", new Set(), now)).toMatchObject({ cooldownUntil: now + policy.defaultCooldownMs });
+    expect(pool.pick("g", "m", { tried: new Set(), now })).toMatchObject({ cooldownUntil: now + policy.defaultCooldownMs });
   });
 
   test("cooldowns survive a restart", () => {
@@ -108,8 +108,8 @@ describe("AccountPool", () => {
       { provider: "g", id: "pro-only", credentials: { apiKey: "k" }, enabled: true, weight: 1, priority: 0, models: ["pro"] },
     ]);
     const pool = new AccountPool(store, policy, new Set());
-    expect(pool.pick("g", "pro", new Set()).account?.id).toBe("pro-only");
-    expect(pool.pick("g", "flash", new Set())).toMatchObject({ account: undefined, reason: "no account of provider g serves model flash" });
+    expect(pool.pick("g", "pro", { tried: new Set() }).account?.id).toBe("pro-only");
+    expect(pool.pick("g", "flash", { tried: new Set() })).toMatchObject({ account: undefined, reason: "no account of provider g serves model flash" });
   });
 });
 
@@ -119,14 +119,14 @@ describe("AccountPool transient failures", () => {
     const [a, b] = pool.accounts("g");
     const error = new GatewayError("upstream", "boom", { retryable: true, upstreamStatus: 500 });
     pool.reportFailure(a!, "m", error);
-    expect(pool.pick("g", "m", new Set())).toMatchObject({ account: { id: "b" }, repeat: false });
+    expect(pool.pick("g", "m", { tried: new Set() })).toMatchObject({ account: { id: "b" }, repeat: false });
     pool.reportFailure(b!, "m", error);
-    expect(pool.pick("g", "m", new Set())).toMatchObject({ repeat: true });
+    expect(pool.pick("g", "m", { tried: new Set() })).toMatchObject({ repeat: true });
   });
 
   test("a rate-limit rest is hard: no retry on that account", () => {
     const { pool } = poolWith(["a"]);
     pool.reportFailure(pool.accounts("g")[0]!, "m", new GatewayError("rate_limit", "x", { retryAfterMs: 5_000 }));
-    expect(pool.pick("g", "m", new Set()).account).toBeUndefined();
+    expect(pool.pick("g", "m", { tried: new Set() }).account).toBeUndefined();
   });
 });

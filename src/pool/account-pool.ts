@@ -1,16 +1,28 @@
 import type { GatewayError } from "../ir/errors.ts";
-import type { AccountCredentials } from "../providers/types.ts";
-import type { Store, StoredAccount } from "../store/index.ts";
+import type { Usage } from "../ir/usage.ts";
+import type { AccountCredentials as CallCredentials } from "../providers/types.ts";
+import type { OAuthGrant, Store, StoredAccount } from "../store/index.ts";
 import { cooldownFor, type CooldownPolicy } from "./cooldown.ts";
+import { Scheduler, type Candidate, type SchedulingMode } from "./scheduler.ts";
+import { nextUtcMidnight, UsageMeter } from "./usage-meter.ts";
 
 /** An account the pool can hand out. */
 export interface PoolAccount {
   provider: string;
   id: string;
-  credentials: AccountCredentials;
+  apiKey?: string;
+  oauth?: OAuthGrant;
   weight: number;
   priority: number;
   models?: ReadonlySet<string>;
+  dailyRequestLimit?: number;
+  dailyTokenLimit?: number;
+}
+
+/** Gets and refreshes OAuth access tokens (src/pool/oauth). */
+export interface TokenSource {
+  accessToken(provider: string, accountId: string, grant: OAuthGrant): Promise<string>;
+  invalidate(provider: string, accountId: string): void;
 }
 
 interface Cooldown {
@@ -20,34 +32,52 @@ interface Cooldown {
   soft: boolean;
 }
 
-/** What `pick` found: an account, or why there is none. */
+/** What `pick` found: an account, or why there is none and when one is free again. */
 export type PickResult =
   | { account: PoolAccount; repeat: boolean }
   | { account: undefined; cooldownUntil?: number; reason: string };
 
+export interface PickOptions {
+  /** Accounts this request has already tried. */
+  tried: ReadonlySet<string>;
+  /** The conversation, for sticky scheduling. */
+  conversation?: string;
+  now?: number;
+}
+
 const key = (provider: string, id: string, model: string) => `${provider}\u0000${id}\u0000${model}`;
 
 /**
- * The upstream accounts of every provider, with their cooldowns (per
- * account and model; model '' = every model). State lives in memory for the
- * request path and is written through to the store in the background.
+ * The upstream accounts of every provider and everything learned about them:
+ * cooldowns per account and model (model '' = every model), failure streaks,
+ * accounts taken out for bad credentials, today's usage against daily
+ * limits. State lives in memory for the request path and is written through
+ * to the store in the background; a restart resumes from the store, and an
+ * expired cooldown is never honoured.
  */
 export class AccountPool {
   private byProvider = new Map<string, PoolAccount[]>();
+  private readonly schedulers = new Map<string, Scheduler>();
   private readonly cooldowns = new Map<string, Cooldown>();
   private readonly failures = new Map<string, number>();
-  private readonly cursor = new Map<string, number>();
+  private readonly usage: UsageMeter;
+  private watchTimer: ReturnType<typeof setInterval> | undefined;
+  private seenVersion = -1;
 
   constructor(
     private readonly store: Store,
     private readonly policy: CooldownPolicy,
     /** Providers that need no account (the mock): they get one virtual account. */
     private readonly accountless: ReadonlySet<string>,
+    private readonly mode: SchedulingMode = "round-robin",
+    private readonly tokens?: TokenSource,
   ) {
+    this.usage = new UsageMeter(store);
     this.reload();
-    for (const row of store.accountState.active()) {
+    const now = Date.now();
+    for (const row of store.accountState.active(now)) {
       const k = key(row.provider, row.accountId, row.model);
-      if (row.cooldownUntil > Date.now()) {
+      if (row.cooldownUntil > now) {
         const reason = row.reason ?? "";
         this.cooldowns.set(k, { until: row.cooldownUntil, reason, soft: reason.startsWith("transient") });
       }
@@ -55,19 +85,33 @@ export class AccountPool {
     }
   }
 
-  /** Re-reads the accounts from the store. */
+  /** Re-reads the accounts from the store (after the CLI or the admin API changed them). */
   reload(): void {
     const next = new Map<string, PoolAccount[]>();
     for (const stored of this.store.accounts.list()) {
-      if (!stored.enabled || !hasCredentials(stored)) continue;
+      if (!stored.enabled || stored.disabledReason !== undefined || !hasCredentials(stored)) continue;
       const list = next.get(stored.provider) ?? [];
       list.push(toPoolAccount(stored));
       next.set(stored.provider, list);
     }
     for (const provider of this.accountless) {
-      next.set(provider, [{ provider, id: "local", credentials: { id: "local" }, weight: 1, priority: 0 }]);
+      next.set(provider, [{ provider, id: "local", weight: 1, priority: 0 }]);
     }
     this.byProvider = next;
+    this.seenVersion = this.store.externalVersion();
+  }
+
+  /** Reloads within `intervalMs` whenever another process changes the database. */
+  watch(intervalMs = 1_000): void {
+    this.watchTimer ??= setInterval(() => {
+      if (this.store.externalVersion() !== this.seenVersion) this.reload();
+    }, intervalMs);
+    this.watchTimer.unref?.();
+  }
+
+  unwatch(): void {
+    clearInterval(this.watchTimer);
+    this.watchTimer = undefined;
   }
 
   accounts(provider: string): readonly PoolAccount[] {
@@ -75,47 +119,68 @@ export class AccountPool {
   }
 
   /**
-   * The next account for a model, round-robin over the healthy ones,
-   * preferring accounts this request has not tried yet. `repeat` is true
-   * when only already-tried accounts, or accounts resting after a transient
-   * failure, are left: the caller backs off before using it.
+   * The next account for a model, as the scheduling mode chooses among the
+   * healthy ones this request has not tried. `repeat` is true when only
+   * already-tried accounts, or accounts resting after a transient failure,
+   * are left: the caller backs off before using it.
    */
-  pick(provider: string, model: string, tried: ReadonlySet<string>, now = Date.now()): PickResult {
+  pick(provider: string, model: string, options: PickOptions): PickResult {
+    const now = options.now ?? Date.now();
     const all = this.byProvider.get(provider) ?? [];
     if (all.length === 0) return { account: undefined, reason: `provider ${provider} has no usable account` };
-    const start = this.cursor.get(provider) ?? 0;
+    const candidates: Candidate[] = [];
     let firstFree: number | undefined;
-    let fallback: PoolAccount | undefined;
-    let soft: PoolAccount | undefined;
     let reason = "";
+    let fallback: PoolAccount | undefined;
     let served = false;
-    for (let offset = 0; offset < all.length; offset++) {
-      const index = (start + offset) % all.length;
-      const account = all[index]!;
+    const rest = (until: number, why: string) => {
+      if (firstFree === undefined || until < firstFree) {
+        firstFree = until;
+        reason = why;
+      }
+    };
+    for (const account of all) {
       if (account.models && !account.models.has(model)) continue;
       served = true;
-      const cooling = this.coolingUntil(account, model, now);
-      if (cooling !== undefined) {
-        if (cooling.soft) soft ??= account;
-        if (firstFree === undefined || cooling.until < firstFree) {
-          firstFree = cooling.until;
-          reason = cooling.reason;
-        }
+      const today = this.usage.today(provider, account.id, now);
+      if (
+        (account.dailyRequestLimit !== undefined && today.requests >= account.dailyRequestLimit) ||
+        (account.dailyTokenLimit !== undefined && today.tokens >= account.dailyTokenLimit)
+      ) {
+        rest(nextUtcMidnight(now), "daily limit reached");
         continue;
       }
-      if (tried.has(account.id)) {
+      const cooling = this.coolingUntil(account, model, now);
+      if (cooling !== undefined) {
+        rest(cooling.until, cooling.reason);
+        if (cooling.soft) fallback ??= account;
+        continue;
+      }
+      if (options.tried.has(account.id)) {
         fallback ??= account;
         continue;
       }
-      this.cursor.set(provider, index + 1);
-      return { account, repeat: false };
+      const candidate: Candidate = { account, requestsToday: today.requests };
+      if (account.dailyRequestLimit !== undefined) candidate.remainingToday = account.dailyRequestLimit - today.requests;
+      candidates.push(candidate);
     }
-    if (fallback ?? soft) return { account: (fallback ?? soft)!, repeat: true };
+    if (candidates.length > 0) return { account: this.scheduler(provider).choose(candidates, options.conversation), repeat: false };
+    if (fallback) return { account: fallback, repeat: true };
     if (!served) return { account: undefined, reason: `no account of provider ${provider} serves model ${model}` };
     return { account: undefined, cooldownUntil: firstFree, reason };
   }
 
-  reportSuccess(account: PoolAccount, model: string): void {
+  /** The credentials for one call: the API key, or a fresh OAuth access token. */
+  async credentials(account: PoolAccount): Promise<CallCredentials> {
+    if (account.oauth && this.tokens) {
+      return { id: account.id, accessToken: await this.tokens.accessToken(account.provider, account.id, account.oauth) };
+    }
+    return account.apiKey === undefined ? { id: account.id } : { id: account.id, apiKey: account.apiKey };
+  }
+
+  /** An account started answering: its failure streak for the model ends, and the request counts for today. */
+  reportSuccess(account: PoolAccount, model: string, now = Date.now()): void {
+    this.usage.countRequest(account.provider, account.id, now);
     const k = key(account.provider, account.id, model);
     if (!this.failures.has(k) && !this.cooldowns.has(k)) return;
     this.failures.delete(k);
@@ -123,20 +188,33 @@ export class AccountPool {
     this.store.accountState.save({ provider: account.provider, accountId: account.id, model, cooldownUntil: 0, failures: 0 });
   }
 
-  /** Records a failed attempt and rests the account as the error deserves. */
-  reportFailure(account: PoolAccount, model: string, error: GatewayError, now = Date.now()): void {
+  /** A finished request's tokens, for daily limits and the usage table. */
+  recordUsage(provider: string, accountId: string, model: string, usage: Usage | undefined): void {
+    if (this.accountless.has(provider)) return;
+    this.usage.record(provider, accountId, model, usage);
+  }
+
+  /**
+   * Records a failed attempt and rests the account as the error deserves;
+   * returns the rest in milliseconds (0 = none) for the request log.
+   */
+  reportFailure(account: PoolAccount, model: string, error: GatewayError, now = Date.now()): number {
     const k = key(account.provider, account.id, model);
     const failures = this.failures.get(k) ?? 0;
-    const decision = cooldownFor(error, failures, this.policy);
     this.failures.set(k, failures + 1);
-    if (decision.durationMs <= 0) return;
+    const badCredentials = error.code === "upstream_unauthorized" || error.code === "upstream_forbidden";
+    if (badCredentials && account.oauth && this.tokens) {
+      // An access token can be revoked or expire early: fetch a new one next time.
+      this.tokens.invalidate(account.provider, account.id);
+    } else if (badCredentials || error.code === "oauth_invalid_grant") {
+      this.takeOut(account, `needs attention: ${error.message}`);
+      return 0;
+    }
+    const decision = cooldownFor(error, failures, this.policy);
+    if (decision.durationMs <= 0) return 0;
     const scopeModel = decision.scope === "account" ? "" : model;
     const until = now + decision.durationMs;
-    this.cooldowns.set(key(account.provider, account.id, scopeModel), {
-      until,
-      reason: decision.reason,
-      soft: decision.soft,
-    });
+    this.cooldowns.set(key(account.provider, account.id, scopeModel), { until, reason: decision.reason, soft: decision.soft });
     this.store.accountState.save({
       provider: account.provider,
       accountId: account.id,
@@ -145,6 +223,23 @@ export class AccountPool {
       reason: decision.reason,
       failures: failures + 1,
     });
+    return decision.durationMs;
+  }
+
+  /** Takes an account out of rotation until someone resets or re-enables it. */
+  private takeOut(account: PoolAccount, reason: string): void {
+    const list = this.byProvider.get(account.provider);
+    if (list) this.byProvider.set(account.provider, list.filter((other) => other.id !== account.id));
+    this.store.defer(() => this.store.accounts.setDisabledReason(account.provider, account.id, reason));
+  }
+
+  private scheduler(provider: string): Scheduler {
+    let scheduler = this.schedulers.get(provider);
+    if (!scheduler) {
+      scheduler = new Scheduler(this.mode);
+      this.schedulers.set(provider, scheduler);
+    }
+    return scheduler;
   }
 
   private coolingUntil(account: PoolAccount, model: string, now: number): Cooldown | undefined {
@@ -160,17 +255,15 @@ export class AccountPool {
 }
 
 function hasCredentials(account: StoredAccount): boolean {
-  return typeof account.credentials.apiKey === "string" && account.credentials.apiKey !== "";
+  return (typeof account.credentials.apiKey === "string" && account.credentials.apiKey !== "") || account.credentials.oauth !== undefined;
 }
 
 function toPoolAccount(stored: StoredAccount): PoolAccount {
-  const account: PoolAccount = {
-    provider: stored.provider,
-    id: stored.id,
-    credentials: { id: stored.id, apiKey: stored.credentials.apiKey },
-    weight: stored.weight,
-    priority: stored.priority,
-  };
+  const account: PoolAccount = { provider: stored.provider, id: stored.id, weight: stored.weight, priority: stored.priority };
+  if (stored.credentials.apiKey) account.apiKey = stored.credentials.apiKey;
+  if (stored.credentials.oauth) account.oauth = stored.credentials.oauth;
   if (stored.models) account.models = new Set(stored.models);
+  if (stored.dailyRequestLimit !== undefined) account.dailyRequestLimit = stored.dailyRequestLimit;
+  if (stored.dailyTokenLimit !== undefined) account.dailyTokenLimit = stored.dailyTokenLimit;
   return account;
 }

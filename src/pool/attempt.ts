@@ -10,6 +10,10 @@ export interface AttemptRecord {
   accountId: string;
   status: number;
   errorClass?: string;
+  /** How long the failure rested the account, in milliseconds. */
+  cooldownMs?: number;
+  /** How long the request waited before this attempt (backoff or a free account soon), in milliseconds. */
+  waitedMs?: number;
 }
 
 /** Where the attempts go. */
@@ -22,6 +26,12 @@ export interface RetryTarget {
   signal: AbortSignal;
   /** Each try is recorded here, for the request log. */
   attempts: AttemptRecord[];
+  /** The conversation, for sticky scheduling. */
+  conversation?: string;
+  /** When every account rests and one is free within this, wait for it (retry.maxWaitMs). */
+  maxWaitMs?: number;
+  /** The attempts stop once this much time has gone (retry.deadlineMs). */
+  deadlineMs?: number;
 }
 
 export interface AttemptOptions extends RetryTarget {
@@ -44,38 +54,65 @@ const sleep = (ms: number, signal: AbortSignal) =>
   });
 
 /**
- * Runs `attempt` on the target's accounts in turn until one succeeds:
- * round-robin over healthy accounts, each failure reported to the pool (which
- * rests the account as the error deserves), the next account tried when the
- * error is retryable, a short backoff with jitter when only already-tried
- * accounts are left. The final error says when an account is free again.
+ * Runs `attempt` on the target's accounts in turn until one succeeds: the
+ * scheduling mode picks among healthy accounts, each failure is reported to
+ * the pool (which rests the account as the error deserves), the next account
+ * is tried when the error is retryable, with a short backoff and jitter only
+ * when nothing untried is left. When every account rests, the answer is a
+ * 429 naming when the first is free again (or, within maxWaitMs, a wait for
+ * it). Attempts stop at maxAttempts or the deadline.
  */
-export async function withRetries<T>(target: RetryTarget, attempt: (account: PoolAccount) => Promise<T>): Promise<{ account: PoolAccount; value: T }> {
+export async function withRetries<T>(
+  target: RetryTarget,
+  attempt: (account: PoolAccount) => Promise<T>,
+): Promise<{ account: PoolAccount; value: T }> {
   const { pool, providerName, model, attempts } = target;
   const tried = new Set<string>();
+  const started = Date.now();
+  const deadline = started + (target.deadlineMs ?? Number.POSITIVE_INFINITY);
   let lastError: GatewayError | undefined;
   for (let round = 0; round < target.maxAttempts; round++) {
-    const pick = pool.pick(providerName, model, tried);
+    let pick = pool.pick(providerName, model, { tried, conversation: target.conversation });
+    let waitedMs = 0;
+    if (pick.account === undefined && pick.cooldownUntil !== undefined) {
+      // Every account rests: when the first is free soon enough, wait for it and go on.
+      const wait = pick.cooldownUntil - Date.now();
+      if (wait <= (target.maxWaitMs ?? 0) && Date.now() + wait < deadline) {
+        await sleep(wait + 1, target.signal);
+        waitedMs = wait;
+        pick = pool.pick(providerName, model, { tried: new Set(), conversation: target.conversation });
+      }
+    }
     if (pick.account === undefined) {
       if (lastError) break;
       throw noAccountError(providerName, model, pick.reason, pick.cooldownUntil);
     }
-    if (pick.repeat) await sleep(Math.min(200 * 2 ** round, 2_000) * (0.5 + Math.random() / 2), target.signal);
+    if (pick.repeat) {
+      const backoff = Math.min(200 * 2 ** round, 2_000) * (0.5 + Math.random() / 2);
+      await sleep(backoff, target.signal);
+      waitedMs += backoff;
+    }
     if (target.signal.aborted) throw new GatewayError("invalid_request", "the client closed the request", { status: 499 });
     const account = pick.account;
     tried.add(account.id);
+    const record: AttemptRecord = { accountId: account.id, status: 200 };
+    if (waitedMs > 0) record.waitedMs = Math.round(waitedMs);
     try {
       const value = await attempt(account);
-      attempts.push({ accountId: account.id, status: 200 });
+      attempts.push(record);
       pool.reportSuccess(account, model);
       return { account, value };
     } catch (thrown) {
       const error = toGatewayError(thrown);
-      attempts.push({ accountId: account.id, status: error.upstreamStatus ?? error.status, errorClass: error.code ?? error.kind });
+      record.status = error.upstreamStatus ?? error.status;
+      record.errorClass = error.code ?? error.kind;
+      attempts.push(record);
       if (target.signal.aborted) throw error;
-      pool.reportFailure(account, model, error);
+      const cooldownMs = pool.reportFailure(account, model, error);
+      if (cooldownMs > 0) record.cooldownMs = cooldownMs;
       lastError = error;
       if (!error.retryable) throw error;
+      if (Date.now() >= deadline) break;
     }
   }
   throw finalError(lastError!, pool, providerName, model, tried);
@@ -92,7 +129,7 @@ export async function sendWithRetries(options: AttemptOptions): Promise<AttemptS
   let request = options.request;
   let signaturesStripped = false;
   const send = async (account: PoolAccount): Promise<AnswerEvents> => {
-    const call = { model: options.model, account: account.credentials, signal: options.signal };
+    const call = { model: options.model, account: await options.pool.credentials(account), signal: options.signal };
     try {
       return await firstOutput(await options.provider.stream(request, call));
     } catch (thrown) {
@@ -188,7 +225,7 @@ function finalError(
 ): GatewayError {
   if (last.kind !== "rate_limit") return last;
   // Say when the earliest account is free again, not just what the last upstream said.
-  const pick = pool.pick(provider, model, new Set());
+  const pick = pool.pick(provider, model, { tried: new Set() });
   if (pick.account !== undefined || pick.cooldownUntil === undefined) return last;
   const retryAfterMs = Math.max(0, pick.cooldownUntil - Date.now());
   return new GatewayError(

@@ -55,7 +55,7 @@ export function buildContext(config: LoadedConfig, store: Store): GatewayContext
   return {
     config,
     store,
-    pool: new AccountPool(store, config.retry, accountless),
+    pool: new AccountPool(store, config.retry, accountless, config.scheduling.mode),
     router: new ModelRouter(
       config.models,
       Object.fromEntries(Object.entries(config.providers).map(([name, entry]) => [name, entry.models])),

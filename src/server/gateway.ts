@@ -2,7 +2,7 @@ import type { Server } from "bun";
 import type { LoadedConfig } from "../config/load.ts";
 import { Store } from "../store/index.ts";
 import { effectiveAuthMode, type EffectiveAuthMode } from "./auth.ts";
-import { buildContext } from "./context.ts";
+import { buildContext, type GatewayContext } from "./context.ts";
 import { buildRoutes, fallbackHandler, unhandledError } from "./routes.ts";
 
 export interface Gateway {
@@ -21,9 +21,12 @@ export interface Gateway {
 export function startGateway(config: LoadedConfig, options: { port?: number; host?: string } = {}): Gateway {
   const store = Store.open(config.database);
   let server: Server<unknown>;
+  let pool: GatewayContext["pool"] | undefined;
   let authMode: EffectiveAuthMode;
   try {
     const context = buildContext(config, store);
+    context.pool.watch();
+    pool = context.pool;
     authMode = effectiveAuthMode(config.auth.mode, config.allowLanAccess);
     const routes = buildRoutes(context, authMode);
     server = Bun.serve({
@@ -37,6 +40,7 @@ export function startGateway(config: LoadedConfig, options: { port?: number; hos
       error: unhandledError,
     });
   } catch (error) {
+    pool?.unwatch();
     store.close();
     throw error;
   }
@@ -49,6 +53,7 @@ export function startGateway(config: LoadedConfig, options: { port?: number; hos
     authMode,
     stop(force = false) {
       stopped ??= (async () => {
+        pool?.unwatch();
         await server.stop(force);
         store.close();
       })();

@@ -49,6 +49,11 @@ export class Store {
     return (this.db.query("PRAGMA data_version").get() as { data_version: number }).data_version;
   }
 
+  /** Queues a write for the next batch: for state changes made on the request path. */
+  defer(write: () => void): void {
+    this.queue.enqueue(write);
+  }
+
   /** Writes every queued row now. */
   flush(): void {
     this.queue.flush();

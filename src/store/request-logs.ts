@@ -21,6 +21,8 @@ export interface RequestLogRow {
   errorClass?: string;
   /** Set when an interception answered or rerouted the request: `warmup`, `title`, `summary`… */
   intercepted?: string;
+  /** Every attempt: account, status, error class, cooldown and wait. */
+  attemptDetails?: unknown[];
 }
 
 export interface StoredRequestLog extends RequestLogRow {}
@@ -34,8 +36,9 @@ export class RequestLogStore {
   ) {
     this.insert = db.query(`
       INSERT OR REPLACE INTO request_logs (id, started_at, route, protocol, requested_model, mapped_model, provider,
-        account_id, stream, status, latency_ms, ttfb_ms, input_tokens, output_tokens, attempts, error_class, intercepted)
-      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)`);
+        account_id, stream, status, latency_ms, ttfb_ms, input_tokens, output_tokens, attempts, error_class, intercepted,
+        attempt_details)
+      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)`);
   }
 
   /** Queues the row; it reaches the database with the next batch. */
@@ -59,6 +62,7 @@ export class RequestLogStore {
         row.attempts,
         row.errorClass ?? null,
         row.intercepted ?? null,
+        row.attemptDetails === undefined || row.attemptDetails.length === 0 ? null : JSON.stringify(row.attemptDetails),
       ),
     );
   }
@@ -101,5 +105,6 @@ function fromRow(row: Record<string, unknown>): StoredRequestLog {
     attempts: row.attempts as number,
     errorClass: optional(row.error_class),
     intercepted: optional(row.intercepted),
+    attemptDetails: row.attempt_details === null || row.attempt_details === undefined ? undefined : (JSON.parse(row.attempt_details as string) as unknown[]),
   };
 }

@@ -4,6 +4,7 @@ import type { ChatRequest } from "../../ir/request.ts";
 import { asBackgroundRequest, detectBackgroundTask, isWarmupRequest, warmupEvents } from "../../intercept/index.ts";
 import { resolveMedia } from "../../media/index.ts";
 import { AnswerEvents, sendWithRetries } from "../../pool/attempt.ts";
+import { conversationKey } from "../../pool/conversation-key.ts";
 import type { ClientProtocol, Decoded, EncodeContext } from "../../protocols/types.ts";
 import type { ChatResponse } from "../../ir/response.ts";
 import type { GatewayContext } from "../context.ts";
@@ -32,6 +33,7 @@ export interface ChatHooks<State = unknown> {
 export function chatHandler<State>(protocol: ClientProtocol, route: string, context: GatewayContext, hooks: ChatHooks<State> = {}) {
   const intercept = context.config.intercept;
   const keepAliveMs = context.config.limits.keepAliveMs;
+  const sticky = context.config.scheduling.mode === "sticky";
   return async (request: Request, server: Server<unknown>): Promise<Response> => {
     const exchange = new Exchange(route, protocol.name, context);
     // Long thinking and long streams must not hit the server's idle timeout.
@@ -85,6 +87,9 @@ export function chatHandler<State>(protocol: ClientProtocol, route: string, cont
         maxAttempts: context.config.retry.maxAttempts,
         signal: request.signal,
         attempts: exchange.attempts,
+        maxWaitMs: context.config.retry.maxWaitMs,
+        deadlineMs: context.config.retry.deadlineMs,
+        ...(sticky ? { conversation: conversationKey(chat, request.headers) } : {}),
       });
       exchange.log.accountId = account.id;
       exchange.headers["x-account-email"] = account.id;

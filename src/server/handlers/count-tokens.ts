@@ -22,6 +22,7 @@ export interface CountTokensShape {
 export function countTokensHandler(protocol: ClientProtocol, shape: CountTokensShape, route: string, context: GatewayContext) {
   return async (request: Request): Promise<Response> => {
     const exchange = new Exchange(route, protocol.name, context);
+    exchange.countsUsage = false;
     try {
       const chat = shape.decode(await readJsonBody(request, context.config.limits.maxBodyBytes), request);
       exchange.log.requestedModel = chat.model;
@@ -33,12 +34,13 @@ export function countTokensHandler(protocol: ClientProtocol, shape: CountTokensS
       exchange.headers["x-mapped-model"] = target.model;
       let tokens: number | undefined;
       if (provider.countTokens) {
-        const pick = context.pool.pick(target.provider, target.model, new Set());
+        const pick = context.pool.pick(target.provider, target.model, { tried: new Set() });
         if (pick.account) {
           exchange.log.accountId = pick.account.id;
           exchange.attempts.push({ accountId: pick.account.id, status: 200 });
           try {
-            tokens = await provider.countTokens(chat, { model: target.model, account: pick.account.credentials, signal: request.signal });
+            const account = await context.pool.credentials(pick.account);
+            tokens = await provider.countTokens(chat, { model: target.model, account, signal: request.signal });
           } catch (thrown) {
             // Counting is advisory: fall back to the estimate rather than fail the client.
             const error = toGatewayError(thrown);

@@ -13,6 +13,8 @@ export class Exchange {
   readonly attempts: AttemptRecord[] = [];
   readonly log: RequestLogRow;
   private done = false;
+  /** Whether the request counts against its account's daily usage (counting tokens does not). */
+  countsUsage = true;
 
   constructor(
     route: string,
@@ -26,8 +28,11 @@ export class Exchange {
     this.log.ttfbMs ??= Math.round(performance.now() - this.started);
   }
 
+  private lastUsage: Usage | undefined;
+
   usage(usage: Usage | undefined): void {
     if (!usage) return;
+    this.lastUsage = usage;
     this.log.inputTokens = usage.input.total;
     this.log.outputTokens = usage.output.total;
   }
@@ -39,7 +44,13 @@ export class Exchange {
     this.log.status = status;
     this.log.latencyMs = Math.round(performance.now() - this.started);
     this.log.attempts = this.attempts.length;
+    this.log.attemptDetails = this.attempts;
     if (errorClass !== undefined) this.log.errorClass = errorClass;
+    const { provider, accountId, mappedModel } = this.log;
+    // A request an account served counts against its daily budget, tokens included.
+    if (this.countsUsage && provider !== undefined && accountId !== undefined && mappedModel !== undefined) {
+      this.context.pool.recordUsage(provider, accountId, mappedModel, this.lastUsage);
+    }
     if (this.context.config.logging.requests) this.context.store.requestLogs.record(this.log);
   }
 }

@@ -33,9 +33,14 @@ export async function relayPassthrough(call: PassthroughCall, exchange: Exchange
       maxAttempts: context.config.retry.maxAttempts,
       signal: call.signal,
       attempts: exchange.attempts,
+      maxWaitMs: context.config.retry.maxWaitMs,
+      deadlineMs: context.config.retry.deadlineMs,
     },
-    (account) =>
-      provider.passthrough!({ operation: call.operation, body: call.body }, { model: target.model, account: account.credentials, signal: call.signal }),
+    async (account) =>
+      provider.passthrough!(
+        { operation: call.operation, body: call.body },
+        { model: target.model, account: await context.pool.credentials(account), signal: call.signal },
+      ),
   );
   exchange.log.accountId = account.id;
   exchange.headers["x-account-email"] = account.id;
