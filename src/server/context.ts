@@ -1,6 +1,7 @@
 import type { LoadedConfig } from "../config/load.ts";
 import type { MediaOptions } from "../media/index.ts";
 import { AccountPool } from "../pool/account-pool.ts";
+import { OAuthTokenManager } from "../pool/oauth/index.ts";
 import { providerFactories } from "../providers/index.ts";
 import type { Provider } from "../providers/types.ts";
 import { ModelRouter } from "../routing/model-router.ts";
@@ -55,7 +56,7 @@ export function buildContext(config: LoadedConfig, store: Store): GatewayContext
   return {
     config,
     store,
-    pool: new AccountPool(store, config.retry, accountless, config.scheduling.mode),
+    pool: new AccountPool(store, config.retry, accountless, config.scheduling.mode, new OAuthTokenManager(store)),
     router: new ModelRouter(
       config.models,
       Object.fromEntries(Object.entries(config.providers).map(([name, entry]) => [name, entry.models])),
