@@ -60,7 +60,9 @@ export type FakeGeminiReply =
       pauseBeforeChunkMs?: Record<number, number>;
     }
   /** An error answer; `body` defaults to Google's shape built from status and message. */
-  | { type: "error"; status: number; message?: string; body?: unknown; headers?: Record<string, string> };
+  | { type: "error"; status: number; message?: string; body?: unknown; headers?: Record<string, string> }
+  /** Waits before answering (`then`, or the default answer): an upstream that hangs past a timeout. */
+  | { type: "hang"; ms: number; then?: FakeGeminiReply };
 
 export type FakeGeminiScript = (request: FakeGeminiRequest) => FakeGeminiReply | undefined;
 
@@ -140,7 +142,9 @@ export function startFakeGemini(options: FakeGeminiOptions = {}): FakeGemini {
       if (!route || httpRequest.method !== "POST") {
         return errorResponse({ type: "error", status: 404, message: `Method not found: ${httpRequest.method} ${url.pathname}` });
       }
-      const apiKey = httpRequest.headers.get("x-goog-api-key") ?? url.searchParams.get("key");
+      // An API key (header or ?key=), or an OAuth access token as a Bearer token.
+      const bearer = /^Bearer (.+)$/.exec(httpRequest.headers.get("authorization") ?? "")?.[1];
+      const apiKey = httpRequest.headers.get("x-goog-api-key") ?? url.searchParams.get("key") ?? bearer;
       if (!apiKey) {
         return errorResponse({ type: "error", status: 401, message: "Request is missing required authentication credential." });
       }
@@ -162,9 +166,14 @@ export function startFakeGemini(options: FakeGeminiOptions = {}): FakeGemini {
       if (request.action === "countTokens") return countTokensResponse(request, keyFaults[apiKey] ?? script?.(request));
       const refusal = request.model.includes("gemini-3") ? signatureRefusal(body, issued) : undefined;
       const reply = keyFaults[apiKey] ?? refusal ?? script?.(request) ?? defaultReply(request, `fake-${++responses}`, issued);
-      if (reply.type === "error") return errorResponse(reply);
-      if (request.action === "generateContent") return Response.json(mergeChunks(reply.chunks));
-      return new Response(sseBody(reply, pieceDelayMs), { headers: { "content-type": "text/event-stream" } });
+      let answer: FakeGeminiReply = reply;
+      while (answer.type === "hang") {
+        await Bun.sleep(answer.ms);
+        answer = answer.then ?? defaultReply(request, `fake-${++responses}`, issued);
+      }
+      if (answer.type === "error") return errorResponse(answer);
+      if (request.action === "generateContent") return Response.json(mergeChunks(answer.chunks));
+      return new Response(sseBody(answer, pieceDelayMs), { headers: { "content-type": "text/event-stream" } });
     },
   });
 

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { GatewayError } from "../../ir/errors.ts";
 import { Store, type OAuthGrant } from "../../store/index.ts";
 import { OAuthTokenManager, type OAuthTokenManagerOptions } from "./oauth-tokens.ts";
-import { startTokenEndpoint, type TokenEndpoint, type TokenEndpointBehavior } from "./start-token-endpoint.ts";
+import { startTokenEndpoint, type TokenEndpoint, type TokenEndpointBehavior } from "../../../test/harness/token-endpoint.ts";
 
 const REFRESH_TOKEN = "configured-refresh-token-0123456789";
 const CLIENT_SECRET = "client-secret-9876543210";

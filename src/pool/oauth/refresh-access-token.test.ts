@@ -2,7 +2,7 @@ import { afterEach, describe, expect, test } from "bun:test";
 import { GatewayError } from "../../ir/errors.ts";
 import type { OAuthGrant } from "../../store/index.ts";
 import { refreshAccessToken } from "./refresh-access-token.ts";
-import { startTokenEndpoint, type TokenEndpoint, type TokenEndpointBehavior } from "./start-token-endpoint.ts";
+import { startTokenEndpoint, type TokenEndpoint, type TokenEndpointBehavior } from "../../../test/harness/token-endpoint.ts";
 
 const REFRESH_TOKEN = "refresh-secret-1234567890";
 const CLIENT_SECRET = "client-secret-abcdef";
