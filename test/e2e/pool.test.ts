@@ -36,14 +36,23 @@ const faults: Record<string, FakeGeminiReply> = {
 };
 
 let gemini: FakeGemini;
-let resetServer: ReturnType<typeof Bun.listen>;
+let resetServer: Bun.TCPSocketListener<undefined>;
 const gateways: TestGateway[] = [];
 const database = () => join(mkdtempSync(join(tmpdir(), "agw-pool-e2e-")), "agw.db");
 
 beforeAll(() => {
   gemini = startFakeGemini({ keyFaults: faults });
   // An upstream that accepts connections and drops them at once.
-  resetServer = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { open: (socket) => socket.end(), data() {} } });
+  resetServer = Bun.listen<undefined>({
+    hostname: "127.0.0.1",
+    port: 0,
+    socket: {
+      open(socket) {
+        socket.end();
+      },
+      data() {},
+    },
+  });
 });
 
 afterAll(async () => {
