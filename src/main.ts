@@ -1,6 +1,7 @@
 #!/usr/bin/env bun
 import { existsSync } from "node:fs";
-import { parseArgs, USAGE, UsageError, type Command } from "./cli/args.ts";
+import { ACCOUNTS_USAGE, parseArgs, USAGE, UsageError, type Command } from "./cli/args.ts";
+import { runAccounts } from "./cli/accounts.ts";
 import { startBanner } from "./cli/banner.ts";
 import { ConfigError, defaultConfig, loadConfigFile, type LoadedConfig } from "./config/load.ts";
 import { startGateway } from "./server/gateway.ts";
@@ -78,6 +79,12 @@ async function main(argv: string[]): Promise<void> {
       console.log(`${config.file}: valid (${providers} provider(s), ${Object.keys(config.models).length} model mapping(s))`);
       return;
     }
+    case "accounts":
+      if (command.command.action === "help") {
+        console.log(ACCOUNTS_USAGE);
+        return;
+      }
+      process.exit(await runAccounts(command.database, command.command));
     case "serve":
       await serve(command);
   }

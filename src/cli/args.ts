@@ -2,8 +2,39 @@
 export type Command =
   | { kind: "serve"; config?: string; host?: string; port?: number }
   | { kind: "check-config"; file: string }
+  | { kind: "accounts"; database: AccountsDatabase; command: AccountsCommand }
   | { kind: "help" }
   | { kind: "version" };
+
+/** Where `agw accounts` finds the database: the config's `database`, or a path given directly. */
+export interface AccountsDatabase {
+  config?: string;
+  db?: string;
+}
+
+/** Where `agw accounts add` takes the credentials from. */
+export type CredentialSource =
+  | { apiKey: string }
+  | { apiKeyEnv: string }
+  | { apiKeyStdin: true }
+  | { oauthJson: string };
+
+export type AccountsCommand =
+  | { action: "help" }
+  | { action: "list"; provider?: string; json: boolean }
+  | {
+      action: "add";
+      provider: string;
+      id: string;
+      credentials: CredentialSource;
+      weight?: number;
+      priority?: number;
+      models?: string[];
+      dailyRequests?: number;
+      dailyTokens?: number;
+      disabled: boolean;
+    }
+  | { action: "remove" | "enable" | "disable" | "reset"; id: string; provider?: string };
 
 export class UsageError extends Error {}
 
@@ -12,6 +43,7 @@ export const USAGE = `agw — an AI API gateway: every client protocol, every up
 Usage:
   agw [--config FILE] [--host HOST] [--port PORT]   start the gateway (default config: ./agw.json)
   agw check-config FILE                             validate a config file; exit 0 if valid, 2 if not
+  agw accounts list|add|remove|enable|disable|reset manage upstream accounts (agw accounts --help)
   agw --help                                        this text
   agw --version                                     version and git commit
 
@@ -19,6 +51,7 @@ Docs: README.md — config reference, client recipes, troubleshooting.`;
 
 export function parseArgs(argv: readonly string[]): Command {
   const args = [...argv];
+  if (args[0] === "accounts") return parseAccountsArgs(args.slice(1));
   if (args[0] === "check-config") {
     if (args.length !== 2 || args[1]!.startsWith("-")) throw new UsageError("usage: agw check-config FILE");
     return { kind: "check-config", file: args[1]! };
@@ -57,6 +90,166 @@ export function parseArgs(argv: readonly string[]): Command {
       default:
         throw new UsageError(`unknown argument '${arg}' (see agw --help)`);
     }
+  }
+  return command;
+}
+
+export const ACCOUNTS_USAGE = `agw accounts — manage upstream accounts in the gateway's database, even while it runs
+(the server notices the change and reloads its accounts within a second).
+
+Usage:
+  agw accounts list [--provider P] [--json]
+  agw accounts add --provider P --id ID (--api-key-env VAR | --api-key - | --oauth-json FILE)
+                   [--weight N] [--priority N] [--models a,b] [--daily-requests N] [--daily-tokens N] [--disabled]
+  agw accounts remove ID [--provider P]
+  agw accounts enable ID [--provider P]
+  agw accounts disable ID [--provider P]
+  agw accounts reset ID [--provider P]     clear the disabled reason, cooldowns and failure streaks
+
+Every command also takes:
+  --config FILE   the gateway's config (default ./agw.json): its database, and the providers add accepts
+  --db PATH       the database itself (default: the config's, or ./agw.db without a config)
+
+The key: --api-key-env VAR reads it from an environment variable, --api-key - from stdin
+(e.g. 'pass show gemini | agw accounts add … --api-key -'). --api-key KEY works too, but a key
+on the command line ends up in your shell history and the process list.
+--oauth-json FILE is a refresh-token grant: {"tokenUrl", "clientId", "clientSecret"?, "refreshToken", "extraParams"?}.
+
+ID alone is enough when no other provider has an account with that id; otherwise add --provider.
+list never prints a key, token or secret.
+
+Exit status: 0 done, 1 no such account or nothing to change, 2 usage error.`;
+
+const ACCOUNT_ACTIONS = ["list", "add", "remove", "enable", "disable", "reset"] as const;
+const SHORT_USAGE = "usage: agw accounts list|add|remove|enable|disable|reset … (see agw accounts --help)";
+
+function count(flag: string, text: string, min: number): number {
+  const number = Number(text);
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(number) || number < min) {
+    throw new UsageError(`${flag}: expected ${min === 0 ? "a whole number" : "a positive whole number"}, got '${text}'`);
+  }
+  return number;
+}
+
+/** `agw accounts ACTION …`: flags may come before or after the account id. */
+function parseAccountsArgs(argv: readonly string[]): Command {
+  const args = [...argv];
+  const database: AccountsDatabase = {};
+  const flags = new Map<string, string | true>();
+  const positional: string[] = [];
+  let action: (typeof ACCOUNT_ACTIONS)[number] | undefined;
+  const valued = new Set([
+    "--config",
+    "--db",
+    "--provider",
+    "--id",
+    "--api-key",
+    "--api-key-env",
+    "--oauth-json",
+    "--weight",
+    "--priority",
+    "--models",
+    "--daily-requests",
+    "--daily-tokens",
+  ]);
+  const switches = new Set(["--json", "--disabled"]);
+  while (args.length > 0) {
+    const arg = args.shift()!;
+    if (arg === "-h" || arg === "--help" || arg === "help") return { kind: "accounts", database, command: { action: "help" } };
+    if (!arg.startsWith("-") || arg === "-") {
+      if (action === undefined) {
+        if (!(ACCOUNT_ACTIONS as readonly string[]).includes(arg)) throw new UsageError(`unknown accounts command '${arg}'; ${SHORT_USAGE}`);
+        action = arg as (typeof ACCOUNT_ACTIONS)[number];
+      } else positional.push(arg);
+      continue;
+    }
+    const equals = arg.startsWith("--") ? arg.indexOf("=") : -1;
+    const flag = equals === -1 ? (arg === "-c" ? "--config" : arg) : arg.slice(0, equals);
+    if (switches.has(flag)) {
+      if (equals !== -1) throw new UsageError(`${flag} takes no value`);
+      flags.set(flag, true);
+      continue;
+    }
+    if (!valued.has(flag)) throw new UsageError(`unknown argument '${arg}' (see agw accounts --help)`);
+    const value = equals === -1 ? args.shift() : arg.slice(equals + 1);
+    // `-` is a value (stdin); `--something` is the next flag, not this one's value.
+    if (value === undefined || value === "" || value.startsWith("--")) throw new UsageError(`${flag} needs a value`);
+    if (flags.has(flag)) throw new UsageError(`${flag} given twice`);
+    flags.set(flag, value);
+  }
+  if (action === undefined) throw new UsageError(SHORT_USAGE);
+  const text = (flag: string) => flags.get(flag) as string | undefined;
+  if (text("--config") !== undefined) database.config = text("--config");
+  if (text("--db") !== undefined) database.db = text("--db");
+  const allowed: Record<(typeof ACCOUNT_ACTIONS)[number], string[]> = {
+    list: ["--provider", "--json"],
+    add: [
+      "--provider",
+      "--id",
+      "--api-key",
+      "--api-key-env",
+      "--oauth-json",
+      "--weight",
+      "--priority",
+      "--models",
+      "--daily-requests",
+      "--daily-tokens",
+      "--disabled",
+    ],
+    remove: ["--provider"],
+    enable: ["--provider"],
+    disable: ["--provider"],
+    reset: ["--provider"],
+  };
+  for (const flag of flags.keys()) {
+    if (flag !== "--config" && flag !== "--db" && !allowed[action].includes(flag)) {
+      throw new UsageError(`${flag} does not apply to 'agw accounts ${action}'`);
+    }
+  }
+  const provider = text("--provider");
+  switch (action) {
+    case "list":
+      if (positional.length > 0) throw new UsageError(`unexpected argument '${positional[0]}'; usage: agw accounts list [--provider P] [--json]`);
+      return { kind: "accounts", database, command: { action, json: flags.has("--json"), ...(provider ? { provider } : {}) } };
+    case "add":
+      return { kind: "accounts", database, command: parseAdd(text, flags.has("--disabled"), positional) };
+    default: {
+      if (positional.length !== 1) throw new UsageError(`usage: agw accounts ${action} ID [--provider P]`);
+      return { kind: "accounts", database, command: { action, id: positional[0]!, ...(provider ? { provider } : {}) } };
+    }
+  }
+}
+
+function parseAdd(text: (flag: string) => string | undefined, disabled: boolean, positional: string[]): AccountsCommand {
+  const usage = "usage: agw accounts add --provider P --id ID (--api-key-env VAR | --api-key - | --oauth-json FILE) [options]";
+  if (positional.length > 0) throw new UsageError(`unexpected argument '${positional[0]}'; ${usage}`);
+  const provider = text("--provider");
+  const id = text("--id");
+  if (provider === undefined) throw new UsageError(`--provider is required; ${usage}`);
+  if (id === undefined) throw new UsageError(`--id is required; ${usage}`);
+  const sources: CredentialSource[] = [];
+  const apiKey = text("--api-key");
+  if (apiKey === "-") sources.push({ apiKeyStdin: true });
+  else if (apiKey !== undefined) sources.push({ apiKey });
+  if (text("--api-key-env") !== undefined) sources.push({ apiKeyEnv: text("--api-key-env")! });
+  if (text("--oauth-json") !== undefined) sources.push({ oauthJson: text("--oauth-json")! });
+  if (sources.length !== 1) {
+    throw new UsageError(`give exactly one of --api-key-env VAR, --api-key - (stdin), --api-key KEY or --oauth-json FILE`);
+  }
+  const command: Extract<AccountsCommand, { action: "add" }> = { action: "add", provider, id, credentials: sources[0]!, disabled };
+  const weight = text("--weight");
+  if (weight !== undefined) command.weight = count("--weight", weight, 1);
+  const priority = text("--priority");
+  if (priority !== undefined) command.priority = count("--priority", priority, 0);
+  const requests = text("--daily-requests");
+  if (requests !== undefined) command.dailyRequests = count("--daily-requests", requests, 1);
+  const tokens = text("--daily-tokens");
+  if (tokens !== undefined) command.dailyTokens = count("--daily-tokens", tokens, 1);
+  const models = text("--models");
+  if (models !== undefined) {
+    const list = models.split(",").map((model) => model.trim());
+    if (list.some((model) => model === "")) throw new UsageError(`--models: expected model names separated by commas, got '${models}'`);
+    command.models = list;
   }
   return command;
 }

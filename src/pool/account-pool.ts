@@ -74,8 +74,20 @@ export class AccountPool {
   ) {
     this.usage = new UsageMeter(store);
     this.reload();
+  }
+
+  /**
+   * Re-reads the accounts and their cooldowns from the store (at start-up,
+   * and after the CLI or the admin API changed them: a reset clears a
+   * running server's cooldowns too). Queued writes go first, so nothing
+   * learned in memory is lost.
+   */
+  reload(): void {
+    this.store.flush();
+    this.cooldowns.clear();
+    this.failures.clear();
     const now = Date.now();
-    for (const row of store.accountState.active(now)) {
+    for (const row of this.store.accountState.active(now)) {
       const k = key(row.provider, row.accountId, row.model);
       if (row.cooldownUntil > now) {
         const reason = row.reason ?? "";
@@ -83,10 +95,6 @@ export class AccountPool {
       }
       if (row.failures > 0) this.failures.set(k, row.failures);
     }
-  }
-
-  /** Re-reads the accounts from the store (after the CLI or the admin API changed them). */
-  reload(): void {
     const next = new Map<string, PoolAccount[]>();
     for (const stored of this.store.accounts.list()) {
       if (!stored.enabled || stored.disabledReason !== undefined || !hasCredentials(stored)) continue;

@@ -9,6 +9,7 @@ import { modelsHandler } from "./handlers/models.ts";
 import { countTokensHandler, type CountTokensShape } from "./handlers/count-tokens.ts";
 import { storedResponseRoutes, storedResponsesHooks } from "./handlers/stored-responses.ts";
 import { geminiNativeRoutes } from "./handlers/gemini-native.ts";
+import { adminRouteTable } from "./handlers/admin.ts";
 import { decodeAnthropicCountTokensRequest } from "../protocols/anthropic/index.ts";
 import { methodNotAllowed, routeNotFound } from "./route-hints.ts";
 
@@ -101,6 +102,8 @@ export function buildRoutes(context: GatewayContext, authMode: EffectiveAuthMode
 
   const routes: RouteTable = {};
   for (const spec of specs) (routes[spec.path] ??= {})[spec.method] = guard(spec);
+  // The admin API checks auth.adminKey (else auth.apiKey) itself, whatever auth.mode is.
+  Object.assign(routes, adminRouteTable(context));
   return routes;
 }
 

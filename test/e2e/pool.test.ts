@@ -295,3 +295,60 @@ describe("OAuth accounts", () => {
     }
   });
 });
+
+describe("the accounts CLI and a running server", () => {
+  const cli = (...args: string[]) => {
+    const result = Bun.spawnSync([process.execPath, join(import.meta.dir, "../../src/main.ts"), "accounts", ...args], {
+      stdout: "pipe",
+      stderr: "pipe",
+      env: { ...process.env, AGW_TEST_NEW_KEY: "added-key" },
+    });
+    return { code: result.exitCode, out: result.stdout.toString(), err: result.stderr.toString() };
+  };
+  /** Asks until the server answers from `account`, for at most 3 s (it polls the database every second). */
+  async function servedBy(gateway: TestGateway, account: string): Promise<boolean> {
+    for (const end = Date.now() + 3_000; Date.now() < end; await Bun.sleep(100)) {
+      if ((await ask(gateway)).account === account) return true;
+    }
+    return false;
+  }
+
+  test("disable, enable, add and reset reach the running server within a second or so", async () => {
+    const path = database();
+    const gateway = gatewayWith(["first", "second"], {}, path);
+    expect((await ask(gateway)).account).toBe("first");
+
+    expect(cli("disable", "first", "--provider", "g", "--db", path).code).toBe(0);
+    expect(await servedBy(gateway, "second")).toBe(true);
+    expect(cli("enable", "first", "--provider", "g", "--db", path).code).toBe(0);
+    expect(await servedBy(gateway, "first")).toBe(true);
+
+    const added = cli("add", "--provider", "g", "--id", "added", "--api-key-env", "AGW_TEST_NEW_KEY", "--priority", "0", "--db", path);
+    expect(added.err).toBe("");
+    expect(added.code).toBe(0);
+    expect(cli("disable", "first", "--provider", "g", "--db", path).code).toBe(0);
+    expect(await servedBy(gateway, "added")).toBe(true);
+    expect(gemini.requests.at(-1)!.apiKey).toBe("added-key");
+
+    const listed = cli("list", "--json", "--db", path);
+    expect(listed.code).toBe(0);
+    expect(listed.out).not.toContain("added-key");
+    const statuses = JSON.parse(listed.out) as Array<{ id: string; state: string; source: string }> | { accounts: Array<{ id: string; state: string; source: string }> };
+    const list = Array.isArray(statuses) ? statuses : statuses.accounts;
+    expect(list.find((account) => account.id === "added")).toMatchObject({ state: "ready", source: "cli" });
+    expect(list.find((account) => account.id === "first")).toMatchObject({ state: "disabled" });
+  }, 20_000);
+
+  test("reset clears a running server's cooldown", async () => {
+    const path = database();
+    const gateway = gatewayWith(["k-retry-after", "good"], {}, path);
+    await ask(gateway);
+    expect(cli("reset", "k-retry-after", "--provider", "g", "--db", path).code).toBe(0);
+    // Still faulty upstream: the account is tried again at once (its cooldown is gone).
+    for (const end = Date.now() + 3_000; Date.now() < end; await Bun.sleep(100)) {
+      const { log } = await ask(gateway);
+      if (attempts(log)[0]?.accountId === "k-retry-after") return;
+    }
+    throw new Error("the reset account was not tried again");
+  }, 20_000);
+});
