@@ -31,8 +31,10 @@ export interface ProviderCall {
 export interface PassthroughRequest {
   /** The operation and its query, in the provider's terms (Gemini: `streamGenerateContent?alt=sse`). */
   operation: string;
-  /** The client's body, byte for byte. */
+  /** The client's body, byte for byte (but for the model, which the gateway has already replaced). */
   body: string;
+  /** Client headers the upstream must see (Anthropic's `anthropic-beta` and `anthropic-version`). */
+  headers?: Record<string, string>;
 }
 
 export interface Provider {

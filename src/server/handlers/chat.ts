@@ -12,6 +12,7 @@ import { errorResponse } from "../error-response.ts";
 import { readJsonBody } from "../read-body.ts";
 import { Exchange } from "./exchange.ts";
 import { jsonResponse, streamResponse } from "./respond.ts";
+import { relayPassthrough } from "./passthrough.ts";
 
 /** What a route may add around the common chat flow; `State` travels from prepare to onAnswer. */
 export interface ChatHooks<State = unknown> {
@@ -42,6 +43,8 @@ export function chatHandler<State>(protocol: ClientProtocol, route: string, cont
       let body = await readJsonBody(request, context.config.limits.maxBodyBytes);
       let state: State | undefined;
       if (hooks.prepare) ({ body, state } = hooks.prepare(body, request));
+      const relayed = passThrough(protocol, body, request, exchange, context);
+      if (relayed) return await relayed;
       const decoded = protocol.decodeRequest(body);
       let chat: ChatRequest = decoded.request;
       exchange.log.requestedModel = chat.model;
@@ -103,6 +106,54 @@ export function chatHandler<State>(protocol: ClientProtocol, route: string, cont
       return errorResponse(protocol, error, exchange.headers);
     }
   };
+}
+
+/** Client headers a same-protocol upstream must see. */
+const FORWARDED_HEADERS = ["anthropic-beta", "anthropic-version"];
+
+/**
+ * Same protocol on both sides (an Anthropic client on an Anthropic provider,
+ * an OpenAI Chat client on an OpenAI-compatible one): the request goes
+ * through with only the model replaced, unknown fields and beta features
+ * intact, and the answer is relayed as it arrives. Undefined when the
+ * mapping sends the request elsewhere.
+ */
+function passThrough(
+  protocol: ClientProtocol,
+  body: unknown,
+  request: Request,
+  exchange: Exchange,
+  context: GatewayContext,
+): Promise<Response> | undefined {
+  if (body === null || typeof body !== "object" || Array.isArray(body)) return undefined;
+  const fields = body as Record<string, unknown>;
+  if (typeof fields.model !== "string") return undefined;
+  const target = context.router.resolve(fields.model);
+  const provider = target && context.providers.get(target.provider);
+  if (!target || !provider?.passthrough || provider.nativeProtocol !== protocol.name) return undefined;
+  exchange.log.requestedModel = fields.model;
+  exchange.log.stream = fields.stream === true;
+  exchange.log.provider = target.provider;
+  exchange.log.mappedModel = target.model;
+  exchange.headers["x-mapped-model"] = target.model;
+  const headers: Record<string, string> = {};
+  for (const name of FORWARDED_HEADERS) {
+    const value = request.headers.get(name);
+    if (value !== null) headers[name] = value;
+  }
+  const query = request.url.indexOf("?");
+  return relayPassthrough(
+    {
+      provider,
+      target,
+      operation: query === -1 ? "" : request.url.slice(query),
+      body: JSON.stringify({ ...fields, model: target.model }),
+      headers,
+      signal: request.signal,
+    },
+    exchange,
+    context,
+  );
 }
 
 export function modelNotFound(model: string, context: GatewayContext): GatewayError {

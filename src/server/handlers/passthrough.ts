@@ -14,6 +14,8 @@ export interface PassthroughCall {
   operation: string;
   /** The client's body, byte for byte. */
   body: string;
+  /** Client headers to forward (the provider picks the ones its API knows). */
+  headers?: Record<string, string>;
   signal: AbortSignal;
 }
 
@@ -38,7 +40,7 @@ export async function relayPassthrough(call: PassthroughCall, exchange: Exchange
     },
     async (account) =>
       provider.passthrough!(
-        { operation: call.operation, body: call.body },
+        { operation: call.operation, body: call.body, ...(call.headers ? { headers: call.headers } : {}) },
         { model: target.model, account: await context.pool.credentials(account), signal: call.signal },
       ),
   );
