@@ -1,6 +1,7 @@
 import type { ProviderFactory } from "./types.ts";
 import { createGeminiProvider } from "./gemini/index.ts";
 import { createMockProvider } from "./mock/index.ts";
+import { createOpenAIProvider } from "./openai/index.ts";
 
 /**
  * Every upstream type this build can talk to: adding one is a folder and a
@@ -10,6 +11,7 @@ import { createMockProvider } from "./mock/index.ts";
 export const providerFactories: Readonly<Record<string, ProviderFactory>> = {
   gemini: createGeminiProvider,
   mock: createMockProvider,
+  openai: (settings) => createOpenAIProvider(settings),
 };
 
 export type { Provider, ProviderCall, ProviderSettings, AccountCredentials } from "./types.ts";

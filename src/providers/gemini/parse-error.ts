@@ -1,6 +1,6 @@
 import { GatewayError } from "../../ir/errors.ts";
 import { parseGoogleDuration } from "./parse-duration.ts";
-import { parseRetryAfter } from "./parse-retry-after.ts";
+import { parseRetryAfter } from "../http/parse-retry-after.ts";
 import type { GeminiErrorBody } from "./types.ts";
 
 const typePrefix = "type.googleapis.com/google.rpc.";

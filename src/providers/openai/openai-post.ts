@@ -1,0 +1,32 @@
+import { postUpstream } from "../http/post-upstream.ts";
+import type { ProviderCall, ProviderSettings } from "../types.ts";
+import { parseOpenAIError } from "./parse-error.ts";
+import { redactSecrets } from "./redact-secrets.ts";
+
+/**
+ * POSTs a body to `{baseUrl}/chat/completions` with the account's key or
+ * access token as a Bearer token and the provider's extra headers
+ * (OpenRouter's `HTTP-Referer` and `X-Title`, say), errors classified by
+ * parseOpenAIError. A string body is sent byte for byte (pass-through).
+ * An account without any credential sends no Authorization at all: local
+ * servers (Ollama, LM Studio, vLLM) need none, and a real upstream answers
+ * 401, which takes the account out like any refused key.
+ */
+export function postOpenAI(
+  baseUrl: string,
+  settings: ProviderSettings,
+  call: ProviderCall,
+  body: unknown,
+): ReturnType<typeof postUpstream> {
+  const token = call.account.accessToken ?? call.account.apiKey;
+  const auth: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
+  return postUpstream({
+    url: `${baseUrl}/chat/completions`,
+    headers: { ...settings.headers, "content-type": "application/json", ...auth },
+    body: typeof body === "string" ? body : JSON.stringify(body),
+    timeoutMs: settings.timeoutMs,
+    signal: call.signal,
+    parseError: parseOpenAIError,
+    redact: redactSecrets,
+  });
+}

@@ -1,0 +1,47 @@
+import type { StreamEvent } from "../../ir/event.ts";
+import type { ChatRequest } from "../../ir/request.ts";
+import { raiseSse } from "../../sse/raise-sse.ts";
+import type { Provider, ProviderCall, ProviderSettings } from "../types.ts";
+import { lowerOpenAIRequest, type LowerOpenAIOptions } from "./lower.ts";
+import { postOpenAI } from "./openai-post.ts";
+import { createOpenAIStreamMachine } from "./raise-stream.ts";
+import { readOpenAIUsageTail } from "./read-usage-tail.ts";
+import { redactSecrets } from "./redact-secrets.ts";
+
+export const DEFAULT_OPENAI_BASE_URL = "https://api.openai.com/v1";
+
+/**
+ * Any Chat Completions upstream: OpenAI, OpenRouter, DeepSeek, Groq, vLLM,
+ * Ollama, LM Studio… The base URL includes the version path, as these
+ * services document it (`https://openrouter.ai/api/v1`,
+ * `http://localhost:11434/v1`); every call streams
+ * `POST {baseUrl}/chat/completions` with `Authorization: Bearer <key>`.
+ * `lowerOptions` picks request-shape variants (`max_tokens` for servers
+ * that lack `max_completion_tokens`); the config does not set it yet.
+ */
+export function createOpenAIProvider(settings: ProviderSettings, lowerOptions: LowerOpenAIOptions = {}): Provider {
+  const baseUrl = (settings.baseUrl ?? DEFAULT_OPENAI_BASE_URL).replace(/\/+$/, "");
+  return {
+    type: "openai",
+    stream: (request, call) => streamOpenAI(baseUrl, settings, lowerOptions, request, call),
+    nativeProtocol: "openai-chat",
+    // The client's own Chat Completions body, already naming the upstream model, goes as is.
+    passthrough: (request, call) => postOpenAI(baseUrl, settings, call, request.body),
+    passthroughUsage: readOpenAIUsageTail,
+  };
+}
+
+async function streamOpenAI(
+  baseUrl: string,
+  settings: ProviderSettings,
+  lowerOptions: LowerOpenAIOptions,
+  request: ChatRequest,
+  call: ProviderCall,
+): Promise<ReadableStream<StreamEvent>> {
+  const body = lowerOpenAIRequest(request, call.model, lowerOptions);
+  const response = await postOpenAI(baseUrl, settings, call, body);
+  return raiseSse(response.body, createOpenAIStreamMachine(), {
+    describeFailure: (error) => `the upstream stream failed: ${redactSecrets(error instanceof Error ? error.message : String(error))}`,
+    describeBadData: (data) => `the upstream sent an SSE event that is not JSON: ${redactSecrets(data.slice(0, 200))}`,
+  });
+}
