@@ -32,7 +32,8 @@ export class ResponseCollector {
       case "reasoning-signature": {
         const content = this.builder(event.choice).choice.content;
         const last = content.at(-1);
-        if (last?.type === "reasoning") last.signature = event.signature;
+        if (event.redacted) content.push({ type: "reasoning", text: "", signature: event.signature, redacted: true });
+        else if (last?.type === "reasoning" && !last.redacted) last.signature = event.signature;
         else content.push({ type: "reasoning", text: "", signature: event.signature });
         return;
       }

@@ -19,7 +19,7 @@ export type StreamEvent =
   | { type: "text-delta"; text: string; choice?: number }
   | { type: "reasoning-delta"; text: string; choice?: number }
   /** A signature for the reasoning emitted so far in this choice (Gemini `thoughtSignature`, Anthropic `signature`). */
-  | { type: "reasoning-signature"; signature: Signature; choice?: number }
+  | { type: "reasoning-signature"; signature: Signature; choice?: number; redacted?: boolean }
   | { type: "tool-call-start"; id: string; name: string; signature?: Signature; choice?: number }
   | { type: "tool-call-delta"; id: string; argumentsDelta: string; choice?: number }
   | { type: "tool-call-end"; id: string; choice?: number }

@@ -1,0 +1,1 @@
+export { createAnthropicProvider, DEFAULT_ANTHROPIC_BASE_URL } from "./provider.ts";

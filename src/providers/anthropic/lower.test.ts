@@ -1,0 +1,188 @@
+import { describe, expect, test } from "bun:test";
+import type { ChatRequest } from "../../ir/request.ts";
+import { lowerAnthropicRequest } from "./lower.ts";
+
+const ephemeral = { type: "ephemeral" } as const;
+
+const ask = (extra: Partial<ChatRequest> = {}): ChatRequest => ({
+  model: "client-model",
+  stream: false,
+  messages: [{ role: "user", content: [{ type: "text", text: "Hello" }] }],
+  ...extra,
+});
+
+const weatherTool = {
+  name: "get_weather",
+  description: "Current weather",
+  parameters: { type: "object", properties: { city: { type: "string" } }, required: ["city"] },
+};
+
+describe("lowerAnthropicRequest", () => {
+  test("a plain question: streamed, default max_tokens, one cache breakpoint", () => {
+    expect(lowerAnthropicRequest(ask(), "claude-sonnet-4-5")).toEqual({
+      model: "claude-sonnet-4-5",
+      max_tokens: 4096,
+      messages: [{ role: "user", content: [{ type: "text", text: "Hello", cache_control: ephemeral }] }],
+      stream: true,
+    });
+  });
+
+  test("a full request: system, history with thinking and tools, sampling, stop, user, structured output", () => {
+    const schema = { type: "object", properties: { answer: { type: "string" } }, required: ["answer"] };
+    const request = ask({
+      messages: [
+        { role: "system", content: [{ type: "text", text: "You are terse." }] },
+        { role: "user", content: [{ type: "text", text: "Weather in Paris?" }] },
+        {
+          role: "assistant",
+          content: [
+            { type: "reasoning", text: "I should call the tool.", signature: { family: "anthropic", value: "EqQB" } },
+            { type: "tool-call", id: "toolu_1", name: "get_weather", arguments: '{"city":"Paris"}' },
+          ],
+        },
+        { role: "tool", content: [{ type: "tool-result", toolCallId: "toolu_1", content: [{ type: "text", text: "21°C" }] }] },
+      ],
+      tools: [weatherTool, { name: "ping", parameters: {} }],
+      toolChoice: "auto",
+      parallelToolCalls: false,
+      maxOutputTokens: 1000,
+      temperature: 0.3,
+      topP: 0.9,
+      topK: 40,
+      stopSequences: ["END"],
+      user: "user-42",
+      responseFormat: { type: "json", schema },
+      seed: 7,
+      presencePenalty: 0.5,
+    });
+    expect(lowerAnthropicRequest(request, "claude-sonnet-4-5")).toEqual({
+      model: "claude-sonnet-4-5",
+      max_tokens: 1000,
+      system: [{ type: "text", text: "You are terse.", cache_control: ephemeral }],
+      messages: [
+        { role: "user", content: [{ type: "text", text: "Weather in Paris?", cache_control: ephemeral }] },
+        {
+          role: "assistant",
+          content: [
+            { type: "thinking", thinking: "I should call the tool.", signature: "EqQB" },
+            { type: "tool_use", id: "toolu_1", name: "get_weather", input: { city: "Paris" } },
+          ],
+        },
+        {
+          role: "user",
+          content: [{ type: "tool_result", tool_use_id: "toolu_1", content: [{ type: "text", text: "21°C" }], cache_control: ephemeral }],
+        },
+      ],
+      tools: [
+        { name: "get_weather", description: "Current weather", input_schema: weatherTool.parameters },
+        { name: "ping", input_schema: { type: "object", properties: {} } },
+      ],
+      tool_choice: { type: "auto", disable_parallel_tool_use: true },
+      temperature: 0.3,
+      top_p: 0.9,
+      top_k: 40,
+      stop_sequences: ["END"],
+      metadata: { user_id: "user-42" },
+      output_config: { format: { type: "json_schema", schema } },
+      stream: true,
+    });
+  });
+
+  test.each([
+    ["auto", undefined, { type: "auto" }],
+    ["required", undefined, { type: "any" }],
+    ["none", undefined, { type: "none" }],
+    [{ name: "get_weather" }, undefined, { type: "tool", name: "get_weather" }],
+    [{ name: "get_weather" }, false, { type: "tool", name: "get_weather", disable_parallel_tool_use: true }],
+    [undefined, false, { type: "auto", disable_parallel_tool_use: true }],
+    ["none", false, { type: "none" }],
+    [undefined, undefined, undefined],
+  ] as const)("tool choice %p with parallelToolCalls %p", (toolChoice, parallelToolCalls, expected) => {
+    const body = lowerAnthropicRequest(ask({ tools: [weatherTool], toolChoice, parallelToolCalls }), "m");
+    expect(body.tool_choice).toEqual(expected);
+  });
+
+  test("a tool choice without tools is left out, and does not cost the thinking", () => {
+    const body = lowerAnthropicRequest(ask({ toolChoice: "required", reasoning: { effort: "low" } }), "m");
+    expect(body.tool_choice).toBeUndefined();
+    expect(body.thinking).toEqual({ type: "enabled", budget_tokens: 2048 });
+  });
+
+  test("thinking: an effort becomes a budget, max_tokens grows, temperature and top_k are left out", () => {
+    const body = lowerAnthropicRequest(ask({ reasoning: { effort: "medium" }, temperature: 0.5, topK: 5, topP: 0.5 }), "m");
+    expect(body.thinking).toEqual({ type: "enabled", budget_tokens: 8192 });
+    expect(body.max_tokens).toBe(8192 + 4096);
+    expect(body.temperature).toBeUndefined();
+    expect(body.top_k).toBeUndefined();
+    expect(body.top_p).toBeUndefined();
+    expect(lowerAnthropicRequest(ask({ reasoning: { effort: "low" }, topP: 0.97 }), "m").top_p).toBe(0.97);
+  });
+
+  test("thinking: an explicit budget; effort none leaves thinking out", () => {
+    const body = lowerAnthropicRequest(ask({ reasoning: { budgetTokens: 10000 }, maxOutputTokens: 16000 }), "m");
+    expect(body.thinking).toEqual({ type: "enabled", budget_tokens: 10000 });
+    expect(body.max_tokens).toBe(16000);
+    const off = lowerAnthropicRequest(ask({ reasoning: { effort: "none" }, temperature: 0.2 }), "m");
+    expect(off.thinking).toBeUndefined();
+    expect(off.temperature).toBe(0.2);
+  });
+
+  test("thinking is dropped when the client forces a tool (Anthropic refuses both)", () => {
+    const body = lowerAnthropicRequest(ask({ tools: [weatherTool], toolChoice: "required", reasoning: { effort: "high" } }), "m");
+    expect(body.thinking).toBeUndefined();
+    expect(body.tool_choice).toEqual({ type: "any" });
+    expect(body.max_tokens).toBe(4096);
+  });
+
+  test("temperature is clamped to Anthropic's 0–1 range", () => {
+    expect(lowerAnthropicRequest(ask({ temperature: 1.6 }), "m").temperature).toBe(1);
+  });
+
+  test("JSON mode without a schema has no Anthropic equivalent and is left out", () => {
+    expect(lowerAnthropicRequest(ask({ responseFormat: { type: "json" } }), "m").output_config).toBeUndefined();
+  });
+
+  test("web search becomes the server tool, beside the functions", () => {
+    const body = lowerAnthropicRequest(
+      ask({ tools: [weatherTool], webSearch: { maxUses: 5, allowedDomains: ["example.com"], blockedDomains: ["bad.com"], required: false } }),
+      "m",
+    );
+    expect(body.tools).toEqual([
+      { name: "get_weather", description: "Current weather", input_schema: weatherTool.parameters },
+      { type: "web_search_20250305", name: "web_search", max_uses: 5, allowed_domains: ["example.com"] },
+    ]);
+    const blocked = lowerAnthropicRequest(ask({ webSearch: { blockedDomains: ["bad.com"], required: true } }), "m");
+    expect(blocked.tools).toEqual([{ type: "web_search_20250305", name: "web_search", blocked_domains: ["bad.com"] }]);
+  });
+
+  test("a long conversation gets breakpoints on the system and on the last two user turns", () => {
+    const request = ask({
+      messages: [
+        { role: "system", content: [{ type: "text", text: "A" }, { type: "text", text: "B" }] },
+        { role: "user", content: [{ type: "text", text: "1" }] },
+        { role: "assistant", content: [{ type: "text", text: "2" }] },
+        { role: "user", content: [{ type: "text", text: "3" }, { type: "image", mediaType: "image/png", data: "iVBOR" }] },
+        { role: "assistant", content: [{ type: "text", text: "4" }] },
+        { role: "user", content: [{ type: "text", text: "5" }] },
+      ],
+    });
+    const body = lowerAnthropicRequest(request, "m");
+    expect(body.system).toEqual([
+      { type: "text", text: "A" },
+      { type: "text", text: "B", cache_control: ephemeral },
+    ]);
+    expect(body.messages).toEqual([
+      { role: "user", content: [{ type: "text", text: "1" }] },
+      { role: "assistant", content: [{ type: "text", text: "2" }] },
+      {
+        role: "user",
+        content: [
+          { type: "text", text: "3" },
+          { type: "image", source: { type: "base64", media_type: "image/png", data: "iVBOR" }, cache_control: ephemeral },
+        ],
+      },
+      { role: "assistant", content: [{ type: "text", text: "4" }] },
+      { role: "user", content: [{ type: "text", text: "5", cache_control: ephemeral }] },
+    ]);
+  });
+});

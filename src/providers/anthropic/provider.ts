@@ -1,0 +1,73 @@
+import type { StreamEvent } from "../../ir/event.ts";
+import type { ChatRequest } from "../../ir/request.ts";
+import { raiseSse } from "../../sse/raise-sse.ts";
+import type { PassthroughRequest, Provider, ProviderCall, ProviderSettings } from "../types.ts";
+import { passthroughPath, pickClientHeaders, postAnthropic } from "./anthropic-post.ts";
+import { countAnthropicTokens } from "./count-tokens.ts";
+import { lowerAnthropicRequest } from "./lower.ts";
+import { redactSecrets } from "./parse-error.ts";
+import { createAnthropicStreamMachine } from "./raise-stream.ts";
+import { readAnthropicUsageTail } from "./read-usage-tail.ts";
+
+export const DEFAULT_ANTHROPIC_BASE_URL = "https://api.anthropic.com";
+
+/**
+ * A pass-through request as the server hands it over. `headers` (the
+ * client's request headers) is not in PassthroughRequest yet: it is read
+ * defensively until it is.
+ */
+type PassthroughWithHeaders = PassthroughRequest & { headers?: Record<string, string> };
+
+/**
+ * Anthropic's Messages API and the services that speak it (z.ai, Kimi,
+ * MiniMax…, configured with their own baseUrl). Every call streams:
+ * `POST {baseUrl}/v1/messages`.
+ *
+ * Credentials: an API key goes in `x-api-key`; an OAuth account's access
+ * token as `Authorization: Bearer`. Some compatible services want the API
+ * key as a Bearer token instead: an `authorization` entry in the provider's
+ * `headers` (any value, e.g. "Bearer") says so, and its value is replaced
+ * by the account's key — keys belong to accounts, never to the config.
+ * `anthropic-version: 2023-06-01` unless `headers` sets another.
+ */
+export function createAnthropicProvider(settings: ProviderSettings): Provider {
+  const baseUrl = (settings.baseUrl ?? DEFAULT_ANTHROPIC_BASE_URL).replace(/\/+$/, "");
+  return {
+    type: "anthropic",
+    stream: (request, call) => streamAnthropic(baseUrl, settings, request, call),
+    countTokens: (request, call) => countAnthropicTokens(baseUrl, settings, request, call),
+    nativeProtocol: "anthropic",
+    passthrough: (request, call) => passthroughAnthropic(baseUrl, settings, request, call),
+    passthroughUsage: readAnthropicUsageTail,
+  };
+}
+
+async function streamAnthropic(
+  baseUrl: string,
+  settings: ProviderSettings,
+  request: ChatRequest,
+  call: ProviderCall,
+): Promise<ReadableStream<StreamEvent>> {
+  const response = await postAnthropic(baseUrl, settings, call, "messages", lowerAnthropicRequest(request, call.model));
+  const secrets = [call.account.apiKey, call.account.accessToken];
+  return raiseSse(response.body, createAnthropicStreamMachine(), {
+    describeFailure: (error) =>
+      `the upstream stream failed: ${redactSecrets(error instanceof Error ? error.message : String(error), secrets)}`,
+    describeBadData: (data) => `the upstream sent an SSE event that is not JSON: ${redactSecrets(data.slice(0, 200), secrets)}`,
+  });
+}
+
+/**
+ * Sends a client's own Messages body (already carrying the upstream model)
+ * untouched, with this provider's credentials and headers plus the client's
+ * `anthropic-version` and `anthropic-beta`; the 2xx answer is relayed as is.
+ */
+async function passthroughAnthropic(
+  baseUrl: string,
+  settings: ProviderSettings,
+  request: PassthroughWithHeaders,
+  call: ProviderCall,
+): Promise<Response> {
+  const path = passthroughPath(request.operation);
+  return postAnthropic(baseUrl, settings, call, path, request.body, pickClientHeaders(request.headers));
+}

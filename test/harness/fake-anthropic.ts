@@ -1,0 +1,432 @@
+/**
+ * A fake Anthropic Messages API on a real port, speaking Anthropic's wire
+ * format, for tests that drive a provider or the whole gateway.
+ *
+ *   const anthropic = startFakeAnthropic();        // Bun.serve on port 0
+ *   anthropic.url                                  // "http://localhost:PORT" — the provider's baseUrl
+ *   anthropic.requests                             // every accepted request: { path, model, action, headers, apiKey, body, rawBody }
+ *   anthropic.setScript((request) => reply | undefined)  // per-test answers; undefined falls back to the default
+ *   await anthropic.stop()
+ *
+ * Routes: `POST /v1/messages` (any query, e.g. `?beta=true`) — an SSE stream
+ * (`event:` + `data:` lines, LF-framed like Anthropic's, written in small
+ * pieces at awkward byte positions with short pauses) when the body says
+ * `"stream": true`, else one Message JSON object — and
+ * `POST /v1/messages/count_tokens` → `{"input_tokens": N}` with
+ * N = ceil(characters of all text in system and messages / 4); like the real
+ * API it refuses fields only generation takes (`max_tokens`, `stream`,
+ * sampling, `metadata`) as "Extra inputs are not permitted".
+ *
+ * Checks, as Anthropic answers them: credentials in `x-api-key` or
+ * `Authorization: Bearer` (else 401 authentication_error); an
+ * `anthropic-version` header (else 400); `max_tokens` on /v1/messages (else
+ * 400); every `thinking` block's signature (and `redacted_thinking` data) in
+ * the history must be one the fake issued — "anthropic-sig-1", or any a
+ * scripted stream carried — else 400 invalid_request_error "Invalid
+ * signature in thinking block".
+ *
+ * Default answers, from the last user message:
+ * - a tool_result → "The result was: <its text>"
+ * - tools declared and "weather" in the user's text → a tool_use of `get_weather`
+ *   (else the first declared tool) with input {"city":"Paris"}, streamed as
+ *   input_json_delta pieces, stop_reason tool_use
+ * - output_config.format json_schema → JSON text that fits the schema trivially
+ * - an image block → "I see an image of <media_type> with <N> bytes"
+ * - otherwise "Echo: <last user text>"
+ * With thinking enabled (or adaptive), a thinking block "Thinking about it."
+ * with signature "anthropic-sig-1" comes first. Usage: input_tokens from the
+ * request's size; when the request carries any `cache_control`, half of it
+ * is reported as `cache_read_input_tokens`.
+ *
+ * Faults by API key (option `keyFaults`, default `defaultKeyFaults`):
+ * `key-429` (retry-after: 2, requests limit exhausted), `key-529`
+ * (overloaded_error), `key-500` (api_error), `key-401`
+ * (authentication_error), `key-midstream-error` (a text delta, then an
+ * `error` event). count_tokens answers error faults and error replies of the
+ * script; a stream reply means nothing to it, so it counts as usual.
+ */
+
+export interface FakeAnthropicRequest {
+  /** Path and query, as received. */
+  path: string;
+  model: string;
+  action: "messages" | "count_tokens";
+  headers: Headers;
+  /** The credential: `x-api-key`, or the Bearer token. */
+  apiKey: string;
+  body: any;
+  /** The body exactly as received. */
+  rawBody: string;
+}
+
+export type FakeAnthropicReply =
+  /** A 200 answer made of these stream events (data objects with their `type`); `splitAt` fixes the byte offsets of the writes. */
+  | { type: "stream"; events: unknown[]; splitAt?: number[] }
+  /** An error answer in Anthropic's shape, unless `body` replaces it. */
+  | {
+      type: "error";
+      status: number;
+      errorType?: string;
+      message?: string;
+      body?: unknown;
+      headers?: Record<string, string> | (() => Record<string, string>);
+    }
+  /** Waits before answering (`then`, or the default answer): an upstream that hangs past a timeout. */
+  | { type: "hang"; ms: number; then?: FakeAnthropicReply };
+
+export type FakeAnthropicScript = (request: FakeAnthropicRequest) => FakeAnthropicReply | undefined;
+
+export interface FakeAnthropicOptions {
+  script?: FakeAnthropicScript;
+  keyFaults?: Record<string, FakeAnthropicReply>;
+  /** Pause between two written pieces, in ms (default 1). */
+  pieceDelayMs?: number;
+}
+
+export interface FakeAnthropic {
+  url: string;
+  requests: FakeAnthropicRequest[];
+  setScript(script: FakeAnthropicScript | undefined): void;
+  stop(): Promise<void>;
+}
+
+/** The signature of the fake's default thinking block. */
+export const FAKE_THINKING_SIGNATURE = "anthropic-sig-1";
+
+const errorTypes: Record<number, string> = {
+  400: "invalid_request_error",
+  401: "authentication_error",
+  403: "permission_error",
+  404: "not_found_error",
+  413: "request_too_large",
+  429: "rate_limit_error",
+  500: "api_error",
+  529: "overloaded_error",
+};
+
+function statusOf(type: unknown): number {
+  const entry = Object.entries(errorTypes).find(([, name]) => name === type);
+  return entry ? Number(entry[0]) : 500;
+}
+
+export function anthropicErrorBody(status: number, message: string, type = errorTypes[status] ?? "api_error"): unknown {
+  return { type: "error", error: { type, message } };
+}
+
+/** Stream events as Anthropic writes them: `event: <type>` and `data: <json>`, LF-framed. */
+export function anthropicSse(events: unknown[]): string {
+  return events.map((event) => `event: ${(event as { type?: string }).type ?? "message"}\ndata: ${JSON.stringify(event)}\n\n`).join("");
+}
+
+export const defaultKeyFaults: Record<string, FakeAnthropicReply> = {
+  "key-429": {
+    type: "error",
+    status: 429,
+    message: "Number of request tokens has exceeded your per-minute rate limit",
+    headers: () => ({
+      "retry-after": "2",
+      "anthropic-ratelimit-requests-limit": "50",
+      "anthropic-ratelimit-requests-remaining": "0",
+      "anthropic-ratelimit-requests-reset": new Date(Date.now() + 2000).toISOString(),
+    }),
+  },
+  "key-529": { type: "error", status: 529, message: "Overloaded" },
+  "key-500": { type: "error", status: 500, message: "Internal server error" },
+  "key-401": { type: "error", status: 401, message: "invalid x-api-key" },
+  "key-midstream-error": {
+    type: "stream",
+    events: [
+      { type: "message_start", message: messageShell("msg_fake_midstream", "fake", { input_tokens: 5, output_tokens: 1 }) },
+      { type: "content_block_start", index: 0, content_block: { type: "text", text: "" } },
+      { type: "content_block_delta", index: 0, delta: { type: "text_delta", text: "Partial answer" } },
+      { type: "error", error: { type: "overloaded_error", message: "Overloaded" } },
+    ],
+  },
+};
+
+export function startFakeAnthropic(options: FakeAnthropicOptions = {}): FakeAnthropic {
+  const requests: FakeAnthropicRequest[] = [];
+  /** Thinking signatures and redacted data this fake handed out, which it accepts back. */
+  const issued = new Set<string>([FAKE_THINKING_SIGNATURE]);
+  let script = options.script;
+  const keyFaults = options.keyFaults ?? defaultKeyFaults;
+  const pieceDelayMs = options.pieceDelayMs ?? 1;
+  let responses = 0;
+
+  const server = Bun.serve({
+    port: 0,
+    idleTimeout: 60,
+    async fetch(httpRequest) {
+      const url = new URL(httpRequest.url);
+      const route = /^\/v1\/messages(\/count_tokens)?$/.exec(url.pathname);
+      if (!route || httpRequest.method !== "POST") {
+        return errorResponse({ type: "error", status: 404, message: `Not found: ${httpRequest.method} ${url.pathname}` });
+      }
+      const bearer = /^Bearer (.+)$/.exec(httpRequest.headers.get("authorization") ?? "")?.[1];
+      const apiKey = httpRequest.headers.get("x-api-key") ?? bearer;
+      if (!apiKey) return errorResponse({ type: "error", status: 401, message: "x-api-key header is required" });
+      if (!httpRequest.headers.get("anthropic-version")) {
+        return errorResponse({ type: "error", status: 400, message: "anthropic-version: header is required" });
+      }
+      const rawBody = await httpRequest.text();
+      let body: any;
+      try {
+        body = JSON.parse(rawBody);
+      } catch {
+        return errorResponse({ type: "error", status: 400, message: "There was an issue with the format or content of your request." });
+      }
+      const request: FakeAnthropicRequest = {
+        path: url.pathname + url.search,
+        model: typeof body?.model === "string" ? body.model : "",
+        action: route[1] ? "count_tokens" : "messages",
+        headers: httpRequest.headers,
+        apiKey,
+        body,
+        rawBody,
+      };
+      requests.push(request);
+      const refusal = requestRefusal(request, issued);
+      if (request.action === "count_tokens") return countTokensResponse(request, keyFaults[apiKey] ?? refusal ?? script?.(request));
+      let answer: FakeAnthropicReply = keyFaults[apiKey] ?? refusal ?? script?.(request) ?? defaultReply(request, `msg_fake_${++responses}`);
+      while (answer.type === "hang") {
+        await Bun.sleep(answer.ms);
+        answer = answer.then ?? defaultReply(request, `msg_fake_${++responses}`);
+      }
+      if (answer.type === "error") return errorResponse(answer);
+      remember(answer.events, issued);
+      if (body.stream !== true) {
+        // Without a stream, a failure the stream would report in an `error` event is the status of the answer.
+        const failure = (answer.events as any[]).find((event) => event?.type === "error")?.error;
+        if (failure) return errorResponse({ type: "error", status: statusOf(failure.type), errorType: failure.type, message: failure.message });
+        return Response.json(mergeEvents(answer.events));
+      }
+      return new Response(sseBody(answer, pieceDelayMs), { headers: { "content-type": "text/event-stream; charset=utf-8" } });
+    },
+  });
+
+  return {
+    url: server.url.origin,
+    requests,
+    setScript: (next) => {
+      script = next;
+    },
+    stop: () => server.stop(true),
+  };
+}
+
+function errorResponse(reply: Extract<FakeAnthropicReply, { type: "error" }>): Response {
+  const body = reply.body ?? anthropicErrorBody(reply.status, reply.message ?? "error", reply.errorType);
+  const headers = typeof reply.headers === "function" ? reply.headers() : reply.headers;
+  return Response.json(body, { status: reply.status, headers });
+}
+
+/** What Anthropic refuses before generating: a missing max_tokens, extra count_tokens fields, signatures it did not issue. */
+function requestRefusal(request: FakeAnthropicRequest, issued: ReadonlySet<string>): FakeAnthropicReply | undefined {
+  const refuse = (message: string): FakeAnthropicReply => ({ type: "error", status: 400, message });
+  const body = request.body ?? {};
+  if (typeof body.model !== "string") return refuse("model: Field required");
+  if (request.action === "messages" && typeof body.max_tokens !== "number") return refuse("max_tokens: Field required");
+  if (request.action === "count_tokens") {
+    const allowed = new Set(["model", "messages", "system", "tools", "tool_choice", "thinking", "output_config", "cache_control"]);
+    const extra = Object.keys(body).find((name) => !allowed.has(name));
+    if (extra !== undefined) return refuse(`${extra}: Extra inputs are not permitted`);
+  }
+  const messages: any[] = Array.isArray(body.messages) ? body.messages : [];
+  for (const [index, message] of messages.entries()) {
+    if (message?.role !== "assistant" || !Array.isArray(message.content)) continue;
+    for (const [position, block] of message.content.entries()) {
+      const value = block?.type === "thinking" ? block.signature : block?.type === "redacted_thinking" ? block.data : undefined;
+      if ((block?.type === "thinking" || block?.type === "redacted_thinking") && !issued.has(value)) {
+        return refuse(`messages.${index}.content.${position}: Invalid signature in thinking block`);
+      }
+    }
+  }
+  return undefined;
+}
+
+/** Signatures and redacted data a stream hands out become acceptable in later requests. */
+function remember(events: unknown[], issued: Set<string>): void {
+  for (const event of events as any[]) {
+    if (event?.delta?.type === "signature_delta" && typeof event.delta.signature === "string") issued.add(event.delta.signature);
+    if (event?.content_block?.type === "redacted_thinking" && typeof event.content_block.data === "string") issued.add(event.content_block.data);
+  }
+}
+
+function countTokensResponse(request: FakeAnthropicRequest, reply: FakeAnthropicReply | undefined): Response {
+  if (reply?.type === "error") return errorResponse(reply);
+  return Response.json({ input_tokens: Math.ceil(textCharacters(request.body) / 4) });
+}
+
+/** The characters (code points) of every text in system and messages, tool results included. */
+function textCharacters(body: any): number {
+  const count = (content: unknown): number => {
+    if (typeof content === "string") return Array.from(content).length;
+    if (!Array.isArray(content)) return 0;
+    return content.reduce((sum: number, block: any) => {
+      if (block?.type === "text" && typeof block.text === "string") return sum + Array.from(block.text).length;
+      if (block?.type === "tool_result") return sum + count(block.content);
+      return sum;
+    }, 0);
+  };
+  const messages: any[] = Array.isArray(body?.messages) ? body.messages : [];
+  return count(body?.system) + messages.reduce((sum: number, message: any) => sum + count(message?.content), 0);
+}
+
+function sseBody(reply: Extract<FakeAnthropicReply, { type: "stream" }>, pieceDelayMs: number): ReadableStream<Uint8Array> {
+  const bytes = new TextEncoder().encode(anthropicSse(reply.events));
+  const offsets = reply.splitAt ?? cyclingOffsets(bytes.length, [9, 1, 17, 2, 40, 3, 80]);
+  const bounds = [0, ...offsets.filter((offset) => offset > 0 && offset < bytes.length), bytes.length];
+  let piece = 0;
+  return new ReadableStream({
+    async pull(controller) {
+      if (piece > 0 && pieceDelayMs > 0) await Bun.sleep(pieceDelayMs);
+      controller.enqueue(bytes.slice(bounds[piece], bounds[piece + 1]));
+      piece += 1;
+      if (piece >= bounds.length - 1) controller.close();
+    },
+  });
+}
+
+function cyclingOffsets(length: number, sizes: number[]): number[] {
+  const offsets: number[] = [];
+  for (let offset = 0, index = 0; offset < length; index += 1) {
+    offset += sizes[index % sizes.length] ?? 1;
+    offsets.push(offset);
+  }
+  return offsets;
+}
+
+function messageShell(id: string, model: string, usage: Record<string, number>): Record<string, unknown> {
+  return { id, type: "message", role: "assistant", model, content: [], stop_reason: null, stop_sequence: null, usage };
+}
+
+function defaultReply(request: FakeAnthropicRequest, id: string): FakeAnthropicReply {
+  const body = request.body ?? {};
+  const messages: any[] = Array.isArray(body.messages) ? body.messages : [];
+  const lastUser = [...messages].reverse().find((message) => message?.role === "user");
+  const blocks: any[] = typeof lastUser?.content === "string" ? [{ type: "text", text: lastUser.content }] : Array.isArray(lastUser?.content) ? lastUser.content : [];
+  const userText = blocks.filter((block) => block?.type === "text").map((block) => block.text).join(" ");
+  const tools: any[] = Array.isArray(body.tools) ? body.tools.filter((tool: any) => tool?.input_schema !== undefined) : [];
+  const result = blocks.find((block) => block?.type === "tool_result");
+  const image = blocks.find((block) => block?.type === "image");
+  const thinking = body.thinking?.type === "enabled" || body.thinking?.type === "adaptive";
+
+  const events: unknown[] = [];
+  let index = 0;
+  if (thinking) {
+    events.push(
+      { type: "content_block_start", index, content_block: { type: "thinking", thinking: "", signature: "" } },
+      { type: "content_block_delta", index, delta: { type: "thinking_delta", thinking: "Thinking about it." } },
+      { type: "content_block_delta", index, delta: { type: "signature_delta", signature: FAKE_THINKING_SIGNATURE } },
+      { type: "content_block_stop", index },
+    );
+    index += 1;
+  }
+  let stopReason = "end_turn";
+  if (!result && tools.length > 0 && /weather/i.test(userText)) {
+    const tool = tools.find((candidate) => candidate.name === "get_weather") ?? tools[0];
+    const toolId = id.replace(/^msg_/, "toolu_");
+    events.push({ type: "content_block_start", index, content_block: { type: "tool_use", id: toolId, name: tool.name, input: {} } });
+    for (const piece of ["", '{"city"', ': "Par', 'is"}']) {
+      events.push({ type: "content_block_delta", index, delta: { type: "input_json_delta", partial_json: piece } });
+    }
+    events.push({ type: "content_block_stop", index });
+    stopReason = "tool_use";
+  } else {
+    let text: string;
+    if (result) text = `The result was: ${toolResultText(result)}`;
+    else if (body.output_config?.format?.type === "json_schema") text = JSON.stringify(sample(body.output_config.format.schema));
+    else if (image) {
+      const size = image.source?.type === "base64" ? Buffer.from(String(image.source.data ?? ""), "base64").length : 0;
+      text = `I see an image of ${image.source?.media_type ?? "a URL"} with ${size} bytes`;
+    } else text = `Echo: ${userText}`;
+    events.push({ type: "content_block_start", index, content_block: { type: "text", text: "" } });
+    for (const piece of split(text)) events.push({ type: "content_block_delta", index, delta: { type: "text_delta", text: piece } });
+    events.push({ type: "content_block_stop", index });
+  }
+
+  const total = Math.max(1, Math.ceil(JSON.stringify([body.system ?? null, messages]).length / 4));
+  const cacheRead = JSON.stringify(body).includes('"cache_control"') ? Math.floor(total / 2) : 0;
+  const usage = { input_tokens: total - cacheRead, cache_creation_input_tokens: 0, cache_read_input_tokens: cacheRead };
+  const outputTokens = Math.max(1, Math.ceil(JSON.stringify(events).length / 40));
+  return {
+    type: "stream",
+    events: [
+      { type: "message_start", message: messageShell(id, request.model, { ...usage, output_tokens: 1 }) },
+      ...events.slice(0, 1),
+      { type: "ping" },
+      ...events.slice(1),
+      { type: "message_delta", delta: { stop_reason: stopReason, stop_sequence: null }, usage: { ...usage, output_tokens: outputTokens } },
+      { type: "message_stop" },
+    ],
+  };
+}
+
+function toolResultText(block: any): string {
+  if (typeof block.content === "string") return block.content;
+  if (!Array.isArray(block.content)) return "";
+  return block.content.filter((item: any) => item?.type === "text").map((item: any) => item.text).join(" ");
+}
+
+/** Splits a text into three pieces or fewer, so an answer arrives over several deltas. */
+function split(text: string): string[] {
+  const characters = Array.from(text);
+  const size = Math.max(1, Math.ceil(characters.length / 3));
+  const pieces: string[] = [];
+  for (let start = 0; start < characters.length; start += size) pieces.push(characters.slice(start, start + size).join(""));
+  return pieces.length > 0 ? pieces : [""];
+}
+
+/** The simplest value that fits a JSON Schema. */
+function sample(schema: any): unknown {
+  if (Array.isArray(schema?.anyOf) && schema.anyOf.length > 0) return sample(schema.anyOf[0]);
+  switch (schema?.type) {
+    case "object":
+      return Object.fromEntries(Object.entries(schema.properties ?? {}).map(([name, property]) => [name, sample(property)]));
+    case "array":
+      return schema.items ? [sample(schema.items)] : [];
+    case "integer":
+    case "number":
+      return typeof schema.minimum === "number" ? schema.minimum : 1;
+    case "boolean":
+      return true;
+    case "string":
+      return Array.isArray(schema.enum) && schema.enum.length > 0 ? schema.enum[0] : "ok";
+    default:
+      return "ok";
+  }
+}
+
+/** Folds stream events into the Message object a non-streamed request gets. */
+function mergeEvents(events: unknown[]): unknown {
+  let message: any = messageShell("msg_fake", "fake", {});
+  const content: any[] = [];
+  const json = new Map<number, string>();
+  for (const event of events as any[]) {
+    switch (event?.type) {
+      case "message_start":
+        message = { ...event.message, content: [] };
+        break;
+      case "content_block_start":
+        content[event.index] = { ...event.content_block };
+        break;
+      case "content_block_delta": {
+        const block = content[event.index];
+        const delta = event.delta ?? {};
+        if (!block) break;
+        if (delta.type === "text_delta") block.text += delta.text;
+        else if (delta.type === "thinking_delta") block.thinking += delta.thinking;
+        else if (delta.type === "signature_delta") block.signature = delta.signature;
+        else if (delta.type === "input_json_delta") json.set(event.index, (json.get(event.index) ?? "") + delta.partial_json);
+        break;
+      }
+      case "message_delta":
+        message.stop_reason = event.delta?.stop_reason ?? message.stop_reason;
+        message.stop_sequence = event.delta?.stop_sequence ?? null;
+        message.usage = { ...message.usage, ...event.usage };
+        break;
+    }
+  }
+  for (const [index, text] of json) if (content[index]) content[index].input = text === "" ? {} : JSON.parse(text);
+  return { ...message, content: content.filter(Boolean) };
+}
