@@ -300,17 +300,23 @@ function defaultReply(request: FakeGeminiRequest, responseId: string, issued: Se
     answerParts.push(...split(`The result was: ${JSON.stringify(functionResponse.response)}`));
   } else if (declarations.length > 0 && /weather/i.test(userText)) {
     const tool = declarations.find((declaration) => declaration.name === "get_weather") ?? declarations[0];
-    const call: any = { functionCall: { name: tool.name, args: { city: "Paris" } } };
-    if (request.model.includes("gemini-3")) {
-      call.thoughtSignature = `sig-call-${issued.size}`;
-      issued.add(call.thoughtSignature);
+    // "Paris and Tokyo" asks for two calls in one turn (parallel tool calls).
+    for (const city of /tokyo/i.test(userText) ? ["Paris", "Tokyo"] : ["Paris"]) {
+      const call: any = { functionCall: { name: tool.name, args: { city } } };
+      if (request.model.includes("gemini-3") && city === "Paris") {
+        call.thoughtSignature = `sig-call-${issued.size}`;
+        issued.add(call.thoughtSignature);
+      }
+      answerParts.push(call);
     }
-    answerParts.push(call);
   } else if (config.responseMimeType === "application/json") {
     answerParts.push(...split(JSON.stringify(config.responseSchema ? sample(config.responseSchema) : { answer: "ok" })));
   } else if (image) {
     const size = Buffer.from(String(image.data ?? ""), "base64").length;
     answerParts.push(...split(`I see an image of ${image.mimeType} with ${size} bytes`));
+  } else if (typeof config.maxOutputTokens === "number" && config.maxOutputTokens < 5) {
+    // A tiny budget: the answer is cut, as Gemini does at MAX_TOKENS.
+    answerParts.push({ text: "Echo" });
   } else {
     answerParts.push(...split(`Echo: ${userText}`));
   }
@@ -327,7 +333,8 @@ function defaultReply(request: FakeGeminiRequest, responseId: string, issued: Se
       totalTokenCount: promptTokens + candidatesTokens + (thinking ? 5 : 0),
     };
     const isLast = index === sequence.length - 1;
-    const candidate = { content: { role: "model", parts: [part] }, index: 0, ...(isLast ? { finishReason: "STOP" } : {}) };
+    const finishReason = typeof config.maxOutputTokens === "number" && config.maxOutputTokens < 5 && !functionResponse ? "MAX_TOKENS" : "STOP";
+    const candidate = { content: { role: "model", parts: [part] }, index: 0, ...(isLast ? { finishReason } : {}) };
     return { candidates: [candidate], usageMetadata, modelVersion: request.model, responseId };
   });
   return { type: "stream", chunks };

@@ -295,10 +295,15 @@ function defaultReply(request: FakeOpenAIRequest, id: string): FakeOpenAIReply {
   } else if (tools.length > 0 && /weather/i.test(userText)) {
     const tool = tools.find((candidate) => candidate.function?.name === "get_weather") ?? tools[0];
     const callId = `call_fake_${id.replace(/\W/g, "")}`;
-    chunks.push(
-      delta({ tool_calls: [{ index: 0, id: callId, type: "function", function: { name: tool.function?.name ?? "get_weather", arguments: "" } }] }),
-    );
-    for (const piece of ['{"ci', 'ty":"Pa', 'ris"}']) chunks.push(delta({ tool_calls: [{ index: 0, function: { arguments: piece } }] }));
+    // "Paris and Tokyo" asks for two calls in one turn (parallel tool calls).
+    const cities = /tokyo/i.test(userText) ? ["Paris", "Tokyo"] : ["Paris"];
+    for (const [index, city] of cities.entries()) {
+      const name = tool.function?.name ?? "get_weather";
+      chunks.push(delta({ tool_calls: [{ index, id: index === 0 ? callId : `${callId}_${index}`, type: "function", function: { name, arguments: "" } }] }));
+      for (const piece of ['{"ci', `ty":"${city.slice(0, 2)}`, `${city.slice(2)}"}`]) {
+        chunks.push(delta({ tool_calls: [{ index, function: { arguments: piece } }] }));
+      }
+    }
     completion += 12;
     finishReason = "tool_calls";
   } else if (format?.type === "json_schema" || format?.type === "json_object") {
@@ -310,6 +315,11 @@ function defaultReply(request: FakeOpenAIRequest, id: string): FakeOpenAIReply {
     const size = Buffer.from(match?.[2] ?? "", "base64").length;
     for (const piece of split(`I see an image of ${match?.[1]} with ${size} bytes`)) chunks.push(delta({ content: piece }));
     completion += 10;
+  } else if (Math.min(body.max_completion_tokens ?? Infinity, body.max_tokens ?? Infinity) < 5) {
+    // A tiny budget: the answer is cut, as OpenAI does with finish_reason "length".
+    chunks.push(delta({ content: "Echo" }));
+    completion += 1;
+    finishReason = "length";
   } else {
     const answer = `Echo: ${userText}`;
     for (const piece of split(answer)) chunks.push(delta({ content: piece }));
