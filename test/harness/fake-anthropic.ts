@@ -325,12 +325,16 @@ function defaultReply(request: FakeAnthropicRequest, id: string): FakeAnthropicR
   let stopReason = "end_turn";
   if (!result && tools.length > 0 && /weather/i.test(userText)) {
     const tool = tools.find((candidate) => candidate.name === "get_weather") ?? tools[0];
-    const toolId = id.replace(/^msg_/, "toolu_");
-    events.push({ type: "content_block_start", index, content_block: { type: "tool_use", id: toolId, name: tool.name, input: {} } });
-    for (const piece of ["", '{"city"', ': "Par', 'is"}']) {
-      events.push({ type: "content_block_delta", index, delta: { type: "input_json_delta", partial_json: piece } });
+    // "Paris and Tokyo" asks for two calls in one turn (parallel tool use).
+    for (const city of /tokyo/i.test(userText) ? ["Paris", "Tokyo"] : ["Paris"]) {
+      const toolId = id.replace(/^msg_/, "toolu_") + (city === "Paris" ? "" : `_${index}`);
+      events.push({ type: "content_block_start", index, content_block: { type: "tool_use", id: toolId, name: tool.name, input: {} } });
+      for (const piece of ["", '{"city"', `: "${city.slice(0, 3)}`, `${city.slice(3)}"}`]) {
+        events.push({ type: "content_block_delta", index, delta: { type: "input_json_delta", partial_json: piece } });
+      }
+      events.push({ type: "content_block_stop", index });
+      index += 1;
     }
-    events.push({ type: "content_block_stop", index });
     stopReason = "tool_use";
   } else {
     let text: string;
@@ -339,6 +343,10 @@ function defaultReply(request: FakeAnthropicRequest, id: string): FakeAnthropicR
     else if (image) {
       const size = image.source?.type === "base64" ? Buffer.from(String(image.source.data ?? ""), "base64").length : 0;
       text = `I see an image of ${image.source?.media_type ?? "a URL"} with ${size} bytes`;
+    } else if (typeof body.max_tokens === "number" && body.max_tokens < 5) {
+      // A tiny budget: the answer is cut, as Anthropic does with stop_reason "max_tokens".
+      text = "Echo";
+      stopReason = "max_tokens";
     } else text = `Echo: ${userText}`;
     events.push({ type: "content_block_start", index, content_block: { type: "text", text: "" } });
     for (const piece of split(text)) events.push({ type: "content_block_delta", index, delta: { type: "text_delta", text: piece } });
