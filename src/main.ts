@@ -2,6 +2,7 @@
 import { existsSync } from "node:fs";
 import { ACCOUNTS_USAGE, parseArgs, USAGE, UsageError, type Command } from "./cli/args.ts";
 import { runAccounts } from "./cli/accounts.ts";
+import { runModels } from "./cli/models.ts";
 import { startBanner } from "./cli/banner.ts";
 import { ConfigError, defaultConfig, loadConfigFile, type LoadedConfig } from "./config/load.ts";
 import { startGateway } from "./server/gateway.ts";
@@ -78,6 +79,10 @@ async function main(argv: string[]): Promise<void> {
       const providers = Object.keys(config.providers).length;
       console.log(`${config.file}: valid (${providers} provider(s), ${Object.keys(config.models).length} model mapping(s))`);
       return;
+    }
+    case "models": {
+      const config = command.config !== undefined ? loadOrExit(command.config) : existsSync("agw.json") ? loadOrExit("agw.json") : defaultConfig();
+      process.exit(await runModels(config, command.refresh));
     }
     case "accounts":
       if (command.command.action === "help") {

@@ -95,3 +95,9 @@ test.each([
   expect(thrown).toBeInstanceOf(UsageError);
   expect((thrown as Error).message).toEqual(message as string);
 });
+
+test("agw models [--config FILE] [--refresh]", () => {
+  expect(parseArgs(["models"])).toEqual({ kind: "models", refresh: false });
+  expect(parseArgs(["models", "--config", "a.json", "--refresh"])).toEqual({ kind: "models", config: "a.json", refresh: true });
+  expect(() => parseArgs(["models", "--frob"])).toThrow("usage: agw models [--config FILE] [--refresh]");
+});

@@ -2,6 +2,7 @@
 export type Command =
   | { kind: "serve"; config?: string; host?: string; port?: number }
   | { kind: "check-config"; file: string }
+  | { kind: "models"; config?: string; refresh: boolean }
   | { kind: "accounts"; database: AccountsDatabase; command: AccountsCommand }
   | { kind: "help" }
   | { kind: "version" };
@@ -43,6 +44,7 @@ export const USAGE = `agw — an AI API gateway: every client protocol, every up
 Usage:
   agw [--config FILE] [--host HOST] [--port PORT]   start the gateway (default config: ./agw.json)
   agw check-config FILE                             validate a config file; exit 0 if valid, 2 if not
+  agw models [--config FILE] [--refresh]            the model names clients can use; --refresh asks each upstream too
   agw accounts list|add|remove|enable|disable|reset manage upstream accounts (agw accounts --help)
   agw --help                                        this text
   agw --version                                     version and git commit
@@ -52,6 +54,17 @@ Docs: README.md — config reference, client recipes, troubleshooting.`;
 export function parseArgs(argv: readonly string[]): Command {
   const args = [...argv];
   if (args[0] === "accounts") return parseAccountsArgs(args.slice(1));
+  if (args[0] === "models") {
+    const command: Extract<Command, { kind: "models" }> = { kind: "models", refresh: false };
+    for (let index = 1; index < args.length; index++) {
+      const arg = args[index]!;
+      if (arg === "--refresh") command.refresh = true;
+      else if (arg === "--config" && args[index + 1] !== undefined) command.config = args[++index];
+      else if (arg.startsWith("--config=")) command.config = arg.slice("--config=".length);
+      else throw new UsageError("usage: agw models [--config FILE] [--refresh]");
+    }
+    return command;
+  }
   if (args[0] === "check-config") {
     if (args.length !== 2 || args[1]!.startsWith("-")) throw new UsageError("usage: agw check-config FILE");
     return { kind: "check-config", file: args[1]! };

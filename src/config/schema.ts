@@ -43,6 +43,8 @@ export const providerSchema = z.strictObject({
   headers: z.record(z.string(), z.string()).default({}),
   /** How long to wait for the upstream's response headers, in milliseconds. */
   timeoutMs: positiveInt.default(120_000),
+  /** `openai` providers: the output limit's name the upstream expects (older servers want max_tokens). */
+  maxTokensField: z.enum(["max_completion_tokens", "max_tokens"]).optional(),
 });
 
 export const configSchema = z.strictObject({

@@ -55,6 +55,8 @@ export interface Provider {
   passthrough?(request: PassthroughRequest, call: ProviderCall): Promise<Response>;
   /** The client protocol whose requests `passthrough` accepts ("gemini", "anthropic", "openai-chat"). */
   readonly nativeProtocol?: string;
+  /** The ids of the models the upstream serves (`agw models --refresh`). */
+  listModels?(call: ProviderCall): Promise<string[]>;
   /** Reads the usage from the end of a relayed answer (its last few KB), for the request log. */
   passthroughUsage?(tail: string): Usage | undefined;
 }
@@ -68,6 +70,8 @@ export interface ProviderSettings {
   timeoutMs: number;
   /** Extra headers sent with every upstream request. */
   headers: Record<string, string>;
+  /** OpenAI-compatible upstreams: the name of the output limit they expect. */
+  maxTokensField?: "max_tokens" | "max_completion_tokens";
 }
 
 export type ProviderFactory = (settings: ProviderSettings) => Provider;

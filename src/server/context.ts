@@ -30,7 +30,17 @@ export function buildContext(config: LoadedConfig, store: Store): GatewayContext
     if (factory === undefined) {
       throw new Error(`providers.${name}.type: '${entry.type}' is not available in this version of agw`);
     }
-    providers.set(name, factory({ name, type: entry.type, baseUrl: entry.baseUrl, timeoutMs: entry.timeoutMs, headers: entry.headers }));
+    providers.set(
+      name,
+      factory({
+        name,
+        type: entry.type,
+        baseUrl: entry.baseUrl,
+        timeoutMs: entry.timeoutMs,
+        headers: entry.headers,
+        ...(entry.maxTokensField ? { maxTokensField: entry.maxTokensField } : {}),
+      }),
+    );
     if (entry.type === "mock") accountless.add(name);
   }
   store.accounts.syncFromConfig(

@@ -141,6 +141,9 @@ export const defaultKeyFaults: Record<string, FakeOpenAIReply> = {
   },
 };
 
+/** What `GET /v1/models` lists. */
+export const FAKE_MODELS = ["gpt-4o", "gpt-4o-mini", "o4-mini"];
+
 export function startFakeOpenAI(options: FakeOpenAIOptions = {}): FakeOpenAI {
   const requests: FakeOpenAIRequest[] = [];
   let script = options.script;
@@ -153,6 +156,12 @@ export function startFakeOpenAI(options: FakeOpenAIOptions = {}): FakeOpenAI {
     idleTimeout: 60,
     async fetch(httpRequest) {
       const url = new URL(httpRequest.url);
+      if (url.pathname === "/v1/models" && httpRequest.method === "GET") {
+        if (!/^Bearer ./.test(httpRequest.headers.get("authorization") ?? "")) {
+          return errorResponse({ type: "error", status: 401, message: "You didn't provide an API key." });
+        }
+        return Response.json({ object: "list", data: FAKE_MODELS.map((id) => ({ id, object: "model", created: 1700000000, owned_by: "fake" })) });
+      }
       if (url.pathname !== "/v1/chat/completions" || httpRequest.method !== "POST") {
         return errorResponse({ type: "error", status: 404, message: `Invalid URL (${httpRequest.method} ${url.pathname})` });
       }

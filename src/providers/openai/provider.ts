@@ -1,6 +1,7 @@
 import type { StreamEvent } from "../../ir/event.ts";
 import type { ChatRequest } from "../../ir/request.ts";
 import { raiseSse } from "../../sse/raise-sse.ts";
+import { listOpenAIModels } from "./list-models.ts";
 import type { Provider, ProviderCall, ProviderSettings } from "../types.ts";
 import { lowerOpenAIRequest, type LowerOpenAIOptions } from "./lower.ts";
 import { postOpenAI } from "./openai-post.ts";
@@ -19,7 +20,10 @@ export const DEFAULT_OPENAI_BASE_URL = "https://api.openai.com/v1";
  * `lowerOptions` picks request-shape variants (`max_tokens` for servers
  * that lack `max_completion_tokens`); the config does not set it yet.
  */
-export function createOpenAIProvider(settings: ProviderSettings, lowerOptions: LowerOpenAIOptions = {}): Provider {
+export function createOpenAIProvider(
+  settings: ProviderSettings,
+  lowerOptions: LowerOpenAIOptions = settings.maxTokensField ? { maxTokensField: settings.maxTokensField } : {},
+): Provider {
   const baseUrl = (settings.baseUrl ?? DEFAULT_OPENAI_BASE_URL).replace(/\/+$/, "");
   return {
     type: "openai",
@@ -28,6 +32,7 @@ export function createOpenAIProvider(settings: ProviderSettings, lowerOptions: L
     // The client's own Chat Completions body, already naming the upstream model, goes as is.
     passthrough: (request, call) => postOpenAI(baseUrl, settings, call, request.body),
     passthroughUsage: readOpenAIUsageTail,
+    listModels: (call) => listOpenAIModels(baseUrl, settings, call),
   };
 }
 
