@@ -2,27 +2,12 @@ import type { FilePart, ImagePart, UserContent } from "../../ir/request.ts";
 import type { OpenAIChatUserPart } from "./schema.ts";
 import { invalidField } from "../shared/invalid-field.ts";
 import { parseDataUrl } from "../shared/parse-data-url.ts";
+import { mediaTypeFromFilename } from "../shared/media-type-from-filename.ts";
 
 type Path = ReadonlyArray<PropertyKey>;
 
 const audioMediaTypes = { wav: "audio/wav", mp3: "audio/mpeg" } as const;
 
-/** File name extensions we can name a media type for when `file_data` is bare base64. */
-const extensionMediaTypes: Record<string, string> = {
-  pdf: "application/pdf",
-  txt: "text/plain",
-  md: "text/markdown",
-  csv: "text/csv",
-  json: "application/json",
-  html: "text/html",
-  png: "image/png",
-  jpg: "image/jpeg",
-  jpeg: "image/jpeg",
-  gif: "image/gif",
-  webp: "image/webp",
-  wav: "audio/wav",
-  mp3: "audio/mpeg",
-};
 
 /** Converts a user message's `content` (at `path`) into IR parts. */
 export function decodeUserContent(content: string | OpenAIChatUserPart[], path: Path): UserContent[] {
@@ -84,10 +69,4 @@ function decodeFile(
   const part: FilePart = { type: "file", mediaType, data: parsed.data };
   if (filename !== undefined) part.filename = filename;
   return part;
-}
-
-function mediaTypeFromFilename(filename: string | undefined): string | undefined {
-  const dot = filename?.lastIndexOf(".") ?? -1;
-  if (filename === undefined || dot === -1) return undefined;
-  return extensionMediaTypes[filename.slice(dot + 1).toLowerCase()];
 }

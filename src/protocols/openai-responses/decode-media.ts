@@ -1,25 +1,10 @@
 import type { FilePart, ImagePart } from "../../ir/request.ts";
 import { invalidField } from "../shared/invalid-field.ts";
 import { parseDataUrl } from "../shared/parse-data-url.ts";
+import { mediaTypeFromFilename } from "../shared/media-type-from-filename.ts";
 
 type Path = ReadonlyArray<PropertyKey>;
 
-/** File name extensions we can name a media type for when a file comes without one. */
-const extensionMediaTypes: Record<string, string> = {
-  pdf: "application/pdf",
-  txt: "text/plain",
-  md: "text/markdown",
-  csv: "text/csv",
-  json: "application/json",
-  html: "text/html",
-  png: "image/png",
-  jpg: "image/jpeg",
-  jpeg: "image/jpeg",
-  gif: "image/gif",
-  webp: "image/webp",
-  wav: "audio/wav",
-  mp3: "audio/mpeg",
-};
 
 const noFileIds = "uploaded file ids are not supported, send the content inline";
 
@@ -80,10 +65,4 @@ export function decodeInputFile(
 function withFilename(part: FilePart, filename: string | undefined): FilePart {
   if (filename !== undefined) part.filename = filename;
   return part;
-}
-
-function mediaTypeFromFilename(filename: string | undefined): string | undefined {
-  const dot = filename?.lastIndexOf(".") ?? -1;
-  if (filename === undefined || dot === -1) return undefined;
-  return extensionMediaTypes[filename.slice(dot + 1).toLowerCase()];
 }
