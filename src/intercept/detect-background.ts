@@ -15,24 +15,25 @@ const SYSTEM_OPENINGS: ReadonlyArray<[RegExp, BackgroundTask]> = [
   [/^you are (?:now )?a prompt suggestion generator/i, "suggestion"],
 ];
 
-function systemText(request: ChatRequest): string {
-  let text = "";
-  for (const message of request.messages) {
-    if (message.role !== "system") break;
-    for (const part of message.content) text += text === "" ? part.text : `\n${part.text}`;
-  }
-  return text;
-}
+/** How far into each leading system block an opening is looked for (the prompts are long; the openings are not). */
+const HEAD = 300;
 
 /**
- * Recognises a background task by its system prompt. Titles are also
- * recognised by their shape: no tools, thinking off, a JSON-schema answer.
+ * Recognises a background task by how its system prompt opens: the first
+ * lines of each leading system block (Claude Code puts a billing or identity
+ * block first). Only the heads of the blocks are read, so a long system
+ * prompt costs nothing more.
  */
 export function detectBackgroundTask(request: ChatRequest): BackgroundTask | undefined {
-  const system = systemText(request).trimStart();
-  // Claude Code puts its billing/identity line first; look at each of the first blocks.
-  for (const line of system.split("\n", 8)) {
-    for (const [pattern, task] of SYSTEM_OPENINGS) if (pattern.test(line.trimStart())) return task;
+  for (const message of request.messages) {
+    if (message.role !== "system") break;
+    for (const part of message.content) {
+      for (const line of part.text.slice(0, HEAD).split("\n", 4)) {
+        const opening = line.trimStart();
+        if (opening === "") continue;
+        for (const [pattern, task] of SYSTEM_OPENINGS) if (pattern.test(opening)) return task;
+      }
+    }
   }
   return undefined;
 }

@@ -250,14 +250,17 @@ export class AccountPool {
     return scheduler;
   }
 
+  /** The running rest of an account for this model or for every model; expired ones are dropped. */
   private coolingUntil(account: PoolAccount, model: string, now: number): Cooldown | undefined {
-    for (const scope of [model, ""]) {
-      const k = key(account.provider, account.id, scope);
-      const cooldown = this.cooldowns.get(k);
-      if (cooldown === undefined) continue;
-      if (cooldown.until > now) return cooldown;
-      this.cooldowns.delete(k);
-    }
+    if (this.cooldowns.size === 0) return undefined;
+    return this.activeCooldown(key(account.provider, account.id, model), now) ?? this.activeCooldown(key(account.provider, account.id, ""), now);
+  }
+
+  private activeCooldown(k: string, now: number): Cooldown | undefined {
+    const cooldown = this.cooldowns.get(k);
+    if (cooldown === undefined) return undefined;
+    if (cooldown.until > now) return cooldown;
+    this.cooldowns.delete(k);
     return undefined;
   }
 }
