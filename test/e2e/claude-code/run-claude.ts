@@ -19,11 +19,11 @@
  * placeholder). We run the platform binary directly when it can be found, so
  * the harness also works when install scripts were skipped.
  */
-import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, openSync, readSync, closeSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { arch, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
+import { runProcess } from "../../harness/run-process.ts";
 
 export interface RunClaudeOptions {
   /** Where the CLI sends its API calls: ANTHROPIC_BASE_URL, e.g. "http://127.0.0.1:8045". Must be local. */
@@ -219,39 +219,7 @@ export async function runClaude(options: RunClaudeOptions): Promise<RunClaudeRes
 
   const started = performance.now();
   const timeoutMs = options.timeoutMs ?? 90_000;
-  const result = await new Promise<Omit<RunClaudeResult, "json" | "durationMs" | "home" | "command">>((resolve, reject) => {
-    const child = spawn(command[0]!, command.slice(1), {
-      cwd,
-      env,
-      stdio: ["ignore", "pipe", "pipe"],
-      detached: true, // its own process group, so a timeout also kills the tools it started
-    });
-    let stdout = "";
-    let stderr = "";
-    let timedOut = false;
-    child.stdout!.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
-    child.stderr!.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
-    const killGroup = (signal: NodeJS.Signals) => {
-      try {
-        process.kill(-child.pid!, signal);
-      } catch {
-        // already gone
-      }
-    };
-    const timer = setTimeout(() => {
-      timedOut = true;
-      killGroup("SIGTERM");
-      setTimeout(() => killGroup("SIGKILL"), 2_000).unref();
-    }, timeoutMs);
-    child.on("error", (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-    child.on("close", (exitCode, signal) => {
-      clearTimeout(timer);
-      resolve({ exitCode, signal, timedOut, stdout, stderr });
-    });
-  });
+  const result = await runProcess(command, { cwd, env, timeoutMs });
 
   let json: any;
   try {

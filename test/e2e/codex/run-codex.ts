@@ -21,11 +21,11 @@
  * binary of the platform package (`@openai/codex-linux-x64/vendor/<triple>/bin/codex`).
  * We run that binary directly when it can be found, else `node bin/codex.js`.
  */
-import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { arch, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
+import { runProcess } from "../../harness/run-process.ts";
 
 export type CodexSandbox = "bypass" | "read-only" | "workspace-write" | "danger-full-access";
 
@@ -221,40 +221,7 @@ export async function runCodex(options: RunCodexOptions): Promise<RunCodexResult
 
   const started = performance.now();
   const timeoutMs = options.timeoutMs ?? 90_000;
-  const result = await new Promise<Pick<RunCodexResult, "exitCode" | "signal" | "timedOut" | "stdout" | "stderr">>((resolve, reject) => {
-    const child = spawn(command[0]!, command.slice(1), {
-      cwd,
-      env,
-      // stdin closed: `codex exec` appends piped stdin to the prompt and would wait for EOF.
-      stdio: ["ignore", "pipe", "pipe"],
-      detached: true, // its own process group, so a timeout also kills the commands it started
-    });
-    let stdout = "";
-    let stderr = "";
-    let timedOut = false;
-    child.stdout!.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
-    child.stderr!.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
-    const killGroup = (signal: NodeJS.Signals) => {
-      try {
-        process.kill(-child.pid!, signal);
-      } catch {
-        // already gone
-      }
-    };
-    const timer = setTimeout(() => {
-      timedOut = true;
-      killGroup("SIGTERM");
-      setTimeout(() => killGroup("SIGKILL"), 2_000).unref();
-    }, timeoutMs);
-    child.on("error", (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-    child.on("close", (exitCode, signal) => {
-      clearTimeout(timer);
-      resolve({ exitCode, signal, timedOut, stdout, stderr });
-    });
-  });
+  const result = await runProcess(command, { cwd, env, timeoutMs });
 
   const lastMessage = existsSync(lastMessageFile) ? readFileSync(lastMessageFile, "utf8") : undefined;
   let events: any[] | undefined;
