@@ -3,6 +3,7 @@ import type { ChatRequest } from "../ir/request.ts";
 import { GatewayError, toGatewayError } from "../ir/errors.ts";
 import { hasSignatures, stripSignatures } from "../ir/strip-signatures.ts";
 import type { Provider } from "../providers/types.ts";
+import type { Warning } from "../ir/warning.ts";
 import type { AccountPool, PoolAccount } from "./account-pool.ts";
 
 /** One try against one account, for the request log. */
@@ -37,6 +38,8 @@ export interface RetryTarget {
 export interface AttemptOptions extends RetryTarget {
   request: ChatRequest;
   provider: Provider;
+  /** Lowering adds what the upstream cannot honour here (each attempt lowers again; duplicates are the collector's to drop). */
+  warnings?: Warning[];
 }
 
 export interface AttemptSuccess {
@@ -129,7 +132,12 @@ export async function sendWithRetries(options: AttemptOptions): Promise<AttemptS
   let request = options.request;
   let signaturesStripped = false;
   const send = async (account: PoolAccount): Promise<AnswerEvents> => {
-    const call = { model: options.model, account: await options.pool.credentials(account), signal: options.signal };
+    const call = {
+      model: options.model,
+      account: await options.pool.credentials(account),
+      signal: options.signal,
+      ...(options.warnings ? { warnings: options.warnings } : {}),
+    };
     try {
       return await firstOutput(await options.provider.stream(request, call));
     } catch (thrown) {

@@ -1,6 +1,7 @@
 import type { ChatRequest } from "../ir/request.ts";
 import type { StreamEvent } from "../ir/event.ts";
 import type { Usage } from "../ir/usage.ts";
+import type { Warning } from "../ir/warning.ts";
 
 /** The credentials of one upstream account, as the pool hands them to a provider. */
 export interface AccountCredentials {
@@ -18,6 +19,8 @@ export interface ProviderCall {
   account: AccountCredentials;
   /** Aborted when the client goes away or the attempt times out. */
   signal: AbortSignal;
+  /** Where lowering reports settings the upstream cannot honour (the request's warnings). */
+  warnings?: Warning[];
 }
 
 /**

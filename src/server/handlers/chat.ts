@@ -90,6 +90,7 @@ export function chatHandler<State>(protocol: ClientProtocol, route: string, cont
         maxAttempts: context.config.retry.maxAttempts,
         signal: request.signal,
         attempts: exchange.attempts,
+        warnings: exchange.warnings,
         maxWaitMs: context.config.retry.maxWaitMs,
         deadlineMs: context.config.retry.deadlineMs,
         ...(sticky ? { conversation: conversationKey(chat, request.headers) } : {}),

@@ -1,4 +1,5 @@
 import type { Usage } from "../../ir/usage.ts";
+import type { Warning } from "../../ir/warning.ts";
 import type { AttemptRecord } from "../../pool/attempt.ts";
 import type { RequestLogRow } from "../../store/index.ts";
 import type { GatewayContext } from "../context.ts";
@@ -11,6 +12,8 @@ export class Exchange {
   /** Response headers, as a plain object: cheaper than a Headers instance per request. */
   readonly headers: Record<string, string> = { "x-request-id": this.id };
   readonly attempts: AttemptRecord[] = [];
+  /** Settings the upstream could not honour, from decoding and lowering (sent as `x-agw-warnings`, logged). */
+  readonly warnings: Warning[] = [];
   readonly log: RequestLogRow;
   private done = false;
   /** Whether the request counts against its account's daily usage (counting tokens does not). */
