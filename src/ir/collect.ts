@@ -37,6 +37,14 @@ export class ResponseCollector {
         else content.push({ type: "reasoning", text: "", signature: event.signature });
         return;
       }
+      case "text-signature": {
+        // The signature belongs to the answer's text: the last text part, or an empty one when there is no text.
+        const content = this.builder(event.choice).choice.content;
+        const text = content.findLast((part) => part.type === "text");
+        if (text) text.signature = event.signature;
+        else content.push({ type: "text", text: "", signature: event.signature });
+        return;
+      }
       case "tool-call-start": {
         const builder = this.builder(event.choice);
         const call: ToolCallPart = { type: "tool-call", id: event.id, name: event.name, arguments: "" };

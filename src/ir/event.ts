@@ -15,11 +15,23 @@ import type { Signature } from "./request.ts";
  *   finish once per choice; usage at most once, after the finishes; error ends the stream.
  */
 export type StreamEvent =
-  | { type: "message-start"; id?: string; model?: string }
+  /**
+   * `usage`, when the upstream says it this early, is what is known at the
+   * start (the input side): Anthropic clients read `input_tokens` from
+   * `message_start`. The final count still comes as a `usage` event.
+   */
+  | { type: "message-start"; id?: string; model?: string; usage?: Usage }
   | { type: "text-delta"; text: string; choice?: number }
   | { type: "reasoning-delta"; text: string; choice?: number }
   /** A signature for the reasoning emitted so far in this choice (Gemini `thoughtSignature`, Anthropic `signature`). */
   | { type: "reasoning-signature"; signature: Signature; choice?: number; redacted?: boolean }
+  /**
+   * A signature on the answer's text, not on any reasoning: Gemini signs the
+   * last text part of a text answer (in streams often a final chunk with
+   * empty text). It belongs with the text emitted so far in this choice and
+   * never splits it; only the same family reads it back.
+   */
+  | { type: "text-signature"; signature: Signature; choice?: number }
   | { type: "tool-call-start"; id: string; name: string; signature?: Signature; choice?: number }
   | { type: "tool-call-delta"; id: string; argumentsDelta: string; choice?: number }
   | { type: "tool-call-end"; id: string; choice?: number }

@@ -7,6 +7,8 @@
 export interface TextPart {
   type: "text";
   text: string;
+  /** Assistant text only: the upstream's signature on it (Gemini's on the last text part of an answer). */
+  signature?: Signature;
 }
 
 /** An image, either inline (base64 `data`) or by `url` until media resolution inlines it. */

@@ -19,6 +19,12 @@ export interface EncodeContext<Options> {
   /** Unix time in seconds when the request arrived. */
   created: number;
   options: Options;
+  /**
+   * A local estimate of the request's input tokens, for encoders that must
+   * state the input size before the upstream said it (Anthropic's
+   * `message_start`). Called at most once, only when needed.
+   */
+  estimateInputTokens?: () => number;
 }
 
 /**

@@ -94,3 +94,37 @@ describe("decodeAssistantMessage", () => {
     expect(decode(content)).toEqual([{ type: "text", text: "answer" }]);
   });
 });
+
+test("what agw sends for Gemini 3 comes back to where it was: x to the text before it, c to the next call, unsigned to none", () => {
+  expect(
+    decodeAssistantMessage({
+      role: "assistant",
+      content: [
+        { type: "thinking", thinking: "Counting.", signature: "agw1.unsigned" },
+        { type: "text", text: "There are three." },
+        { type: "thinking", thinking: "", signature: "agw1.gemini.x.EqsF" },
+      ],
+    } as never),
+  ).toEqual({
+    role: "assistant",
+    content: [
+      { type: "reasoning", text: "Counting." },
+      { type: "text", text: "There are three.", signature: { family: "gemini", value: "EqsF" } },
+    ],
+  });
+  expect(
+    decodeAssistantMessage({
+      role: "assistant",
+      content: [
+        { type: "thinking", thinking: "I should read it.", signature: "agw1.gemini.c.EsgB" },
+        { type: "tool_use", id: "c1", name: "Read", input: {} },
+      ],
+    } as never),
+  ).toEqual({
+    role: "assistant",
+    content: [
+      { type: "reasoning", text: "I should read it." },
+      { type: "tool-call", id: "c1", name: "Read", arguments: "{}", signature: { family: "gemini", value: "EsgB" } },
+    ],
+  });
+});

@@ -7,9 +7,11 @@ type AssistantMessage = Extract<AnthropicMessage, { role: "assistant" }>;
 
 /**
  * An assistant message. Thinking blocks become reasoning with their decoded
- * signature; a thinking block whose signature targets a call (`agw1.<family>.c.…`,
- * which agw emits before a Gemini function call) is no reasoning: its
- * signature moves to the next `tool_use` of the message and the block goes.
+ * signature (none for the unsigned marker); a thinking block whose signature
+ * targets a call (`agw1.<family>.c.…`, which agw puts before a Gemini function
+ * call) gives it to the next `tool_use` of the message, and one that targets
+ * text (`x`, which agw sends after a Gemini text answer) gives it back to the
+ * last text before it; their thinking text, if any, stays as unsigned reasoning.
  * Redacted thinking keeps its data as the signature. Server tool blocks
  * (`server_tool_use`, `web_search_tool_result`…) are dropped.
  */
@@ -32,8 +34,11 @@ export function decodeAssistantMessage(message: AssistantMessage): { role: "assi
       }
       case "thinking": {
         const decoded = decodeSignature(block.signature);
-        if (decoded?.target === "c") {
-          callSignature = decoded.signature;
+        if (decoded?.target === "c" || decoded?.target === "x") {
+          // The block carries another part's signature: the next call's, or the answer text's before it.
+          if (decoded.target === "c") callSignature = decoded.signature;
+          else signLastText(content, decoded.signature);
+          if (block.thinking !== "") content.push({ type: "reasoning", text: block.thinking });
           break;
         }
         // Reasoning that carries neither text nor a signature carries nothing.
@@ -55,4 +60,9 @@ export function decodeAssistantMessage(message: AssistantMessage): { role: "assi
 
 function stringifyInput(input: unknown): string {
   return input === undefined ? "{}" : JSON.stringify(input);
+}
+
+function signLastText(content: AssistantContent[], signature: Signature): void {
+  const text = content.findLast((part) => part.type === "text");
+  if (text) text.signature = signature;
 }

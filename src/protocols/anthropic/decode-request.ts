@@ -13,8 +13,15 @@ import {
   compiledAnthropicRequestSchema,
 } from "./schema.ts";
 
-/** What only the Anthropic encoders need to know about the request: nothing yet. */
-export type AnthropicOptions = Record<string, never>;
+/**
+ * What only the Anthropic encoders need to know about the request: whether
+ * the client turned thinking on (`enabled`, `adaptive`), off (`disabled`),
+ * or said nothing. Real Anthropic sends no thinking block at all to a client
+ * that disabled thinking, so agw sends none either (signatures included).
+ */
+export interface AnthropicOptions {
+  thinking?: "enabled" | "disabled";
+}
 
 /**
  * Validates a parsed `POST /v1/messages` body and converts it to the IR.
@@ -30,7 +37,12 @@ export function decodeAnthropicRequest(body: unknown): Decoded<AnthropicOptions>
   if (data.stop_sequences != null && data.stop_sequences.length > 0) request.stopSequences = data.stop_sequences;
   if (data.metadata?.user_id != null) request.user = data.metadata.user_id;
   request.stream = data.stream ?? false;
-  return { request, options: {} };
+  return { request, options: thinkingOption(data.thinking?.type) };
+}
+
+function thinkingOption(type: string | undefined): AnthropicOptions {
+  if (type === "disabled") return { thinking: "disabled" };
+  return type === undefined ? {} : { thinking: "enabled" };
 }
 
 /** Validates a `POST /v1/messages/count_tokens` body: the prompt, without `max_tokens`. */

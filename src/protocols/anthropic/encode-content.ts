@@ -1,5 +1,6 @@
-import type { AssistantContent, ToolCallPart } from "../../ir/request.ts";
-import { encodeSignature } from "../shared/signature-codec.ts";
+import type { AssistantContent, Signature, ToolCallPart } from "../../ir/request.ts";
+import { encodeSignature, UNSIGNED_SIGNATURE } from "../shared/signature-codec.ts";
+import type { AnthropicOptions } from "./decode-request.ts";
 
 export type AnthropicContentBlock =
   | { type: "thinking"; thinking: string; signature: string }
@@ -8,27 +9,59 @@ export type AnthropicContentBlock =
   | { type: "tool_use"; id: string; name: string; input: Record<string, unknown> };
 
 /**
- * One IR part as the Anthropic blocks that carry it: reasoning as thinking
- * (with its encoded signature) or redacted thinking; a tool call as
- * `tool_use`, preceded by an empty thinking block holding its signature when
- * a non-Anthropic model signed it. Parts that carry nothing give no block.
+ * An answer's IR parts as Anthropic content blocks, by the same rules as the
+ * stream encoder, so JSON and SSE answers replay alike:
+ * - reasoning is a thinking block that always carries a signature: its own,
+ *   else the signature of the tool call right after it (tagged `c`), else
+ *   the unsigned marker (clients drop thinking blocks with an empty one);
+ * - a tool call signed by another family and not preceded by reasoning gets
+ *   an empty thinking block holding its signature (`c`) before its `tool_use`;
+ * - a signature on the answer's text (Gemini's) travels in an empty thinking
+ *   block after the whole answer (`x`), only when the client enabled thinking:
+ *   the text itself stays one block;
+ * - with thinking disabled no thinking block is sent at all, as Anthropic does.
  */
-export function encodeContent(part: AssistantContent): AnthropicContentBlock[] {
-  switch (part.type) {
-    case "text":
-      return part.text === "" ? [] : [{ type: "text", text: part.text }];
-    case "reasoning":
-      if (part.redacted) return part.signature ? [{ type: "redacted_thinking", data: encodeSignature(part.signature, "t") }] : [];
-      if (part.text === "" && !part.signature) return [];
-      return [{ type: "thinking", thinking: part.text, signature: part.signature ? encodeSignature(part.signature, "t") : "" }];
-    case "tool-call": {
-      const blocks: AnthropicContentBlock[] = [];
-      const signature = callSignature(part);
-      if (signature !== undefined) blocks.push({ type: "thinking", thinking: "", signature });
-      blocks.push({ type: "tool_use", id: part.id, name: part.name, input: parseInput(part.arguments) });
-      return blocks;
+export function encodeContent(content: AssistantContent[], options: AnthropicOptions): AnthropicContentBlock[] {
+  const thinkingOff = options.thinking === "disabled";
+  const blocks: AnthropicContentBlock[] = [];
+  let textSignature: Signature | undefined;
+  /** A call whose signature already went onto the thinking block before it. */
+  let signedCall: ToolCallPart | undefined;
+  content.forEach((part, index) => {
+    switch (part.type) {
+      case "text":
+        if (part.text !== "") blocks.push({ type: "text", text: part.text });
+        if (part.signature) textSignature = part.signature;
+        return;
+      case "reasoning": {
+        if (thinkingOff) return;
+        if (part.redacted) {
+          if (part.signature) blocks.push({ type: "redacted_thinking", data: encodeSignature(part.signature, "t") });
+          return;
+        }
+        if (part.signature) {
+          blocks.push({ type: "thinking", thinking: part.text, signature: encodeSignature(part.signature, "t") });
+          return;
+        }
+        if (part.text === "") return;
+        const next = content[index + 1];
+        const carried = next?.type === "tool-call" ? callSignature(next) : undefined;
+        if (carried !== undefined) signedCall = next as ToolCallPart;
+        blocks.push({ type: "thinking", thinking: part.text, signature: carried ?? UNSIGNED_SIGNATURE });
+        return;
+      }
+      case "tool-call": {
+        const signature = thinkingOff || signedCall === part ? undefined : callSignature(part);
+        if (signature !== undefined) blocks.push({ type: "thinking", thinking: "", signature });
+        blocks.push({ type: "tool_use", id: part.id, name: part.name, input: parseInput(part.arguments) });
+        return;
+      }
     }
+  });
+  if (textSignature && options.thinking === "enabled") {
+    blocks.push({ type: "thinking", thinking: "", signature: encodeSignature(textSignature, "x") });
   }
+  return blocks;
 }
 
 /** The thinking-block signature that carries a tool call's own signature, when it has one Anthropic cannot hold. */

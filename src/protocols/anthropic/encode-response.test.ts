@@ -1,9 +1,10 @@
 import { describe, expect, test } from "bun:test";
 import type { ChatResponse } from "../../ir/response.ts";
+import type { AnthropicOptions } from "./decode-request.ts";
 import { encodeAnthropicResponse } from "./encode-response.ts";
 import { fixture } from "./test-fixtures.ts";
 
-const context = (id: string, model: string) => ({ id, model, created: 1700000000, options: {} });
+const context = (id: string, model: string, options: AnthropicOptions = {}) => ({ id, model, created: 1700000000, options });
 
 describe("encodeAnthropicResponse", () => {
   test("text: the documented message", async () => {
@@ -64,7 +65,7 @@ describe("encodeAnthropicResponse", () => {
     expect(encodeAnthropicResponse(response, context("msg_1", "m")).content).toEqual([
       { type: "thinking", thinking: "Claude thinks", signature: "EqQB" },
       { type: "thinking", thinking: "Gemini thinks", signature: "agw1.gemini.t.CiQB" },
-      { type: "thinking", thinking: "unsigned", signature: "" },
+      { type: "thinking", thinking: "unsigned", signature: "agw1.unsigned" },
       { type: "thinking", thinking: "", signature: "agw1.gemini.t.only-a-signature" },
       { type: "redacted_thinking", data: "EmwK" },
       { type: "text", text: "Done." },
@@ -92,6 +93,40 @@ describe("encodeAnthropicResponse", () => {
       { type: "tool_use", id: "c2", name: "Now", input: {} },
       { type: "tool_use", id: "c3", name: "Cut", input: {} },
       { type: "tool_use", id: "c4", name: "List", input: {} },
+    ]);
+  });
+
+  test("Gemini 3: one text block; the text's signature after it with thinking on; the call's on the reasoning before it", () => {
+    const gemini = (value: string) => ({ family: "gemini" as const, value });
+    const answer = (content: ChatResponse["choices"][number]["content"]): ChatResponse => ({
+      choices: [{ index: 0, content, finishReason: { unified: "stop" } }],
+    });
+    const text = answer([
+      { type: "reasoning", text: "Counting." },
+      { type: "text", text: "There are three.", signature: gemini("EqsF") },
+    ]);
+    expect(encodeAnthropicResponse(text, context("msg_1", "m", { thinking: "enabled" })).content).toEqual([
+      { type: "thinking", thinking: "Counting.", signature: "agw1.unsigned" },
+      { type: "text", text: "There are three." },
+      { type: "thinking", thinking: "", signature: "agw1.gemini.x.EqsF" },
+    ]);
+    expect(encodeAnthropicResponse(text, context("msg_1", "m")).content).toEqual([
+      { type: "thinking", thinking: "Counting.", signature: "agw1.unsigned" },
+      { type: "text", text: "There are three." },
+    ]);
+    expect(encodeAnthropicResponse(text, context("msg_1", "m", { thinking: "disabled" })).content).toEqual([
+      { type: "text", text: "There are three." },
+    ]);
+    const call = answer([
+      { type: "reasoning", text: "I should read it." },
+      { type: "tool-call", id: "c1", name: "Read", arguments: "{}", signature: gemini("EsgB") },
+    ]);
+    expect(encodeAnthropicResponse(call, context("msg_1", "m", { thinking: "enabled" })).content).toEqual([
+      { type: "thinking", thinking: "I should read it.", signature: "agw1.gemini.c.EsgB" },
+      { type: "tool_use", id: "c1", name: "Read", input: {} },
+    ]);
+    expect(encodeAnthropicResponse(call, context("msg_1", "m", { thinking: "disabled" })).content).toEqual([
+      { type: "tool_use", id: "c1", name: "Read", input: {} },
     ]);
   });
 

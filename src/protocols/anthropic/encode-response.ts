@@ -28,7 +28,7 @@ export function encodeAnthropicResponse(
     type: "message",
     role: "assistant",
     model: context.model,
-    content: choice ? choice.content.flatMap(encodeContent) : [],
+    content: choice ? encodeContent(choice.content, context.options) : [],
     stop_reason: choice ? mapStopReason(choice.finishReason) : "end_turn",
     stop_sequence: null,
     usage: mapUsage(response.usage ?? emptyUsage()),

@@ -2,14 +2,16 @@ import { describe, expect, test } from "bun:test";
 import { GatewayError } from "../../ir/errors.ts";
 import type { StreamEvent } from "../../ir/event.ts";
 import { runMachine } from "../../sse/pipe.ts";
+import type { AnthropicOptions } from "./decode-request.ts";
 import { anthropicStreamMachine } from "./encode-stream.ts";
 import { fixtureText, parseSse } from "./test-fixtures.ts";
 
 const ID = "msg_01XFDUDYJgAACzvnptvVoYEL";
 const MODEL = "claude-sonnet-4-5";
 
-function encode(events: StreamEvent[]): string[] {
-  return runMachine(anthropicStreamMachine({ id: ID, model: MODEL, created: 0, options: {} }), events);
+function encode(events: StreamEvent[], options: AnthropicOptions = {}, estimateInputTokens?: () => number): string[] {
+  const context = { id: ID, model: MODEL, created: 0, options, ...(estimateInputTokens ? { estimateInputTokens } : {}) };
+  return runMachine(anthropicStreamMachine(context), events);
 }
 
 /** A frame as Anthropic sends it: `event: <type>` then the JSON. */
@@ -325,8 +327,18 @@ describe("anthropicStreamMachine", () => {
         { type: "reasoning-delta", text: "one" },
         { type: "reasoning-signature", signature: { family: "anthropic", value: "s1" } },
         { type: "reasoning-delta", text: "two" },
-      ]).slice(1, 8),
-    ).toEqual([thinkingStart(0), thinking(0, "one"), signature(0, "s1"), blockStop(0), thinkingStart(1), thinking(1, "two"), blockStop(1)]);
+      ]).slice(1, 9),
+    ).toEqual([
+      thinkingStart(0),
+      thinking(0, "one"),
+      signature(0, "s1"),
+      blockStop(0),
+      thinkingStart(1),
+      thinking(1, "two"),
+      // Reasoning that came unsigned still ends with a signature: the marker that says so.
+      signature(1, "agw1.unsigned"),
+      blockStop(1),
+    ]);
   });
 
   test("a delta without its start opens the call; a delta after its block closed is dropped", () => {
@@ -367,5 +379,127 @@ describe("anthropicStreamMachine", () => {
     expect(encode([{ type: "error", error: new GatewayError("rate_limit", "slow down") }])).toEqual([
       'event: error\ndata: {"type":"error","error":{"type":"rate_limit_error","message":"slow down"}}\n\n',
     ]);
+  });
+});
+
+describe("anthropicStreamMachine: Gemini 3 signatures", () => {
+  const sig = (value: string) => ({ family: "gemini" as const, value });
+  /** A Gemini 3 text answer in six chunks, the signature on an empty last part. */
+  const sixChunks: StreamEvent[] = [
+    { type: "message-start", usage: { input: { total: 42 }, output: { total: 0 } } },
+    ...["One ", "two ", "three ", "four ", "five ", "six."].map((value) => ({ type: "text-delta" as const, text: value })),
+    { type: "text-signature", signature: sig("EqsF") },
+    stop,
+    usage,
+  ];
+  const startWithInput = (input: number) =>
+    sse({
+      type: "message_start",
+      message: {
+        id: ID,
+        type: "message",
+        role: "assistant",
+        model: MODEL,
+        content: [],
+        stop_reason: null,
+        stop_sequence: null,
+        usage: { input_tokens: input, output_tokens: 0, cache_read_input_tokens: 0, cache_creation_input_tokens: 0 },
+      },
+    });
+  const words = ["One ", "two ", "three ", "four ", "five ", "six."];
+
+  test("a text answer stays one text block; with thinking on, its signature follows the whole answer (x)", () => {
+    expect(encode(sixChunks, { thinking: "enabled" })).toEqual([
+      startWithInput(42),
+      textStart(0),
+      ...words.map((value) => text(0, value)),
+      blockStop(0),
+      thinkingStart(1),
+      signature(1, "agw1.gemini.x.EqsF"),
+      blockStop(1),
+      messageDelta("end_turn", usageFrame),
+      messageStop,
+    ]);
+  });
+
+  test("without thinking on, the text's signature is not sent: one text block and nothing else", () => {
+    const expected = [startWithInput(42), textStart(0), ...words.map((value) => text(0, value)), blockStop(0), messageDelta("end_turn", usageFrame), messageStop];
+    expect(encode(sixChunks)).toEqual(expected);
+    expect(encode(sixChunks, { thinking: "disabled" })).toEqual(expected);
+  });
+
+  test("thought summary then a signed call: the thinking block carries the call's signature (c), no empty block", () => {
+    expect(
+      encode(
+        [
+          { type: "message-start" },
+          { type: "reasoning-delta", text: "I should read it." },
+          { type: "tool-call-start", id: "call_1", name: "Read", signature: sig("EsgB") },
+          { type: "tool-call-delta", id: "call_1", argumentsDelta: '{"file_path":"/a.ts"}' },
+          { type: "tool-call-end", id: "call_1" },
+          toolCalls,
+          usage,
+        ],
+        { thinking: "enabled" },
+        () => 1234,
+      ),
+    ).toEqual([
+      startWithInput(1234),
+      thinkingStart(0),
+      thinking(0, "I should read it."),
+      signature(0, "agw1.gemini.c.EsgB"),
+      blockStop(0),
+      toolStart(1, "call_1", "Read"),
+      json(1, '{"file_path":"/a.ts"}'),
+      blockStop(1),
+      messageDelta("tool_use", usageFrame),
+      messageStop,
+    ]);
+  });
+
+  test("thought summary, then text: the thinking block ends with the unsigned marker, the text's signature after the text", () => {
+    expect(
+      encode(
+        [
+          { type: "message-start" },
+          { type: "reasoning-delta", text: "Counting." },
+          { type: "text-delta", text: "Three" },
+          { type: "text-delta", text: "." },
+          { type: "text-signature", signature: sig("EqsF") },
+          stop,
+          usage,
+        ],
+        { thinking: "enabled" },
+      ).slice(1, -2),
+    ).toEqual([
+      thinkingStart(0),
+      thinking(0, "Counting."),
+      signature(0, "agw1.unsigned"),
+      blockStop(0),
+      textStart(1),
+      text(1, "Three"),
+      text(1, "."),
+      blockStop(1),
+      thinkingStart(2),
+      signature(2, "agw1.gemini.x.EqsF"),
+      blockStop(2),
+    ]);
+  });
+
+  test("thinking disabled: no thinking block at all, signatures included", () => {
+    expect(
+      encode(
+        [
+          { type: "message-start" },
+          { type: "reasoning-delta", text: "hidden" },
+          { type: "reasoning-signature", signature: sig("r") },
+          { type: "tool-call-start", id: "call_1", name: "Read", signature: sig("c") },
+          { type: "tool-call-end", id: "call_1" },
+          toolCalls,
+          usage,
+        ],
+        { thinking: "disabled" },
+      ),
+    ).toEqual([messageStart, toolStart(0, "call_1", "Read"), blockStop(0), messageDelta("tool_use", usageFrame), messageStop]);
   });
 });

@@ -1,5 +1,5 @@
 import type { StreamEvent } from "../../ir/event.ts";
-import { emptyUsage } from "../../ir/usage.ts";
+import { emptyUsage, type Usage } from "../../ir/usage.ts";
 import type { StreamMachine } from "../../sse/pipe.ts";
 import type { EncodeContext } from "../types.ts";
 import type { AnthropicOptions } from "./decode-request.ts";
@@ -16,8 +16,11 @@ import {
   initialStreamState,
   openBlock,
   openCall,
+  closeThinking,
+  redactedBlock,
   signatureBlock,
 } from "./stream-blocks.ts";
+import { callSignature } from "./encode-content.ts";
 
 /**
  * IR events → Anthropic Messages SSE: `message_start`, content blocks
@@ -32,9 +35,18 @@ import {
 export function anthropicStreamMachine(
   context: EncodeContext<AnthropicOptions>,
 ): StreamMachine<AnthropicStreamState, StreamEvent, string> {
-  const start = (state: AnthropicStreamState, frames: string[]): void => {
+  const thinkingOff = context.options.thinking === "disabled";
+  /**
+   * `message_start` states the input size, as Anthropic does (clients read
+   * their context meter from it): the upstream's count when it gave one this
+   * early, else the local estimate; the final count follows in message_delta.
+   */
+  const start = (state: AnthropicStreamState, frames: string[], early?: Usage): void => {
     if (state.started) return;
     state.started = true;
+    const input = early
+      ? mapUsage({ input: early.input, output: { total: 0 } })
+      : { input_tokens: context.estimateInputTokens?.() ?? 0, cache_read_input_tokens: 0, cache_creation_input_tokens: 0 };
     const message = {
       id: context.id,
       type: "message",
@@ -43,7 +55,12 @@ export function anthropicStreamMachine(
       content: [],
       stop_reason: null,
       stop_sequence: null,
-      usage: { input_tokens: 0, output_tokens: 0, cache_read_input_tokens: 0, cache_creation_input_tokens: 0 },
+      usage: {
+        input_tokens: input.input_tokens,
+        output_tokens: 0,
+        cache_read_input_tokens: input.cache_read_input_tokens,
+        cache_creation_input_tokens: input.cache_creation_input_tokens,
+      },
     };
     frames.push(frame({ type: "message_start", message }));
   };
@@ -51,6 +68,7 @@ export function anthropicStreamMachine(
   const end = (state: AnthropicStreamState, frames: string[]): void => {
     start(state, frames);
     closeAll(state, frames);
+    if (state.textSignature !== undefined) signatureBlock(state, frames, state.textSignature);
     const usage = mapUsage(state.usage ?? emptyUsage());
     frames.push(
       frame({
@@ -79,7 +97,7 @@ export function anthropicStreamMachine(
       }
       if ("choice" in event && (event.choice ?? 0) !== 0) return [];
       const frames: string[] = [];
-      start(state, frames);
+      start(state, frames, event.type === "message-start" ? event.usage : undefined);
       switch (event.type) {
         case "message-start":
           break;
@@ -89,25 +107,41 @@ export function anthropicStreamMachine(
           delta(state, frames, { type: "text_delta", text: event.text });
           break;
         case "reasoning-delta":
-          if (event.text === "") break;
+          if (event.text === "" || thinkingOff) break;
           openBlock(state, frames, "thinking");
           delta(state, frames, { type: "thinking_delta", thinking: event.text });
           break;
         case "reasoning-signature": {
+          if (thinkingOff) break;
           // A signature closes its block: reasoning after it is new reasoning, signed separately.
           const signature = encodeSignature(event.signature, "t");
-          if (state.open?.kind === "thinking") {
-            delta(state, frames, { type: "signature_delta", signature });
-            closeBlock(state, frames);
+          if (event.redacted) {
+            closeAll(state, frames);
+            redactedBlock(state, frames, signature);
+          } else if (state.open?.kind === "thinking") {
+            closeThinking(state, frames, signature);
           } else {
             closeAll(state, frames);
             signatureBlock(state, frames, signature);
           }
           break;
         }
-        case "tool-call-start":
-          startCall(state, frames, event);
+        case "text-signature":
+          // It signs text already sent and may come before the text ends: it
+          // waits for the end of the answer, so the text stays one block.
+          if (context.options.thinking === "enabled") state.textSignature = encodeSignature(event.signature, "x");
           break;
+        case "tool-call-start": {
+          if (thinkingOff) {
+            startCall(state, frames, { ...event, signature: undefined });
+            break;
+          }
+          // Reasoning right before a signed call carries the call's signature (`c`): one block, not two.
+          const carried = state.open?.kind === "thinking" ? callSignature(event) : undefined;
+          if (carried !== undefined) closeThinking(state, frames, carried);
+          startCall(state, frames, carried === undefined ? event : { ...event, signature: undefined });
+          break;
+        }
         case "tool-call-delta":
           callDelta(state, frames, event.id, event.argumentsDelta);
           break;

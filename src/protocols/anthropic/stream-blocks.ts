@@ -1,6 +1,7 @@
 import type { Signature } from "../../ir/request.ts";
 import { formatSse } from "../../sse/encode.ts";
 import { callSignature } from "./encode-content.ts";
+import { UNSIGNED_SIGNATURE } from "../shared/signature-codec.ts";
 import type { AnthropicStopReason } from "./map-stop-reason.ts";
 import type { Usage } from "../../ir/usage.ts";
 
@@ -29,6 +30,8 @@ export interface AnthropicStreamState {
   usage?: Usage;
   /** Set once `message_stop` or an error went out: nothing may follow. */
   ended: boolean;
+  /** The answer text's signature (encoded, `x`), sent in a thinking block after the whole answer. */
+  textSignature?: string;
 }
 
 export function initialStreamState(): AnthropicStreamState {
@@ -65,6 +68,22 @@ export function openBlock(state: AnthropicStreamState, frames: string[], kind: "
   state.open = { kind };
 }
 
+/**
+ * Closes the open thinking block with its signature: a thinking block always
+ * ends with one (clients drop blocks whose signature is empty).
+ */
+export function closeThinking(state: AnthropicStreamState, frames: string[], signature: string): void {
+  delta(state, frames, { type: "signature_delta", signature });
+  stopBlock(state, frames);
+  state.open = undefined;
+}
+
+/** A `redacted_thinking` block: Anthropic sends it whole in its start event. */
+export function redactedBlock(state: AnthropicStreamState, frames: string[], data: string): void {
+  startBlock(state, frames, { type: "redacted_thinking", data });
+  stopBlock(state, frames);
+}
+
 /** A thinking block holding only a signature. */
 export function signatureBlock(state: AnthropicStreamState, frames: string[], signature: string): void {
   startBlock(state, frames, { type: "thinking", thinking: "", signature: "" });
@@ -87,6 +106,8 @@ export function openCall(state: AnthropicStreamState, frames: string[], call: Om
 export function closeBlock(state: AnthropicStreamState, frames: string[]): void {
   const open = state.open;
   if (!open) return;
+  // Reasoning that came without a signature still gets one: the marker that says so.
+  if (open.kind === "thinking") return closeThinking(state, frames, UNSIGNED_SIGNATURE);
   stopBlock(state, frames);
   state.open = undefined;
   if (open.kind !== "tool") return;

@@ -50,9 +50,18 @@ function decodeModelPart(part: GeminiPart, path: Path, messages: Message[], call
     assistantContent(messages).push({ type: "reasoning", text, ...(signature && { signature }) });
     return;
   }
-  // A signature on any other part signs the thinking before it (Gemini often sends it on an empty text part).
-  if (signature) signReasoning(assistantContent(messages), signature);
   const text = textOf(part);
+  if (text !== undefined && part.text != null && signature) {
+    // A signature on a text part signs the answer's text (Gemini 3 puts it on
+    // the last part, often an empty one): it stays with the text.
+    const content = assistantContent(messages);
+    const last = content.at(-1);
+    if (text === "" && last?.type === "text" && last.signature === undefined) last.signature = signature;
+    else content.push({ type: "text", text, signature });
+    return;
+  }
+  // A signature on any other part (code execution, media) signs the thinking before it.
+  if (signature) signReasoning(assistantContent(messages), signature);
   if (text !== undefined) {
     if (text !== "") assistantContent(messages).push({ type: "text", text });
     return;

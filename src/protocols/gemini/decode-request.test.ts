@@ -128,9 +128,8 @@ describe("decodeGeminiRequest: documented requests", () => {
       {
         role: "assistant",
         content: [
-          // A signature on a text part signs the thinking before it.
-          { type: "reasoning", text: "", signature: { family: "gemini", value: "EpEgCo4gAb4+9vvW" } },
-          { type: "text", text: "It is 18°C in London and 21°C in Paris." },
+          // A signature on a text part signs that text (Gemini 3 puts it on a text answer's last part).
+          { type: "text", text: "It is 18°C in London and 21°C in Paris.", signature: { family: "gemini", value: "EpEgCo4gAb4+9vvW" } },
         ],
       },
       user("And in Tokyo?"),
@@ -325,8 +324,8 @@ describe("decodeGeminiRequest: the rest of the format", () => {
       content: [
         { type: "reasoning", text: "thinking", signature: { family: "gemini", value: "sig-1" } },
         { type: "text", text: "```python\nprint(1)\n```" },
-        { type: "text", text: "1\n" },
-        { type: "reasoning", text: "", signature: { family: "gemini", value: "sig-2" } },
+        // An empty text part's signature goes to the text just before it.
+        { type: "text", text: "1\n", signature: { family: "gemini", value: "sig-2" } },
       ],
     });
   });

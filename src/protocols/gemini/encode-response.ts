@@ -24,7 +24,7 @@ export function encodeGeminiResponse(
 function encodeCandidate(choice: ResponseChoice, includeThoughts: boolean): GeminiOutputCandidate {
   const builder = new GeminiPartBuilder(includeThoughts);
   for (const part of choice.content) {
-    if (part.type === "text") builder.text(part.text);
+    if (part.type === "text") builder.text(part.text, part.signature);
     else if (part.type === "reasoning") builder.reasoning(part.text, part.signature);
     else builder.functionCall(part.name, part.arguments, part.signature);
   }

@@ -110,6 +110,9 @@ export function geminiStreamMachine(
         case "reasoning-signature":
           choice.builder.signature(event.signature);
           return emit(state, index, choice.builder.drain());
+        case "text-signature":
+          choice.builder.textSignature(event.signature);
+          return emit(state, index, choice.builder.drain());
         case "tool-call-start":
           choice.calls.set(event.id, { name: event.name, arguments: "", ...(event.signature && { signature: event.signature }) });
           return [];

@@ -32,11 +32,23 @@ export class GeminiPartBuilder {
     if (value !== undefined) this.hold(value);
   }
 
-  text(text: string): void {
-    if (text === "") return;
+  /** Answer text, with the signature Gemini put on it when it had one. */
+  text(text: string, signature?: Signature): void {
+    const value = geminiSignature(signature);
+    if (text === "" && value === undefined) return;
+    this.flushPendingIf(value !== undefined);
     const part: GeminiOutputPart = { text };
-    this.sign(part, undefined);
+    this.sign(part, value);
     this.parts.push(part);
+  }
+
+  /**
+   * The answer text's signature arriving after its text went out (the
+   * stream's `text-signature`): an empty text part carrying it, as Gemini 3
+   * itself streams it.
+   */
+  textSignature(signature: Signature): void {
+    this.text("", signature);
   }
 
   functionCall(name: string, argumentsText: string, signature?: Signature): void {

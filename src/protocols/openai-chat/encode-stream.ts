@@ -99,6 +99,8 @@ export function openaiChatStreamMachine(
       switch (event.type) {
         case "message-start":
         case "reasoning-signature":
+        // Chat Completions has no place for a signature on the answer's text; Gemini does not require it back.
+        case "text-signature":
         case "tool-call-end":
           return [];
         case "text-delta":

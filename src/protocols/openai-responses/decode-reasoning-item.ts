@@ -13,11 +13,20 @@ type ReasoningItem = Extract<InputItem, { type: "reasoning" }>;
  * (OpenAI's encrypted reasoning, Anthropic's redacted thinking), except a
  * Gemini signature, which signs nothing but the turn. One that signs a call
  * (`c`) is returned as `callSignature`, for the next call of the turn, and the
- * reasoning part goes when it has no text.
+ * reasoning part goes when it has no text. One that signs the answer text
+ * before it (`x`) is returned as `textSignature`.
  */
-export function decodeReasoningItem(item: ReasoningItem): { part?: ReasoningPart; callSignature?: Signature } {
+export function decodeReasoningItem(item: ReasoningItem): {
+  part?: ReasoningPart;
+  callSignature?: Signature;
+  textSignature?: Signature;
+} {
   const text = reasoningText(item);
   const decoded = decodeSignature(item.encrypted_content, "openai");
+  if (decoded?.target === "x") {
+    // A signature on the answer text before it (Gemini's): it goes back on that text.
+    return text === "" ? { textSignature: decoded.signature } : { part: { type: "reasoning", text }, textSignature: decoded.signature };
+  }
   if (decoded?.target === "c") {
     return text === "" ? { callSignature: decoded.signature } : { part: { type: "reasoning", text }, callSignature: decoded.signature };
   }

@@ -1,5 +1,6 @@
-import type { AssistantContent, TextPart } from "../../ir/request.ts";
-import { encodeCallSignatureItem, encodeReasoningItem } from "./encode-reasoning-item.ts";
+import type { AssistantContent, Signature, TextPart } from "../../ir/request.ts";
+import type { SignatureTarget } from "../shared/signature-codec.ts";
+import { encodeReasoningItem } from "./encode-reasoning-item.ts";
 import { encodeToolCallItem } from "./encode-tool-call-item.ts";
 import { itemId } from "./item-id.ts";
 import type { OutputItem } from "./output-items.ts";
@@ -12,15 +13,20 @@ export interface OutputEncoding {
 }
 
 /**
- * An answer's content as output items, in order: consecutive text becomes one
- * assistant message (empty text none), each reasoning part a reasoning item, each tool call the
- * item of its tool's kind, preceded by a reasoning item holding its signature
- * when the upstream signed it and the client takes encrypted content.
+ * An answer's content as output items, in order, by the same rules as the
+ * stream: consecutive text becomes one assistant message (empty text none),
+ * each reasoning part a reasoning item, each tool call the item of its
+ * tool's kind. When the client takes encrypted content, a call's signature
+ * rides on the unsigned reasoning item right before it (`c`), else on a
+ * reasoning item of its own; the answer text's signature (Gemini's) on a
+ * reasoning item after the whole answer (`x`).
  */
 export function encodeOutputItems(content: ReadonlyArray<AssistantContent>, encoding: OutputEncoding): OutputItem[] {
   const { responseId, includeEncrypted } = encoding;
   const items: OutputItem[] = [];
   let text: TextPart[] = [];
+  let textSignature: Signature | undefined;
+  let signedCall: AssistantContent | undefined;
   const flushText = () => {
     if (text.length === 0) return;
     const joined = text.map((part) => part.text).join("");
@@ -34,23 +40,32 @@ export function encodeOutputItems(content: ReadonlyArray<AssistantContent>, enco
       content: [{ type: "output_text", text: joined, annotations: [], logprobs: [] }],
     });
   };
-  for (const part of content) {
+  const signatureItem = (signature: Signature, target: SignatureTarget) => {
+    if (includeEncrypted) items.push(encodeReasoningItem(itemId("rs", responseId, items.length), "", signature, true, target));
+  };
+  content.forEach((part, index) => {
     if (part.type === "text") {
       text.push(part);
-      continue;
+      if (part.signature) textSignature = part.signature;
+      return;
     }
     flushText();
     if (part.type === "reasoning") {
-      if (part.text === "" && !(part.signature && includeEncrypted)) continue;
+      const next = content[index + 1];
+      if (!part.signature && part.text !== "" && next?.type === "tool-call" && next.signature && includeEncrypted) {
+        signedCall = next;
+        items.push(encodeReasoningItem(itemId("rs", responseId, items.length), part.text, next.signature, true, "c"));
+        return;
+      }
+      if (part.text === "" && !(part.signature && includeEncrypted)) return;
       items.push(encodeReasoningItem(itemId("rs", responseId, items.length), part.text, part.signature, includeEncrypted));
-      continue;
+      return;
     }
-    if (part.signature && includeEncrypted) {
-      items.push(encodeCallSignatureItem(itemId("rs", responseId, items.length), part.signature));
-    }
+    if (part.signature && signedCall !== part) signatureItem(part.signature, "c");
     const origin = toolOrigin(encoding.tools, part.name);
     items.push(encodeToolCallItem({ id: part.id, arguments: part.arguments, origin }, responseId, items.length));
-  }
+  });
   flushText();
+  if (textSignature) signatureItem(textSignature, "x");
   return items;
 }

@@ -19,6 +19,7 @@ import {
   reasoningDelta,
   reasoningSignature,
   type ResponsesStreamState,
+  signatureItem,
   type StreamEncoding,
 } from "./stream-items.ts";
 import { toolOrigin } from "./tool-origins.ts";
@@ -55,6 +56,9 @@ export function openaiResponsesStreamMachine(
     closeText(state, frames, encoding);
     const calls = [...state.calls.values()].sort((a, b) => a.index - b.index);
     for (const call of calls) closeCall(state, frames, encoding, call);
+    // The text's signature follows the whole answer, so the message stays one item.
+    if (state.textSignature) signatureItem(state, frames, encoding, state.textSignature, "x");
+    state.textSignature = undefined;
   };
 
   const end = (state: ResponsesStreamState, frames: string[]): void => {
@@ -109,6 +113,9 @@ export function openaiResponsesStreamMachine(
           break;
         case "reasoning-signature":
           reasoningSignature(state, frames, encoding, event.signature);
+          break;
+        case "text-signature":
+          state.textSignature = event.signature;
           break;
         case "tool-call-start": {
           const call: Parameters<typeof openCall>[3] = { id: event.id, origin: toolOrigin(context.options.tools, event.name) };

@@ -2,7 +2,8 @@ import type { FinishReason } from "../../ir/finish-reason.ts";
 import type { Signature } from "../../ir/request.ts";
 import type { Usage } from "../../ir/usage.ts";
 import { formatSse } from "../../sse/encode.ts";
-import { encodeCallSignatureItem, encodeReasoningItem } from "./encode-reasoning-item.ts";
+import { encodeReasoningItem } from "./encode-reasoning-item.ts";
+import type { SignatureTarget } from "../shared/signature-codec.ts";
 import { customToolInput, encodeToolCallItem } from "./encode-tool-call-item.ts";
 import { itemId } from "./item-id.ts";
 import type { OutputItem } from "./output-items.ts";
@@ -11,7 +12,7 @@ import type { ToolOrigin } from "./tool-origins.ts";
 /** The message or reasoning item being written; text deltas append to it until another kind of output comes. */
 export type OpenText =
   | { kind: "message"; index: number; id: string; text: string }
-  | { kind: "reasoning"; index: number; id: string; text: string; signature?: Signature };
+  | { kind: "reasoning"; index: number; id: string; text: string; signature?: Signature; target?: SignatureTarget };
 
 /** A tool call whose item is open: its arguments accumulate until it ends. */
 export interface OpenCall {
@@ -37,6 +38,8 @@ export interface ResponsesStreamState {
   usage?: Usage;
   /** Set once the terminal event went out: nothing may follow. */
   ended: boolean;
+  /** The answer text's signature, sent in a reasoning item after the whole answer (it may come before the text ends). */
+  textSignature?: Signature;
 }
 
 export function initialStreamState(): ResponsesStreamState {
@@ -137,11 +140,7 @@ export function reasoningSignature(
     return;
   }
   closeText(state, frames, encoding);
-  if (!encoding.includeEncrypted) return;
-  const index = state.nextIndex++;
-  const item = encodeReasoningItem(itemId("rs", encoding.responseId, index), "", signature, true);
-  addItem(state, frames, index, item);
-  doneItem(state, frames, index, item);
+  signatureItem(state, frames, encoding, signature, "t");
 }
 
 /** Completes the open message or reasoning item with its `.done` events. */
@@ -160,13 +159,29 @@ export function closeText(state: ResponsesStreamState, frames: string[], encodin
   const at = { item_id: open.id, output_index: open.index, summary_index: 0 };
   emit(state, frames, { type: "response.reasoning_summary_text.done", ...at, text: open.text });
   emit(state, frames, { type: "response.reasoning_summary_part.done", ...at, part: { type: "summary_text", text: open.text } });
-  doneItem(state, frames, open.index, encodeReasoningItem(open.id, open.text, open.signature, encoding.includeEncrypted));
+  doneItem(state, frames, open.index, encodeReasoningItem(open.id, open.text, open.signature, encoding.includeEncrypted, open.target));
+}
+
+/** A reasoning item of its own, complete at once, holding only a signature (for a call `c`, or the text before it `x`). */
+export function signatureItem(
+  state: ResponsesStreamState,
+  frames: string[],
+  encoding: StreamEncoding,
+  signature: Signature,
+  target: SignatureTarget,
+): void {
+  if (!encoding.includeEncrypted) return;
+  const index = state.nextIndex++;
+  const item = encodeReasoningItem(itemId("rs", encoding.responseId, index), "", signature, true, target);
+  addItem(state, frames, index, item);
+  doneItem(state, frames, index, item);
 }
 
 /**
- * Opens a tool call's item (after whatever text was open), preceded by a
- * reasoning item with the call's signature when the upstream signed it and
- * the client takes encrypted content.
+ * Opens a tool call's item (after whatever text was open). When the upstream
+ * signed the call, the signature (`c`, for the call after it) goes on the
+ * reasoning item right before it, which then completes: one reasoning step,
+ * one item; with no unsigned reasoning open, on a reasoning item of its own.
  */
 export function openCall(
   state: ResponsesStreamState,
@@ -174,12 +189,14 @@ export function openCall(
   encoding: StreamEncoding,
   call: { id: string; origin: ToolOrigin; signature?: Signature },
 ): void {
-  closeText(state, frames, encoding);
-  if (call.signature && encoding.includeEncrypted) {
-    const index = state.nextIndex++;
-    const item = encodeCallSignatureItem(itemId("rs", encoding.responseId, index), call.signature);
-    addItem(state, frames, index, item);
-    doneItem(state, frames, index, item);
+  const reasoning = state.open?.kind === "reasoning" && state.open.signature === undefined ? state.open : undefined;
+  if (call.signature && reasoning) {
+    reasoning.signature = call.signature;
+    reasoning.target = "c";
+    closeText(state, frames, encoding);
+  } else {
+    closeText(state, frames, encoding);
+    if (call.signature) signatureItem(state, frames, encoding, call.signature, "c");
   }
   const open: OpenCall = { index: state.nextIndex++, id: call.id, arguments: "", origin: call.origin };
   state.calls.set(call.id, open);

@@ -34,7 +34,7 @@ describe("decodeSignature", () => {
 
   test("round trip", () => {
     for (const family of ["gemini", "anthropic", "openai"] as const) {
-      for (const target of ["t", "c"] as const) {
+      for (const target of ["t", "c", "x"] as const) {
         const signature = { family, value: "Zm9v.YmFy==" };
         expect(decodeSignature(encodeSignature(signature, target))).toEqual({ signature, target });
       }
@@ -48,7 +48,8 @@ describe("decodeSignature", () => {
     ["prefix only", "agw1."],
     ["unknown family", "agw1.mistral.t.v"],
     ["no target", "agw1.gemini"],
-    ["bad target", "agw1.gemini.x.v"],
+    ["bad target", "agw1.gemini.q.v"],
+    ["the unsigned marker", "agw1.unsigned"],
     ["long target", "agw1.gemini.tt.v"],
     ["empty value", "agw1.gemini.t."],
     ["no value separator", "agw1.gemini.t"],

@@ -1,11 +1,24 @@
 import type { Signature, SignatureFamily } from "../../ir/request.ts";
 
 /**
- * What a signature handed to an Anthropic client signs: `t` the thinking
- * block it sits on, `c` the `tool_use` block that follows it in the same
- * message (Gemini signs function calls, which Anthropic's format cannot).
+ * What a signature handed to a client signs: `t` the thinking block (or
+ * reasoning item) it sits on, `c` the `tool_use` block (or call item) that
+ * follows it in the same message (Gemini signs function calls, which neither
+ * Anthropic's format nor Responses can hold), `x` the answer text before it
+ * (Gemini signs the last text part of a text answer; the signature arrives
+ * after the text, so it travels in a block after it).
  */
-export type SignatureTarget = "t" | "c";
+export type SignatureTarget = "t" | "c" | "x";
+
+const TARGETS: ReadonlySet<string> = new Set<SignatureTarget>(["t", "c", "x"]);
+
+/**
+ * What agw puts on a thinking block whose reasoning came with no signature
+ * (a thought summary whose signature went to a call or the text, or an
+ * upstream that signs nothing): Anthropic clients expect every thinking block
+ * to carry one and drop blocks with an empty one. It decodes to no signature.
+ */
+export const UNSIGNED_SIGNATURE = "agw1.unsigned";
 
 export interface DecodedSignature {
   signature: Signature;
@@ -37,7 +50,7 @@ export function decodeSignature(
   text: string | null | undefined,
   native: SignatureFamily = "anthropic",
 ): DecodedSignature | undefined {
-  if (!text) return undefined;
+  if (!text || text === UNSIGNED_SIGNATURE) return undefined;
   if (!text.startsWith(PREFIX)) return { signature: { family: native, value: text }, target: "t" };
   const rest = text.slice(PREFIX.length);
   const familyEnd = rest.indexOf(".");
@@ -45,6 +58,6 @@ export function decodeSignature(
   const target = rest.slice(familyEnd + 1, familyEnd + 2);
   const value = rest.slice(familyEnd + 3);
   if (familyEnd === -1 || !families.has(family)) return undefined;
-  if ((target !== "t" && target !== "c") || rest[familyEnd + 2] !== "." || value === "") return undefined;
-  return { signature: { family: family as SignatureFamily, value }, target };
+  if (!TARGETS.has(target) || rest[familyEnd + 2] !== "." || value === "") return undefined;
+  return { signature: { family: family as SignatureFamily, value }, target: target as SignatureTarget };
 }

@@ -74,8 +74,12 @@ function lowerUserPart(part: UserContent): GeminiPart[] {
 
 function lowerAssistantPart(part: AssistantContent): GeminiPart[] {
   switch (part.type) {
-    case "text":
+    case "text": {
+      // Gemini's own signature goes back on the text part it came on (Gemini 3 signs a text answer's last part).
+      const signature = part.signature?.family === "gemini" ? part.signature.value : undefined;
+      if (signature !== undefined) return [{ text: part.text, thoughtSignature: signature }];
       return part.text === "" ? [] : [{ text: part.text }];
+    }
     case "reasoning": {
       // Only Gemini's own signed thoughts mean anything to Gemini: reasoning from
       // another family, or without its signature, is dropped rather than refused.

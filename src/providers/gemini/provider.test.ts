@@ -60,7 +60,12 @@ describe("createGeminiProvider against the fake Gemini", () => {
     const events = await readAll(await provider.stream(ask("Hello there"), call()));
 
     expect(texts(events)).toBe("Echo: Hello there");
-    expect(events[0]).toEqual({ type: "message-start", id: "fake-1", model: "gemini-2.5-flash" });
+    expect(events[0]).toEqual({
+      type: "message-start",
+      id: "fake-1",
+      model: "gemini-2.5-flash",
+      usage: { input: { total: 13 }, output: { total: 0 } },
+    });
     expect(events.at(-2)).toEqual({ type: "finish", reason: { unified: "stop", raw: "STOP" } });
     expect(events.at(-1)?.type).toBe("usage");
 
@@ -110,7 +115,7 @@ describe("createGeminiProvider against the fake Gemini", () => {
       ),
     );
     expect(events.filter((event) => event.type !== "usage")).toEqual([
-      { type: "message-start", id: expect.any(String), model: "gemini-2.5-flash" },
+      { type: "message-start", id: expect.any(String), model: "gemini-2.5-flash", usage: { input: { total: 17 }, output: { total: 0 } } },
       { type: "reasoning-delta", text: "Thinking about it." },
       { type: "reasoning-signature", signature: { family: "gemini", value: "sig-1" } },
       { type: "tool-call-start", id: expect.stringMatching(/^call_/), name: "get_weather" },

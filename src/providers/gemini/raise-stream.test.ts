@@ -26,11 +26,11 @@ describe("geminiStreamMachine", () => {
   test("a streamed text answer (Gemini 3 puts the signature on an empty last part)", async () => {
     const events = runMachine(counterMachine(), await chunks("text.chunks.jsonl"));
     expect(events).toEqual([
-      { type: "message-start", id: "bH6LaZW8Fp_3nsEPqtaSwQ4", model: "gemini-3-pro-preview" },
+      { type: "message-start", id: "bH6LaZW8Fp_3nsEPqtaSwQ4", model: "gemini-3-pro-preview", usage: { input: { total: 9 }, output: { total: 0 } } },
       { type: "text-delta", text: "There are **3**" },
       { type: "text-delta", text: ' "r"s in strawberry.\n\nst**r**awbe**rr**y' },
       {
-        type: "reasoning-signature",
+        type: "text-signature",
         signature: { family: "gemini", value: "EqsFCqgFAb4+9vvtAF5n87lB4OGDOoTRMOqp35jW65XsYXh6BySMwl9nvrbAvPcl2U0xITaYUyV4CmREEDB1z0ZPpCg7iEwiZcj40Eh1jXoL8Y" },
       },
       { type: "finish", reason: { unified: "stop", raw: "STOP" } },
@@ -38,10 +38,39 @@ describe("geminiStreamMachine", () => {
     ]);
   });
 
+  test("a signature on a text part that has text comes after that text, and the collected answer is one signed text", async () => {
+    // Gemini 3: six chunks of one answer, the signature on the last one that still has text.
+    const parts = ["One ", "two ", "three ", "four ", "five ", "six."];
+    const events = runMachine(
+      counterMachine(),
+      parts.map((text, index) => ({
+        candidates: [
+          {
+            content: { role: "model", parts: [index === 5 ? { text, thoughtSignature: "sig-last" } : { text }] },
+            ...(index === 5 ? { finishReason: "STOP" } : {}),
+            index: 0,
+          },
+        ],
+        usageMetadata: { promptTokenCount: 4, totalTokenCount: 4 },
+      })),
+    );
+    expect(events).toEqual([
+      { type: "message-start", usage: { input: { total: 4 }, output: { total: 0 } } },
+      ...parts.map((text) => ({ type: "text-delta" as const, text })),
+      { type: "text-signature", signature: { family: "gemini", value: "sig-last" } },
+      { type: "finish", reason: { unified: "stop", raw: "STOP" } },
+      { type: "usage", usage: { input: { total: 4 }, output: { total: 0 } } },
+    ]);
+    const answer = await collectResponse(iterate(events));
+    expect(answer.choices[0]?.content).toEqual([
+      { type: "text", text: "One two three four five six.", signature: { family: "gemini", value: "sig-last" } },
+    ]);
+  });
+
   test("thought summaries become reasoning, with their signature", async () => {
     const events = runMachine(counterMachine(), await chunks("thinking.chunks.jsonl"));
     expect(events).toEqual([
-      { type: "message-start", id: "dX6LadKVC7SZ28oPr9yJoQs", model: "gemini-2.5-flash" },
+      { type: "message-start", id: "dX6LadKVC7SZ28oPr9yJoQs", model: "gemini-2.5-flash", usage: { input: { total: 9 }, output: { total: 0 } } },
       {
         type: "reasoning-delta",
         text: "**Counting the letters**\n\nI'm spelling out strawberry letter by letter and marking every r.",
@@ -72,7 +101,7 @@ describe("geminiStreamMachine", () => {
   test("a function call: whole arguments in one delta, STOP becomes tool-calls", async () => {
     const events = runMachine(counterMachine(), await chunks("function-call.chunks.jsonl"));
     expect(events).toEqual([
-      { type: "message-start", id: "QHiLaa6LBrb8vdIPoNztsAg", model: "gemini-3-pro-preview" },
+      { type: "message-start", id: "QHiLaa6LBrb8vdIPoNztsAg", model: "gemini-3-pro-preview", usage: { input: { total: 29 }, output: { total: 0 } } },
       {
         type: "tool-call-start",
         id: "call_1",
@@ -92,7 +121,7 @@ describe("geminiStreamMachine", () => {
   test("parallel function calls: only the first carries a signature; missing args are {}", async () => {
     const events = runMachine(counterMachine(), await chunks("parallel-function-calls.chunks.jsonl"));
     expect(events).toEqual([
-      { type: "message-start", id: "t3mLaeHBMo2UxN8Px6yQ8Ac", model: "gemini-3-flash-preview" },
+      { type: "message-start", id: "t3mLaeHBMo2UxN8Px6yQ8Ac", model: "gemini-3-flash-preview", usage: { input: { total: 112 }, output: { total: 0 } } },
       { type: "tool-call-start", id: "call_1", name: "get_current_temperature", signature: { family: "gemini", value: "CvoBAb4+9vsB1hN7gqQ3X0Vd2x" } },
       { type: "tool-call-delta", id: "call_1", argumentsDelta: '{"location":"Paris"}' },
       { type: "tool-call-end", id: "call_1" },
@@ -120,7 +149,7 @@ describe("geminiStreamMachine", () => {
   test("several candidates: events carry their choice, each finishes once, usage comes last", async () => {
     const events = runMachine(counterMachine(), await chunks("two-candidates.chunks.jsonl"));
     expect(events).toEqual([
-      { type: "message-start", id: "k2mLaYr0ApbsnsEP8uqZ4Qk", model: "gemini-2.5-flash" },
+      { type: "message-start", id: "k2mLaYr0ApbsnsEP8uqZ4Qk", model: "gemini-2.5-flash", usage: { input: { total: 7 }, output: { total: 0 } } },
       { type: "text-delta", text: "Bonjour" },
       { type: "text-delta", text: "Salut", choice: 1 },
       { type: "text-delta", text: " !" },
@@ -134,7 +163,7 @@ describe("geminiStreamMachine", () => {
   test("a blocked prompt finishes with content-filter", async () => {
     const events = runMachine(counterMachine(), await chunks("prompt-blocked.chunks.jsonl"));
     expect(events).toEqual([
-      { type: "message-start", id: "EXCPatOAKMrQjMcPteHVmQo", model: "gemini-3.7-flash" },
+      { type: "message-start", id: "EXCPatOAKMrQjMcPteHVmQo", model: "gemini-3.7-flash", usage: { input: { total: 9 }, output: { total: 0 } } },
       { type: "finish", reason: { unified: "content-filter", raw: "PROHIBITED_CONTENT" } },
       { type: "usage", usage: { input: { total: 9 }, output: { total: 0 } } },
     ]);

@@ -55,14 +55,17 @@ function step(state: GeminiStreamState, input: unknown): StreamEvent[] {
   }
 
   const events: StreamEvent[] = [];
+  if (isObject(chunk.usageMetadata)) state.usage = chunk.usageMetadata;
   if (!state.started) {
     state.started = true;
-    const start: StreamEvent = { type: "message-start" };
+    const start: Extract<StreamEvent, { type: "message-start" }> = { type: "message-start" };
     if (typeof chunk.responseId === "string") start.id = chunk.responseId;
     if (typeof chunk.modelVersion === "string") start.model = chunk.modelVersion;
+    // Gemini counts the prompt in the first chunk already: clients that read
+    // the input size at the start (Anthropic's message_start) get it there.
+    if (typeof state.usage?.promptTokenCount === "number") start.usage = { input: mapGeminiUsage(state.usage).input, output: { total: 0 } };
     events.push(start);
   }
-  if (isObject(chunk.usageMetadata)) state.usage = chunk.usageMetadata;
 
   const candidates = Array.isArray(chunk.candidates) ? chunk.candidates : [];
   candidates.forEach((candidate, position) => {
@@ -135,9 +138,12 @@ function raisePart(
     if (signature !== undefined) events.push({ type: "reasoning-signature", signature, ...tag });
     return events;
   }
-  // A signature on a text part signs the thinking that preceded it (Gemini 3 often sends it on an empty last part).
-  if (signature !== undefined) events.push({ type: "reasoning-signature", signature, ...tag });
+  // A signature on a text part signs the answer's text: Gemini 3 puts it on
+  // the last text part of a text answer, in streams often a final chunk with
+  // empty text and only the signature ("Thought signatures", Gemini API docs).
+  // It comes after that part's text, so the text stays one piece.
   if (text !== "") events.push({ type: "text-delta", text, ...tag });
+  if (signature !== undefined) events.push({ type: "text-signature", signature, ...tag });
   // inlineData (generated images) has no IR event yet: it is dropped.
   return events;
 }
