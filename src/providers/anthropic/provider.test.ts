@@ -68,7 +68,12 @@ describe("createAnthropicProvider against the fake Anthropic", () => {
     const events = await readAll(await provider.stream(ask("Hello there"), call()));
 
     expect(texts(events)).toBe("Echo: Hello there");
-    expect(events[0]).toEqual({ type: "message-start", id: expect.stringMatching(/^msg_fake_\d+$/), model: "claude-sonnet-4-5" });
+    expect(events[0]).toEqual({
+      type: "message-start",
+      id: expect.stringMatching(/^msg_fake_\d+$/),
+      model: "claude-sonnet-4-5",
+      usage: { input: { total: 28, cacheRead: 14, cacheWrite: 0 }, output: { total: 0 } },
+    });
     expect(events.at(-2)).toEqual({ type: "finish", reason: { unified: "stop", raw: "end_turn" } });
     const usage = events.at(-1);
     expect(usage?.type).toBe("usage");
@@ -102,7 +107,7 @@ describe("createAnthropicProvider against the fake Anthropic", () => {
     const id = messageId.replace(/^msg_/, "toolu_");
     expect(messageId).toStartWith("msg_fake_");
     expect(events.filter((event) => event.type !== "usage")).toEqual([
-      { type: "message-start", id: messageId, model: "claude-sonnet-4-5" },
+      { type: "message-start", id: messageId, model: "claude-sonnet-4-5", usage: { input: { total: 32, cacheRead: 16, cacheWrite: 0 }, output: { total: 0 } } },
       { type: "reasoning-delta", text: "Thinking about it." },
       { type: "reasoning-signature", signature: { family: "anthropic", value: "anthropic-sig-1" } },
       { type: "tool-call-start", id, name: "get_weather" },
@@ -217,7 +222,7 @@ describe("createAnthropicProvider against the fake Anthropic", () => {
   test("an error after the stream started arrives as the last event", async () => {
     const events = await readAll(await createAnthropicProvider(settings()).stream(ask("hi"), call("key-midstream-error")));
     expect(events.slice(0, 2)).toEqual([
-      { type: "message-start", id: "msg_fake_midstream", model: "fake" },
+      { type: "message-start", id: "msg_fake_midstream", model: "fake", usage: { input: { total: 5 }, output: { total: 0 } } },
       { type: "text-delta", text: "Partial answer" },
     ]);
     expect(events).toHaveLength(3);
@@ -236,7 +241,7 @@ describe("createAnthropicProvider against the fake Anthropic", () => {
     anthropic.setScript(() => ({ type: "stream", events: stream, splitAt: [inside("ü"), inside("世"), inside("👋") + 2] }));
     const events = await readAll(await createAnthropicProvider(settings()).stream(ask("hi"), call()));
     expect(events.slice(0, 2)).toEqual([
-      { type: "message-start", id: "msg_split", model: "claude" },
+      { type: "message-start", id: "msg_split", model: "claude", usage: { input: { total: 3 }, output: { total: 0 } } },
       { type: "text-delta", text: greeting },
     ]);
     expect(events[2]).toMatchObject({ type: "error", error: { kind: "upstream", retryable: true } });

@@ -28,7 +28,7 @@ async function* iterate(events: StreamEvent[]) {
 describe("createAnthropicStreamMachine on the documentation's streams", () => {
   test("text: message-start, deltas, finish, usage", async () => {
     expect(run(await sse("streaming-text.sse"))).toEqual([
-      { type: "message-start", id: "msg_1nZdL29xx5MUA1yADyHTEsnR8uuvGzszyY", model: "claude-sonnet-4-5" },
+      { type: "message-start", id: "msg_1nZdL29xx5MUA1yADyHTEsnR8uuvGzszyY", model: "claude-sonnet-4-5", usage: { input: { total: 25 }, output: { total: 0 } } },
       { type: "text-delta", text: "Hello" },
       { type: "text-delta", text: "!" },
       { type: "finish", reason: { unified: "stop", raw: "end_turn" } },
@@ -40,7 +40,7 @@ describe("createAnthropicStreamMachine on the documentation's streams", () => {
     const events = run(await sse("streaming-thinking-tool-use.sse"));
     const id = "toolu_01T1x1fJ34qAmk2tNTrN7Up6";
     expect(events).toEqual([
-      { type: "message-start", id: "msg_014p7gG3wDgGV9EUtLvnow3U", model: "claude-sonnet-4-5" },
+      { type: "message-start", id: "msg_014p7gG3wDgGV9EUtLvnow3U", model: "claude-sonnet-4-5", usage: { input: { total: 472 }, output: { total: 0 } } },
       { type: "reasoning-delta", text: "The user wants the weather in San Francisco." },
       { type: "reasoning-delta", text: " I should call get_weather." },
       { type: "reasoning-signature", signature: { family: "anthropic", value: "EqQBCgIYAhIM1gbcDa9GJwZA2b3hGgxBdjrkzLoky3dl1pkiMOYds" } },
@@ -78,7 +78,7 @@ describe("createAnthropicStreamMachine on the documentation's streams", () => {
 
   test("web search: the server tool and its results are dropped, the text and citations' text come through", async () => {
     expect(run(await sse("streaming-web-search.sse"))).toEqual([
-      { type: "message-start", id: "msg_01G8d5xDyJ8w7mGmWNwLqBfb", model: "claude-opus-4-1" },
+      { type: "message-start", id: "msg_01G8d5xDyJ8w7mGmWNwLqBfb", model: "claude-opus-4-1", usage: { input: { total: 2679, cacheRead: 0, cacheWrite: 0 }, output: { total: 0 } } },
       { type: "text-delta", text: "I'll check the current weather in New York City for you" },
       { type: "text-delta", text: "." },
       { type: "text-delta", text: "Here's the current weather information for New York City." },
@@ -90,7 +90,7 @@ describe("createAnthropicStreamMachine on the documentation's streams", () => {
   test("redacted thinking travels as a redacted signature; cache writes count in the input total", async () => {
     const data = "EmwKAhgBEgy3va3pzix/LafPsn4aDFIT2Xlxh0L5L8rLVyIwxtE3rAFBa8cr3qpPkNRj2YfWXGmKDxH4mPnZ5sQ7vB5URv2fNdKpMmOb5dhh3yZo";
     expect(run(await sse("streaming-redacted-thinking-cached.sse"))).toEqual([
-      { type: "message-start", id: "msg_01Aq9w938a90dw8q", model: "claude-3-7-sonnet-20250219" },
+      { type: "message-start", id: "msg_01Aq9w938a90dw8q", model: "claude-3-7-sonnet-20250219", usage: { input: { total: 188107, cacheRead: 0, cacheWrite: 188086 }, output: { total: 0 } } },
       { type: "reasoning-signature", signature: { family: "anthropic", value: data }, redacted: true },
       { type: "text-delta", text: "Based on my analysis..." },
       { type: "finish", reason: { unified: "length", raw: "max_tokens" } },
@@ -146,7 +146,7 @@ describe("createAnthropicStreamMachine on odd streams", () => {
         { type: "message_delta", delta: { stop_reason: "end_turn" }, usage: { input_tokens: 12, output_tokens: 3 } },
       ]),
     ).toEqual([
-      { type: "message-start", id: "m", model: "glm-4.6" },
+      { type: "message-start", id: "m", model: "glm-4.6", usage: { input: { total: 0 }, output: { total: 0 } } },
       { type: "text-delta", text: "Hi" },
       { type: "finish", reason: { unified: "stop", raw: "end_turn" } },
       { type: "usage", usage: { input: { total: 12 }, output: { total: 3 } } },

@@ -86,9 +86,11 @@ function messageStart(state: AnthropicStreamState, event: AnthropicStreamEvent):
   state.started = true;
   const message = isObject(event.message) ? event.message : {};
   if (isObject(message.usage)) state.usage = mergeAnthropicUsage(state.usage, message.usage);
-  const start: StreamEvent = { type: "message-start" };
+  const start: Extract<StreamEvent, { type: "message-start" }> = { type: "message-start" };
   if (typeof message.id === "string") start.id = message.id;
   if (typeof message.model === "string") start.model = message.model;
+  // Anthropic states the input in message_start: pass it on for clients that read it there.
+  if (state.usage?.input_tokens !== undefined) start.usage = { input: mapAnthropicUsage(state.usage).input, output: { total: 0 } };
   return [start];
 }
 
