@@ -3,10 +3,13 @@ import { GatewayError, toGatewayError } from "../../ir/errors.ts";
 import type { ChatRequest } from "../../ir/request.ts";
 import { asBackgroundRequest, detectBackgroundTask, isWarmupRequest, warmupEvents } from "../../intercept/index.ts";
 import { resolveMedia } from "../../media/index.ts";
-import { AnswerEvents, sendWithRetries } from "../../pool/attempt.ts";
+import { AnswerEvents, type RetryTarget, sendWithRetries } from "../../pool/attempt.ts";
 import { conversationKey } from "../../pool/conversation-key.ts";
 import type { ClientProtocol, Decoded, EncodeContext } from "../../protocols/types.ts";
 import type { ChatResponse } from "../../ir/response.ts";
+import type { Provider } from "../../providers/types.ts";
+import type { ModelTarget } from "../../routing/model-router.ts";
+import { estimateRequestTokens } from "../../tokens/index.ts";
 import type { GatewayContext } from "../context.ts";
 import { errorResponse } from "../error-response.ts";
 import { readJsonBody } from "../read-body.ts";
@@ -24,27 +27,40 @@ export interface ChatHooks<State = unknown> {
   prepare?(body: unknown, request: Request): { body: unknown; state: State };
   /** Receives the complete answer (after the stream ended, for streams): Responses stores it. */
   onAnswer?(answer: ChatResponse, context: EncodeContext<unknown>, decoded: Decoded<unknown>, state: State | undefined): void;
+  /**
+   * The upstream operation of a pass-through request, when the route names it
+   * (Gemini: `streamGenerateContent?alt=sse`, from the URL). By default the
+   * provider's own chat operation.
+   */
+  operation?(request: Request): string;
 }
 
+/** Client headers a same-protocol upstream must see. */
+const FORWARDED_HEADERS = ["anthropic-beta", "anthropic-version"];
+
 /**
- * Serves one chat request in any client protocol: decode → intercept
- * (warm-ups answered locally, background tasks slimmed) → map the model →
- * inline media → send with retries → encode the answer as JSON or SSE.
+ * Serves one chat request in any client protocol. Everything about the
+ * request is decided once, in order: read and decode → intercept (warm-ups
+ * answered locally, background tasks slimmed and rerouted) → map the model
+ * → the retry target (pool, stickiness, limits) → then lowered one of two
+ * ways: passed through untouched but for the model when the provider speaks
+ * the client's protocol, else translated (media inlined, the IR lowered)
+ * and encoded back as JSON or SSE.
  */
 export function chatHandler<State>(protocol: ClientProtocol, route: string, context: GatewayContext, hooks: ChatHooks<State> = {}) {
   const intercept = context.config.intercept;
   const keepAliveMs = context.config.limits.keepAliveMs;
   const sticky = context.config.scheduling.mode === "sticky";
+  const retry = context.config.retry;
   return async (request: Request, server: Server<unknown>): Promise<Response> => {
     const exchange = new Exchange(route, protocol.name, context);
     // Long thinking and long streams must not hit the server's idle timeout.
     server.timeout(request, 0);
     try {
-      let body = await readJsonBody(request, context.config.limits.maxBodyBytes);
+      const sent = await readJsonBody(request, context.config.limits.maxBodyBytes);
+      let body = sent;
       let state: State | undefined;
       if (hooks.prepare) ({ body, state } = hooks.prepare(body, request));
-      const relayed = passThrough(protocol, body, request, exchange, context);
-      if (relayed) return await relayed;
       const decoded = protocol.decodeRequest(body);
       let chat: ChatRequest = decoded.request;
       exchange.log.requestedModel = chat.model;
@@ -54,9 +70,11 @@ export function chatHandler<State>(protocol: ClientProtocol, route: string, cont
         model: chat.model,
         created: Math.floor(exchange.startedAt / 1000),
         options: decoded.options,
+        estimateInputTokens: () => estimateRequestTokens(chat),
       };
       const onAnswer = hooks.onAnswer && ((answer: ChatResponse) => hooks.onAnswer!(answer, encodeContext, decoded, state));
 
+      // Interception.
       if (intercept.warmup && isWarmupRequest(chat)) {
         exchange.log.intercepted = "warmup";
         exchange.headers["x-warmup-intercepted"] = "true";
@@ -73,28 +91,45 @@ export function chatHandler<State>(protocol: ClientProtocol, route: string, cont
         routedModel = intercept.backgroundModel ?? chat.model;
       }
 
+      // Routing.
       const target = context.router.resolve(routedModel);
       const provider = target && context.providers.get(target.provider);
       if (target === undefined || provider === undefined) throw modelNotFound(routedModel, context);
       exchange.log.provider = target.provider;
       exchange.log.mappedModel = target.model;
       exchange.headers["x-mapped-model"] = target.model;
-      await resolveMedia(chat, context.media);
 
-      const { account, events } = await sendWithRetries({
-        request: chat,
-        provider,
+      // Scheduling: one retry target, whichever way the request is lowered.
+      const retryTarget: RetryTarget = {
         providerName: target.provider,
         model: target.model,
         pool: context.pool,
-        maxAttempts: context.config.retry.maxAttempts,
+        maxAttempts: retry.maxAttempts,
         signal: request.signal,
         attempts: exchange.attempts,
-        warnings: exchange.warnings,
-        maxWaitMs: context.config.retry.maxWaitMs,
-        deadlineMs: context.config.retry.deadlineMs,
+        maxWaitMs: retry.maxWaitMs,
+        deadlineMs: retry.deadlineMs,
         ...(sticky ? { conversation: conversationKey(chat, request.headers) } : {}),
-      });
+      };
+
+      // Lowering: the client's own format when the provider speaks it and
+      // the request is still the client's (a slimmed background task is not).
+      if (task === undefined && isPassthrough(provider, protocol)) {
+        return await relayPassthrough(
+          {
+            provider,
+            target,
+            operation: hooks.operation?.(request) ?? clientQuery(request),
+            body: passthroughBody(sent, target),
+            headers: forwardedHeaders(request),
+            signal: request.signal,
+          },
+          retryTarget,
+          exchange,
+        );
+      }
+      await resolveMedia(chat, context.media);
+      const { account, events } = await sendWithRetries({ ...retryTarget, request: chat, provider, warnings: exchange.warnings });
       exchange.log.accountId = account.id;
       exchange.headers["x-account-email"] = account.id;
       exchange.firstByte();
@@ -109,52 +144,33 @@ export function chatHandler<State>(protocol: ClientProtocol, route: string, cont
   };
 }
 
-/** Client headers a same-protocol upstream must see. */
-const FORWARDED_HEADERS = ["anthropic-beta", "anthropic-version"];
+/** Whether the provider takes this protocol's requests as they are. */
+export function isPassthrough(provider: Provider, protocol: ClientProtocol): boolean {
+  return provider.passthrough !== undefined && provider.nativeProtocol === protocol.name;
+}
 
 /**
- * Same protocol on both sides (an Anthropic client on an Anthropic provider,
- * an OpenAI Chat client on an OpenAI-compatible one): the request goes
- * through with only the model replaced, unknown fields and beta features
- * intact, and the answer is relayed as it arrives. Undefined when the
- * mapping sends the request elsewhere.
+ * The client's body as the upstream gets it: untouched (unknown fields, betas
+ * and cache_control included) but for the model, when the body names one
+ * (Gemini's is in the URL).
  */
-function passThrough(
-  protocol: ClientProtocol,
-  body: unknown,
-  request: Request,
-  exchange: Exchange,
-  context: GatewayContext,
-): Promise<Response> | undefined {
-  if (body === null || typeof body !== "object" || Array.isArray(body)) return undefined;
-  const fields = body as Record<string, unknown>;
-  if (typeof fields.model !== "string") return undefined;
-  const target = context.router.resolve(fields.model);
-  const provider = target && context.providers.get(target.provider);
-  if (!target || !provider?.passthrough || provider.nativeProtocol !== protocol.name) return undefined;
-  exchange.log.requestedModel = fields.model;
-  exchange.log.stream = fields.stream === true;
-  exchange.log.provider = target.provider;
-  exchange.log.mappedModel = target.model;
-  exchange.headers["x-mapped-model"] = target.model;
+function passthroughBody(sent: unknown, target: ModelTarget): string {
+  const fields = sent as Record<string, unknown>;
+  return JSON.stringify(typeof fields.model === "string" ? { ...fields, model: target.model } : fields);
+}
+
+function clientQuery(request: Request): string {
+  const query = request.url.indexOf("?");
+  return query === -1 ? "" : request.url.slice(query);
+}
+
+function forwardedHeaders(request: Request): Record<string, string> {
   const headers: Record<string, string> = {};
   for (const name of FORWARDED_HEADERS) {
     const value = request.headers.get(name);
     if (value !== null) headers[name] = value;
   }
-  const query = request.url.indexOf("?");
-  return relayPassthrough(
-    {
-      provider,
-      target,
-      operation: query === -1 ? "" : request.url.slice(query),
-      body: JSON.stringify({ ...fields, model: target.model }),
-      headers,
-      signal: request.signal,
-    },
-    exchange,
-    context,
-  );
+  return headers;
 }
 
 export function modelNotFound(model: string, context: GatewayContext): GatewayError {

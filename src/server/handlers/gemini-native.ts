@@ -11,7 +11,7 @@ import type { ClientProtocol } from "../../protocols/types.ts";
 import type { GatewayContext } from "../context.ts";
 import { errorResponse } from "../error-response.ts";
 import { readBodyText } from "../read-body.ts";
-import { chatHandler, modelNotFound } from "./chat.ts";
+import { chatHandler, isPassthrough, modelNotFound } from "./chat.ts";
 import { countTokensHandler } from "./count-tokens.ts";
 import { Exchange } from "./exchange.ts";
 import { relayPassthrough } from "./passthrough.ts";
@@ -40,6 +40,11 @@ function readCall(request: Request): GeminiCall {
   return { model, action, alt: url.searchParams.get("alt") };
 }
 
+/** The upstream operation a Gemini call names: its method, and its `alt` framing when given. */
+function operationOf(call: GeminiCall): string {
+  return call.alt ? `${call.action}?alt=${encodeURIComponent(call.alt)}` : call.action;
+}
+
 const paramsOf = (request: Request) => (request as Request & { params?: Record<string, string> }).params ?? {};
 
 /**
@@ -55,6 +60,7 @@ export function geminiNativeRoutes(protocol: ClientProtocol, context: GatewayCon
       const fields = body !== null && typeof body === "object" && !Array.isArray(body) ? body : {};
       return { body: { ...fields, model: call.model, stream: call.action === "streamGenerateContent", alt: call.alt }, state: undefined };
     },
+    operation: (request) => operationOf(readCall(request)),
   });
   const count = countTokensHandler(
     protocol,
@@ -82,20 +88,32 @@ export function geminiNativeRoutes(protocol: ClientProtocol, context: GatewayCon
     const provider = target && context.providers.get(target.provider);
     // The model is in the URL: an unknown one is a 404 whatever the body says.
     if (!target || !provider) return fail(modelNotFound(call.model, context));
-    if (!provider.passthrough || provider.nativeProtocol !== protocol.name) {
-      return call.action === "countTokens" ? count(request) : translate(request, server);
-    }
+    if (call.action !== "countTokens") return translate(request, server);
+    if (!isPassthrough(provider, protocol)) return count(request);
+    // Counting on a Gemini upstream: its own countTokens, untouched.
     const exchange = new Exchange(ROUTE, protocol.name, context);
+    exchange.countsUsage = false;
     exchange.log.requestedModel = call.model;
     exchange.log.provider = target.provider;
     exchange.log.mappedModel = target.model;
-    exchange.log.stream = call.action === "streamGenerateContent";
     exchange.headers["x-mapped-model"] = target.model;
-    server.timeout(request, 0);
     try {
       const body = await readBodyText(request, context.config.limits.maxBodyBytes);
-      const operation = call.alt ? `${call.action}?alt=${encodeURIComponent(call.alt)}` : call.action;
-      return await relayPassthrough({ provider, target, operation, body, signal: request.signal }, exchange, context);
+      const retry = context.config.retry;
+      return await relayPassthrough(
+        { provider, target, operation: operationOf(call), body, signal: request.signal },
+        {
+          providerName: target.provider,
+          model: target.model,
+          pool: context.pool,
+          maxAttempts: retry.maxAttempts,
+          signal: request.signal,
+          attempts: exchange.attempts,
+          maxWaitMs: retry.maxWaitMs,
+          deadlineMs: retry.deadlineMs,
+        },
+        exchange,
+      );
     } catch (error) {
       return fail(error, exchange);
     }

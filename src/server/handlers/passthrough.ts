@@ -1,7 +1,6 @@
 import type { Provider } from "../../providers/types.ts";
-import { withRetries } from "../../pool/attempt.ts";
+import { type RetryTarget, withRetries } from "../../pool/attempt.ts";
 import type { ModelTarget } from "../../routing/model-router.ts";
-import type { GatewayContext } from "../context.ts";
 import type { Exchange } from "./exchange.ts";
 
 /** How much of a relayed answer's end is kept to read its usage. */
@@ -25,24 +24,13 @@ export interface PassthroughCall {
  * the answer starts), and the answer streamed back as it arrives. The
  * relay keeps only the answer's last bytes, to read its usage for the log.
  */
-export async function relayPassthrough(call: PassthroughCall, exchange: Exchange, context: GatewayContext): Promise<Response> {
+export async function relayPassthrough(call: PassthroughCall, retry: RetryTarget, exchange: Exchange): Promise<Response> {
   const { provider, target } = call;
-  const { account, value: upstream } = await withRetries(
-    {
-      providerName: target.provider,
-      model: target.model,
-      pool: context.pool,
-      maxAttempts: context.config.retry.maxAttempts,
-      signal: call.signal,
-      attempts: exchange.attempts,
-      maxWaitMs: context.config.retry.maxWaitMs,
-      deadlineMs: context.config.retry.deadlineMs,
-    },
-    async (account) =>
-      provider.passthrough!(
-        { operation: call.operation, body: call.body, ...(call.headers ? { headers: call.headers } : {}) },
-        { model: target.model, account: await context.pool.credentials(account), signal: call.signal },
-      ),
+  const { account, value: upstream } = await withRetries(retry, async (account) =>
+    provider.passthrough!(
+      { operation: call.operation, body: call.body, ...(call.headers ? { headers: call.headers } : {}) },
+      { model: target.model, account: await retry.pool.credentials(account), signal: call.signal },
+    ),
   );
   exchange.log.accountId = account.id;
   exchange.headers["x-account-email"] = account.id;
