@@ -80,7 +80,8 @@ test("OpenAI Chat client → openai provider: the body arrives as sent but for t
     messages: [{ role: "user", content: "hi there" }],
     logit_bias: { "50256": -100 },
     prediction: { type: "content", content: "hi" },
-    some_future_field: true,
+    // A field translation ignores but OpenAI takes: pass-through keeps it. (OpenAI, like the fake, refuses unknown fields.)
+    verbosity: "low",
   };
   const response = await fetch(`${agw.url}/v1/chat/completions`, {
     method: "POST",

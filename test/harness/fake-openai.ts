@@ -1,3 +1,5 @@
+import { openAIRequestRefusal } from "./openai-request-refusal.ts";
+
 /**
  * A fake OpenAI Chat Completions API on a real port, for tests that drive
  * the openai provider or the whole gateway.
@@ -13,14 +15,20 @@
  * written in small pieces at awkward byte positions with short pauses);
  * otherwise one `chat.completion` JSON object. A request without
  * `Authorization: Bearer <key>` gets a 401 in OpenAI's error shape; a body
- * that is not JSON or has no `model` or `messages`, a 400.
+ * that is not JSON or has no `model` or `messages`, a 400; so does anything
+ * else the real API refuses (openai-request-refusal.ts): unknown fields,
+ * unknown roles, a `tool` message that answers no call of the assistant
+ * message before it, a call left unanswered, empty content, an output limit
+ * above the model's, an image that is not the format it claims, JSON mode
+ * without "json" in the messages.
  *
  * Default answers, from the last message of the request:
  * - a `tool` message → "The result was: <its content>"
  * - tools declared and "weather" in the user's text → a tool call of
  *   `get_weather` (else the first declared tool) with arguments {"city":"Paris"}
  *   split over several deltas, finish_reason "tool_calls"
- * - response_format json_schema / json_object → JSON text that fits the schema trivially
+ * - response_format json_schema → JSON text that fits the schema trivially (first enum
+ *   value, minimum…); json_object (no schema) → {"echo": <last user text>}
  * - a data-URL image → "I see an image of <mime> with <N> bytes"
  * - otherwise "Echo: <last user text>"
  * With `reasoning_effort` set (and not "none"), `reasoning_content` deltas
@@ -87,8 +95,8 @@ const errorTypes: Record<number, string> = {
   503: "server_error",
 };
 
-export function openAIErrorBody(status: number, message: string, code: string | null = null, type?: string): unknown {
-  return { error: { message, type: type ?? errorTypes[status] ?? "server_error", param: null, code } };
+export function openAIErrorBody(status: number, message: string, code: string | null = null, type?: string, param: string | null = null): unknown {
+  return { error: { message, type: type ?? errorTypes[status] ?? "server_error", param, code } };
 }
 
 export const defaultKeyFaults: Record<string, FakeOpenAIReply> = {
@@ -192,7 +200,12 @@ export function startFakeOpenAI(options: FakeOpenAIOptions = {}): FakeOpenAI {
       }
       const request: FakeOpenAIRequest = { path: url.pathname + url.search, model: body.model, headers: httpRequest.headers, apiKey, body, text };
       requests.push(request);
-      const reply = keyFaults[apiKey] ?? script?.(request) ?? defaultReply(request, `chatcmpl-fake-${++responses}`);
+      const refusal = openAIRequestRefusal(body);
+      const reply =
+        keyFaults[apiKey] ??
+        (refusal && { type: "error" as const, status: refusal.status, body: openAIErrorBody(refusal.status, refusal.message, refusal.code, undefined, refusal.param) }) ??
+        script?.(request) ??
+        defaultReply(request, `chatcmpl-fake-${++responses}`);
       let answer: FakeOpenAIReply = reply;
       while (answer.type === "hang") {
         await Bun.sleep(answer.ms);
@@ -316,8 +329,9 @@ function defaultReply(request: FakeOpenAIRequest, id: string): FakeOpenAIReply {
     completion += 12;
     finishReason = "tool_calls";
   } else if (format?.type === "json_schema" || format?.type === "json_object") {
+    // Without a schema (JSON mode) the answer is some JSON object, not one that happens to fit what the client wanted.
     const schema = format.type === "json_schema" ? format.json_schema?.schema : undefined;
-    for (const piece of split(JSON.stringify(schema ? sample(schema) : { answer: "ok" }))) chunks.push(delta({ content: piece }));
+    for (const piece of split(JSON.stringify(schema ? sample(schema) : { echo: userText }))) chunks.push(delta({ content: piece }));
     completion += 10;
   } else if (image) {
     const match = /^data:([^;,]+)[^,]*,(.*)$/s.exec(image.image_url.url);
