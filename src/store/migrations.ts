@@ -92,4 +92,20 @@ export const migrations: readonly string[] = [
   ) WITHOUT ROWID;
   ALTER TABLE request_logs ADD COLUMN attempt_details TEXT;
   `,
+  // 5: stored output items by id, for input items that reference them (item_reference, a bare id,
+  // a reasoning item without its content). A row holds what a reference to the id stands for:
+  // the item, preceded by any items the client never saw (signatures it did not ask for).
+  // Responses stored before keep their output items, one each.
+  `
+  CREATE TABLE response_items (
+    id          TEXT PRIMARY KEY,
+    response_id TEXT NOT NULL REFERENCES responses (id) ON DELETE CASCADE,
+    items       TEXT NOT NULL
+  ) WITHOUT ROWID;
+  CREATE INDEX response_items_response_id ON response_items (response_id);
+  INSERT OR IGNORE INTO response_items (id, response_id, items)
+    SELECT json_extract(item.value, '$.id'), responses.id, json_array(json(item.value))
+    FROM responses, json_each(responses.output) AS item
+    WHERE json_type(item.value, '$.id') = 'text';
+  `,
 ];

@@ -11,20 +11,34 @@ export interface StoredResponse {
   response: unknown;
 }
 
+/**
+ * An output item by the id the client saw, and what an input item that
+ * references the id stands for: the item as stored, preceded by any items the
+ * client was not shown (a signature it did not ask for).
+ */
+export interface StoredItem {
+  id: string;
+  items: unknown[];
+}
+
 /** Longest chain of previous_response_id followed back, against cycles and runaway histories. */
 export const MAX_CHAIN = 1000;
 
 /**
- * Responses kept for `previous_response_id`, `GET` and `DELETE`. Writes are
- * queued like every other write; until its batch is written a response is
- * served from memory, so a client may continue a conversation at once.
+ * Responses kept for `previous_response_id`, `GET` and `DELETE`, and their
+ * output items by id for item references. Writes are queued like every other
+ * write; until its batch is written a response (and its items) is served from
+ * memory, so a client may continue a conversation at once.
  */
 export class ResponseStore {
   private readonly pending = new Map<string, StoredResponse>();
+  private readonly pendingItems = new Map<string, { responseId: string; items: unknown[] }>();
   private readonly insert: Statement;
   private readonly select: Statement;
   private readonly remove: Statement;
   private readonly removeOlder: Statement;
+  private readonly insertItem: Statement;
+  private readonly selectItems: Statement;
 
   constructor(
     db: Database,
@@ -36,6 +50,9 @@ export class ResponseStore {
     this.select = db.query("SELECT * FROM responses WHERE id = ?");
     this.remove = db.query("DELETE FROM responses WHERE id = ?");
     this.removeOlder = db.query("DELETE FROM responses WHERE created_at < ?");
+    this.insertItem = db.query("INSERT OR REPLACE INTO response_items (id, response_id, items) VALUES (?1, ?2, ?3)");
+    // One statement for any number of ids: they come as one JSON array.
+    this.selectItems = db.query("SELECT id, items FROM response_items WHERE id IN (SELECT value FROM json_each(?1))");
   }
 
   /** Deletes responses created before the given time; returns how many. */
@@ -43,15 +60,39 @@ export class ResponseStore {
     return this.removeOlder.run(before).changes;
   }
 
-  save(stored: StoredResponse): void {
+  /** Stores a response and, for item references, its output items by id. */
+  save(stored: StoredResponse, items: ReadonlyArray<StoredItem> = []): void {
     this.pending.set(stored.id, stored);
+    for (const item of items) this.pendingItems.set(item.id, { responseId: stored.id, items: item.items });
     const input = JSON.stringify(stored.input);
     const output = JSON.stringify(stored.output);
     const response = JSON.stringify(stored.response);
+    const rows = items.map((item) => [item.id, JSON.stringify(item.items)] as const);
     this.queue.enqueue(() => {
       this.insert.run(stored.id, stored.createdAt, stored.previousResponseId ?? null, input, output, response);
+      for (const [id, json] of rows) this.insertItem.run(id, stored.id, json);
       this.pending.delete(stored.id);
+      for (const item of items) this.pendingItems.delete(item.id);
     });
+  }
+
+  /**
+   * What each known item id stands for (see StoredItem); unknown ids are
+   * absent. One indexed read for all the ids, none when every one is still
+   * waiting to be written.
+   */
+  items(ids: ReadonlyArray<string>): Map<string, unknown[]> {
+    const found = new Map<string, unknown[]>();
+    const onDisk: string[] = [];
+    for (const id of ids) {
+      const pending = this.pendingItems.get(id);
+      if (pending) found.set(id, pending.items);
+      else onDisk.push(id);
+    }
+    if (onDisk.length === 0) return found;
+    const rows = this.selectItems.all(JSON.stringify(onDisk)) as Array<{ id: string; items: string }>;
+    for (const row of rows) found.set(row.id, JSON.parse(row.items) as unknown[]);
+    return found;
   }
 
   get(id: string): StoredResponse | undefined {
@@ -70,9 +111,10 @@ export class ResponseStore {
     return stored;
   }
 
-  /** Deletes a stored response; false when there was none. */
+  /** Deletes a stored response and its items; false when there was none. */
   delete(id: string): boolean {
     const wasPending = this.pending.delete(id);
+    for (const [itemId, pending] of this.pendingItems) if (pending.responseId === id) this.pendingItems.delete(itemId);
     this.queue.flush();
     return this.remove.run(id).changes > 0 || wasPending;
   }
