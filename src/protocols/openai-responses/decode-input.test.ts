@@ -248,13 +248,11 @@ describe("decodeInputItems", () => {
     ]);
   });
 
-  test("additional_tools join the tools; references and unknown items are dropped", () => {
+  test("additional_tools join the tools; unknown item types are dropped", () => {
     const tools = emptyToolSet();
     const messages = decode(
       [
         { type: "additional_tools", role: "developer", tools: [{ type: "function", name: "late" }] },
-        { type: "item_reference", id: "msg_1" },
-        { id: "msg_2" },
         { type: "web_search_call", id: "ws_1", status: "completed", action: { type: "search", query: "x" } },
         { type: "compaction", encrypted_content: "abc" },
         { role: "user", content: "go" },

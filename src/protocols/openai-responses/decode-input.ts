@@ -12,6 +12,7 @@ import { decodeTextContent, decodeUserContent } from "./decode-message-content.t
 import { decodeToolOutput } from "./decode-tool-output.ts";
 import { addTools, type ToolSet } from "./decode-tools.ts";
 import { flattenToolName } from "./flatten-tool-name.ts";
+import { itemReference, unknownItemError } from "./item-references.ts";
 import { LOCAL_SHELL_TOOL_NAME } from "./local-shell-tool-definition.ts";
 import type { ParsedInputItem } from "./parse-input-items.ts";
 import type { InputItem } from "./schema.ts";
@@ -29,6 +30,8 @@ type LocalShellAction = Extract<InputItem, { type: "local_shell_call" }>["action
  * custom tool input as `{"input": …}`. A signature a reasoning item holds for
  * a call goes on the next call of the same turn. Tools loaded by a
  * `tool_search_output` or added by `additional_tools` join `tools`.
+ * References to stored items were replaced by the server before decoding
+ * (`expandItemReferences`): one still here names an item agw does not have.
  */
 export function decodeInputItems(items: ReadonlyArray<ParsedInputItem>, tools: ToolSet): Message[] {
   const messages: Message[] = [];
@@ -74,6 +77,8 @@ export function decodeInputItems(items: ReadonlyArray<ParsedInputItem>, tools: T
         else messages.push({ role: "system", content: decodeTextContent(item.content, [...path, "content"], item.role) });
         return;
       case "reasoning": {
+        const reference = itemReference(item);
+        if (reference?.required) throw unknownItemError(reference.id, [...path, "id"]);
         const decoded = decodeReasoningItem(item);
         if (decoded.part) assistantContent().push(decoded.part);
         if (decoded.callSignature) callSignature = decoded.callSignature;
@@ -107,6 +112,8 @@ export function decodeInputItems(items: ReadonlyArray<ParsedInputItem>, tools: T
       case "additional_tools":
         addTools(tools, item.tools, [...path, "tools"]);
         return;
+      case "item_reference":
+        throw unknownItemError(item.id, [...path, "id"]);
     }
   });
   return messages;

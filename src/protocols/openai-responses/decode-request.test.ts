@@ -334,7 +334,7 @@ describe("decodeResponsesRequest: settings", () => {
   test("input items are kept as the client sent them, for storage", () => {
     const input = [
       { role: "user", content: "hi", extra: 1 },
-      { type: "item_reference", id: "msg_1" },
+      { type: "web_search_call", id: "ws_1", status: "completed" },
     ];
     expect(decode({ input }).options.inputItems).toStrictEqual(input);
   });

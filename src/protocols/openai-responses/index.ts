@@ -24,3 +24,5 @@ export { decodeResponsesRequest } from "./decode-request.ts";
 export { encodeResponsesResponse } from "./encode-response.ts";
 export { openaiResponsesStreamMachine } from "./encode-stream.ts";
 export { encodeOutputItems } from "./encode-output-items.ts";
+export { encodeStoredOutput, type ReferableItem, type StoredOutput } from "./encode-stored-output.ts";
+export { expandItemReferences, type StoredItemLookup } from "./item-references.ts";

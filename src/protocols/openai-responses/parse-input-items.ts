@@ -13,8 +13,7 @@ type RawItem = { type?: string | null } & Record<string, unknown>;
  * `input` as checked items. A string is one user message. Each item of a
  * known type is checked against its schema (a 400 names the field); an item
  * without a type is a message when it has a role (the "easy" message form)
- * and an `item_reference` otherwise; references (the server expands stored
- * conversations before decoding) and unknown item types (`web_search_call`,
+ * and an `item_reference` otherwise. Unknown item types (`web_search_call`,
  * `compaction`, `image_generation_call`…) are dropped.
  */
 export function parseInputItems(input: string | ReadonlyArray<RawItem> | null | undefined): ParsedInputItem[] {
@@ -31,7 +30,7 @@ export function parseInputItems(input: string | ReadonlyArray<RawItem> | null | 
 }
 
 function itemType(raw: RawItem): InputItemType | undefined {
-  if (raw.type == null) return "role" in raw ? "message" : undefined;
+  if (raw.type == null) return "role" in raw ? "message" : "item_reference";
   return Object.hasOwn(compiledInputItemSchemas, raw.type) ? (raw.type as InputItemType) : undefined;
 }
 

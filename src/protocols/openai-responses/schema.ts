@@ -133,6 +133,16 @@ const reasoningItem = z.object({
   encrypted_content: z.string().nullish(),
 });
 
+/**
+ * An earlier item by id (`type` may be left out). The server replaces the
+ * references it can resolve before decoding; one that reaches the decoder
+ * names an item agw does not have.
+ */
+const itemReferenceItem = z.object({
+  type: z.literal("item_reference").nullish().transform(() => "item_reference" as const),
+  id: z.string().min(1),
+});
+
 /** Tools added mid-conversation (`additional_tools`, role developer). */
 const additionalToolsItem = z.object({ type: z.literal("additional_tools"), tools: z.array(looseTool) });
 
@@ -148,6 +158,7 @@ export const inputItemSchemas = {
   tool_search_output: toolSearchOutputItem,
   reasoning: reasoningItem,
   additional_tools: additionalToolsItem,
+  item_reference: itemReferenceItem,
 };
 
 export type InputItemType = keyof typeof inputItemSchemas;
