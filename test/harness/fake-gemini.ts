@@ -26,8 +26,12 @@
  * - otherwise "Echo: <last user text>"
  * With thinkingConfig.includeThoughts, a thought ("Thinking about it.", signature "sig-1") comes first.
  *
- * Thought signatures, as Gemini 3 models check them (only for models whose
- * name contains "gemini-3"): every functionCall the fake answers carries a
+ * Thought signatures, as Gemini 3 models place and check them (only for
+ * models whose name contains "gemini-3"; "Thought signatures", Gemini API
+ * docs): a text answer's signature ("sig-text-N") comes on its last part, in
+ * a stream as a final chunk with empty text and only the signature (in the
+ * JSON answer on the one text part); thoughts come as a run of several
+ * unsigned thought parts; every functionCall the fake answers carries a
  * fresh `thoughtSignature` ("sig-call-N"); in a request, the first
  * functionCall of each model turn must carry a signature the fake issued or
  * Gemini's documented placeholder, and every signature on a part must be one
@@ -77,6 +81,8 @@ export interface FakeGemini {
   url: string;
   requests: FakeGeminiRequest[];
   setScript(script: FakeGeminiScript | undefined): void;
+  /** Records a signature as one this fake issued, for scripts that sign their own Gemini 3 answers. */
+  issue(signature: string): string;
   stop(): Promise<void>;
 }
 
@@ -182,6 +188,10 @@ export function startFakeGemini(options: FakeGeminiOptions = {}): FakeGemini {
     requests,
     setScript: (next) => {
       script = next;
+    },
+    issue: (signature) => {
+      issued.add(signature);
+      return signature;
     },
     stop: () => server.stop(true),
   };
@@ -322,7 +332,24 @@ function defaultReply(request: FakeGeminiRequest, responseId: string, issued: Se
   }
 
   const thinking = config.thinkingConfig?.includeThoughts === true;
-  const sequence = thinking ? [{ text: "Thinking about it.", thought: true, thoughtSignature: "sig-1" }, ...answerParts] : answerParts;
+  const gemini3 = request.model.includes("gemini-3");
+  if (gemini3 && !answerParts.some((part) => part.functionCall)) {
+    // Gemini 3 signs a text answer on its last part; in a stream that is
+    // usually a final chunk with empty text and only the signature.
+    const signature = `sig-text-${issued.size}`;
+    issued.add(signature);
+    answerParts.push({ text: "", thoughtSignature: signature });
+  }
+  // Gemini 3 streams its thought summary as a run of thought parts with no
+  // signature of their own (the step's signature goes on its first call or
+  // its last text part); Gemini 2.5 signs the thought.
+  const thoughts = gemini3
+    ? [
+        { text: "Thinking ", thought: true },
+        { text: "about it.", thought: true },
+      ]
+    : [{ text: "Thinking about it.", thought: true, thoughtSignature: "sig-1" }];
+  const sequence = thinking ? [...thoughts, ...answerParts] : answerParts;
   let candidatesTokens = 0;
   const chunks = sequence.map((part, index) => {
     if (!part.thought) candidatesTokens += Math.max(1, Math.ceil(JSON.stringify(part).length / 8));
@@ -371,13 +398,25 @@ function sample(schema: any): unknown {
   }
 }
 
-/** Folds stream chunks into the single response `:generateContent` returns. */
+/**
+ * Folds stream chunks into the single response `:generateContent` returns:
+ * consecutive text parts of one kind join into one part, which keeps a
+ * signature found on any of them (Gemini 3 answers a text question with one
+ * text part carrying the signature).
+ */
 function mergeChunks(chunks: unknown[]): unknown {
-  const parts: unknown[] = [];
+  const parts: any[] = [];
   let last: any = {};
   for (const chunk of chunks as any[]) {
     if (chunk?.error) return chunk;
-    parts.push(...(chunk?.candidates?.[0]?.content?.parts ?? []));
+    for (const part of chunk?.candidates?.[0]?.content?.parts ?? []) {
+      const previous = parts.at(-1);
+      const joinable = (value: any) => typeof value?.text === "string" && Object.keys(value).every((key) => ["text", "thought", "thoughtSignature"].includes(key));
+      if (joinable(previous) && joinable(part) && !!previous.thought === !!part.thought && previous.thoughtSignature === undefined) {
+        previous.text += part.text;
+        if (part.thoughtSignature !== undefined) previous.thoughtSignature = part.thoughtSignature;
+      } else parts.push({ ...part });
+    }
     last = chunk ?? {};
   }
   const finishReason = last.candidates?.[0]?.finishReason;

@@ -1,4 +1,4 @@
-import type { AssistantContent, Signature, ToolCallPart } from "../../ir/request.ts";
+import type { AssistantContent, ToolCallPart } from "../../ir/request.ts";
 import { encodeSignature, UNSIGNED_SIGNATURE } from "../shared/signature-codec.ts";
 import type { AnthropicOptions } from "./decode-request.ts";
 
@@ -16,22 +16,20 @@ export type AnthropicContentBlock =
  *   the unsigned marker (clients drop thinking blocks with an empty one);
  * - a tool call signed by another family and not preceded by reasoning gets
  *   an empty thinking block holding its signature (`c`) before its `tool_use`;
- * - a signature on the answer's text (Gemini's) travels in an empty thinking
- *   block after the whole answer (`x`), only when the client enabled thinking:
- *   the text itself stays one block;
+ * - a signature on the answer's text (Gemini's) is not sent: Anthropic has
+ *   no place for it, a thinking block after the answer would make Claude
+ *   Code read an empty result, and Gemini does not require it back;
  * - with thinking disabled no thinking block is sent at all, as Anthropic does.
  */
 export function encodeContent(content: AssistantContent[], options: AnthropicOptions): AnthropicContentBlock[] {
   const thinkingOff = options.thinking === "disabled";
   const blocks: AnthropicContentBlock[] = [];
-  let textSignature: Signature | undefined;
   /** A call whose signature already went onto the thinking block before it. */
   let signedCall: ToolCallPart | undefined;
   content.forEach((part, index) => {
     switch (part.type) {
       case "text":
         if (part.text !== "") blocks.push({ type: "text", text: part.text });
-        if (part.signature) textSignature = part.signature;
         return;
       case "reasoning": {
         if (thinkingOff) return;
@@ -58,9 +56,6 @@ export function encodeContent(content: AssistantContent[], options: AnthropicOpt
       }
     }
   });
-  if (textSignature && options.thinking === "enabled") {
-    blocks.push({ type: "thinking", thinking: "", signature: encodeSignature(textSignature, "x") });
-  }
   return blocks;
 }
 

@@ -96,7 +96,7 @@ describe("encodeAnthropicResponse", () => {
     ]);
   });
 
-  test("Gemini 3: one text block; the text's signature after it with thinking on; the call's on the reasoning before it", () => {
+  test("Gemini 3: one text block and nothing after it; the call's signature on the reasoning before it", () => {
     const gemini = (value: string) => ({ family: "gemini" as const, value });
     const answer = (content: ChatResponse["choices"][number]["content"]): ChatResponse => ({
       choices: [{ index: 0, content, finishReason: { unified: "stop" } }],
@@ -108,7 +108,6 @@ describe("encodeAnthropicResponse", () => {
     expect(encodeAnthropicResponse(text, context("msg_1", "m", { thinking: "enabled" })).content).toEqual([
       { type: "thinking", thinking: "Counting.", signature: "agw1.unsigned" },
       { type: "text", text: "There are three." },
-      { type: "thinking", thinking: "", signature: "agw1.gemini.x.EqsF" },
     ]);
     expect(encodeAnthropicResponse(text, context("msg_1", "m")).content).toEqual([
       { type: "thinking", thinking: "Counting.", signature: "agw1.unsigned" },

@@ -68,7 +68,6 @@ export function anthropicStreamMachine(
   const end = (state: AnthropicStreamState, frames: string[]): void => {
     start(state, frames);
     closeAll(state, frames);
-    if (state.textSignature !== undefined) signatureBlock(state, frames, state.textSignature);
     const usage = mapUsage(state.usage ?? emptyUsage());
     frames.push(
       frame({
@@ -127,9 +126,11 @@ export function anthropicStreamMachine(
           break;
         }
         case "text-signature":
-          // It signs text already sent and may come before the text ends: it
-          // waits for the end of the answer, so the text stays one block.
-          if (context.options.thinking === "enabled") state.textSignature = encodeSignature(event.signature, "x");
+          // Anthropic's format has no place for a signature on text, and a
+          // thinking block after the answer makes Claude Code report an empty
+          // result (it reads the last block). Gemini does not require a text
+          // part's signature back ("Thought signatures", Gemini API docs), so
+          // it is not sent: the text stays whole and the next turn still works.
           break;
         case "tool-call-start": {
           if (thinkingOff) {

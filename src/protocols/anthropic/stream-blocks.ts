@@ -30,8 +30,6 @@ export interface AnthropicStreamState {
   usage?: Usage;
   /** Set once `message_stop` or an error went out: nothing may follow. */
   ended: boolean;
-  /** The answer text's signature (encoded, `x`), sent in a thinking block after the whole answer. */
-  textSignature?: string;
 }
 
 export function initialStreamState(): AnthropicStreamState {

@@ -152,3 +152,98 @@ describe("Claude Code CLI → agw /v1/messages → Gemini", () => {
     120_000,
   );
 });
+
+/**
+ * Gemini 3 as real users meet it: a text answer streamed over several
+ * chunks with its signature on a final empty part, thoughts as a run of
+ * unsigned parts, a function call signed on its part. Claude Code must show
+ * every answer whole and replay the call's signature.
+ */
+describe("Claude Code CLI → agw → Gemini 3", () => {
+  let gemini3: FakeGemini;
+  let agw3: TestGateway;
+
+  beforeAll(() => {
+    gemini3 = startFakeGemini();
+    agw3 = startTestGateway({
+      providers: {
+        gemini: { type: "gemini", baseUrl: gemini3.url, accounts: [{ id: "carol@example.com", apiKey: "good-key" }] },
+      },
+      models: { "claude-*": "gemini/gemini-3-pro-preview" },
+    });
+  });
+
+  afterAll(async () => {
+    await agw3?.stop();
+    await gemini3?.stop();
+  });
+
+  /** A Gemini 3 stream: optional thoughts, the parts one chunk each, the text's signature on an empty last chunk. */
+  function gemini3Stream(request: FakeGeminiRequest, parts: unknown[], thoughts: string[] = []): FakeGeminiReply {
+    const textAnswer = !parts.some((part: any) => part.functionCall);
+    const sequence = [
+      ...thoughts.map((text) => ({ text, thought: true })),
+      ...parts,
+      ...(textAnswer ? [{ text: "", thoughtSignature: gemini3.issue(`sig-text-e2e-${gemini3.requests.length}`) }] : []),
+    ];
+    return {
+      type: "stream",
+      chunks: sequence.map((part, index) => ({
+        candidates: [
+          { content: { role: "model", parts: [part] }, index: 0, ...(index === sequence.length - 1 ? { finishReason: "STOP" } : {}) },
+        ],
+        usageMetadata: { promptTokenCount: 120, candidatesTokenCount: index + 1, totalTokenCount: 121 + index },
+        modelVersion: request.model,
+        responseId: `gemini3-e2e-${gemini3.requests.length}`,
+      })),
+    };
+  }
+  const pieces = ["The answer ", "comes in ", "six chunks, ", "and every ", "one of them ", "must arrive."];
+  const whole = pieces.join("");
+
+  test(
+    "a six-chunk answer with its signature on an empty last part is the whole result",
+    async () => {
+      const prompt = "Tell me something in six chunks";
+      gemini3.setScript((request) => {
+        if ((request.action as string) === "countTokens") return undefined;
+        if (!userTexts(request).some((text) => text.includes(prompt))) return undefined;
+        return gemini3Stream(request, pieces.map((text) => ({ text })), ["Planning ", "the answer."]);
+      });
+      const run = await runClaude({ baseUrl: agw3.url, prompt, cwd, timeoutMs: 90_000 });
+      expectSuccess(run, whole);
+    },
+    120_000,
+  );
+
+  test(
+    "a signed Bash call round trip: the call goes back with its own signature, the final answer is whole",
+    async () => {
+      const prompt = "Run `echo agw-gemini3-ok` and report";
+      const callSignature = gemini3.issue("sig-call-e2e-bash");
+      gemini3.setScript((request) => {
+        if ((request.action as string) === "countTokens") return undefined;
+        if (!userTexts(request).some((text) => text.includes(prompt))) return undefined;
+        if (allParts(request).some((part) => part.functionResponse)) {
+          return gemini3Stream(request, pieces.map((text) => ({ text })));
+        }
+        return gemini3Stream(
+          request,
+          [{ functionCall: { name: "Bash", args: { command: "echo agw-gemini3-ok", description: "Print a marker" } }, thoughtSignature: callSignature }],
+          ["I will run it."],
+        );
+      });
+      const run = await runClaude({ baseUrl: agw3.url, prompt, cwd, timeoutMs: 90_000 });
+      expectSuccess(run, whole);
+      const withResult = gemini3.requests.findLast((request) => allParts(request).some((part) => part.functionResponse));
+      const call = allParts(withResult!).find((part) => part.functionCall);
+      // Its own signature, not Google's skip placeholder.
+      expect(call).toEqual({
+        functionCall: { name: "Bash", args: { command: "echo agw-gemini3-ok", description: "Print a marker" } },
+        thoughtSignature: callSignature,
+      });
+      expect(JSON.stringify(allParts(withResult!).find((part) => part.functionResponse)?.functionResponse)).toContain("agw-gemini3-ok");
+    },
+    120_000,
+  );
+});
