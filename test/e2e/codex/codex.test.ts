@@ -171,3 +171,98 @@ describe("Codex CLI → agw /v1/responses → Gemini", () => {
     120_000,
   );
 });
+
+/**
+ * Gemini 3 as Codex users meet it: a text answer over several chunks with its
+ * signature on a final empty part, thoughts as unsigned parts, a signed
+ * function call. `codex exec` must print the whole answer and send the call
+ * back with its own signature.
+ */
+describe("Codex CLI → agw → Gemini 3", () => {
+  let gemini3: FakeGemini;
+  let agw3: TestGateway;
+
+  beforeAll(() => {
+    gemini3 = startFakeGemini();
+    agw3 = startTestGateway({
+      providers: {
+        gemini: { type: "gemini", baseUrl: gemini3.url, accounts: [{ id: "carol@example.com", apiKey: "good-key" }] },
+      },
+      models: { "gpt-*": "gemini/gemini-3-pro-preview" },
+    });
+  });
+
+  afterAll(async () => {
+    await agw3?.stop();
+    await gemini3?.stop();
+  });
+
+  /**
+   * A Gemini 3 stream: thoughts, then the parts one chunk each; a text
+   * answer's signature on its last part, which still has text (the other
+   * form Gemini 3 streams; the Claude Code test covers the empty last part).
+   */
+  function gemini3Stream(request: FakeGeminiRequest, parts: any[], thoughts: string[]): FakeGeminiReply {
+    const textAnswer = !parts.some((part) => part.functionCall);
+    const signed = textAnswer
+      ? parts.map((part, index) => (index === parts.length - 1 ? { ...part, thoughtSignature: gemini3.issue(`sig-text-codex-${gemini3.requests.length}`) } : part))
+      : parts;
+    const sequence = [...thoughts.map((text) => ({ text, thought: true })), ...signed];
+    return {
+      type: "stream",
+      chunks: sequence.map((part, index) => ({
+        candidates: [
+          { content: { role: "model", parts: [part] }, index: 0, ...(index === sequence.length - 1 ? { finishReason: "STOP" } : {}) },
+        ],
+        usageMetadata: { promptTokenCount: 120, candidatesTokenCount: index + 1, totalTokenCount: 121 + index },
+        modelVersion: request.model,
+        responseId: `gemini3-codex-${gemini3.requests.length}`,
+      })),
+    };
+  }
+  const pieces = ["The answer ", "comes in ", "six chunks, ", "and every ", "one of them ", "must arrive."];
+  const whole = pieces.join("");
+  const mentions = (request: FakeGeminiRequest, prompt: string) =>
+    (request.body?.contents ?? []).some((content: any) =>
+      content.role !== "model" && (content.parts ?? []).some((part: any) => typeof part.text === "string" && part.text.includes(prompt)),
+    );
+
+  test(
+    "a six-chunk answer with its signature on the last part is the whole last message",
+    async () => {
+      const prompt = "Tell me something in six chunks";
+      gemini3.setScript((request) => {
+        if ((request.action as string) === "countTokens" || !mentions(request, prompt)) return undefined;
+        return gemini3Stream(request, pieces.map((text) => ({ text })), ["Planning ", "the answer."]);
+      });
+      const run = await runCodex({ baseUrl: agw3.url, apiKey: "test-key", prompt, cwd, model: CODEX_MODEL, timeoutMs: 90_000 });
+      expectSuccess(run, whole);
+    },
+    120_000,
+  );
+
+  test(
+    "a signed exec_command round trip: the call goes back with its own signature, the final answer is whole",
+    async () => {
+      const prompt = "Run `echo agw-gemini3-ok` and report";
+      const callSignature = gemini3.issue("sig-call-codex-exec");
+      gemini3.setScript((request) => {
+        if ((request.action as string) === "countTokens" || !mentions(request, prompt)) return undefined;
+        const parts: any[] = (request.body?.contents ?? []).flatMap((content: any) => content.parts ?? []);
+        if (parts.some((part) => part.functionResponse)) return gemini3Stream(request, pieces.map((text) => ({ text })), ["Reading the output."]);
+        return gemini3Stream(request, [{ functionCall: { name: "exec_command", args: { cmd: "echo agw-gemini3-ok" } }, thoughtSignature: callSignature }], [
+          "I will run it.",
+        ]);
+      });
+      const run = await runCodex({ baseUrl: agw3.url, apiKey: "test-key", prompt, cwd, model: CODEX_MODEL, json: true, timeoutMs: 90_000 });
+      expectSuccess(run, whole);
+      const withResult = gemini3.requests.findLast((request) =>
+        (request.body?.contents ?? []).some((content: any) => (content.parts ?? []).some((part: any) => part.functionResponse)),
+      );
+      const call = (withResult!.body.contents as any[]).flatMap((content) => content.parts).find((part: any) => part.functionCall);
+      // Its own signature, not Google's skip placeholder.
+      expect(call).toEqual({ functionCall: { name: "exec_command", args: { cmd: "echo agw-gemini3-ok" } }, thoughtSignature: callSignature });
+    },
+    120_000,
+  );
+});
