@@ -40,7 +40,8 @@ test("Anthropic client → anthropic provider: betas, unknown fields and cache_c
     system: [{ type: "text", text: "Be terse.", cache_control: { type: "ephemeral", ttl: "1h" } }],
     messages: [{ role: "user", content: [{ type: "text", text: "hi", cache_control: { type: "ephemeral" } }] }],
     context_management: { edits: [{ type: "clear_thinking_20251015", keep: "all" }] },
-    some_future_field: { anything: [1, 2, 3] },
+    // Newer than the gateway's schema but one Anthropic knows (it refuses unknown fields, and so does the fake).
+    inference_geo: "us",
   };
   const response = await fetch(`${agw.url}/v1/messages?beta=true`, {
     method: "POST",

@@ -1,3 +1,5 @@
+import { anthropicRequestRefusal, signThinking } from "./anthropic-request-refusal.ts";
+
 /**
  * A fake Anthropic Messages API on a real port, speaking Anthropic's wire
  * format, for tests that drive a provider or the whole gateway.
@@ -19,11 +21,15 @@
  *
  * Checks, as Anthropic answers them: credentials in `x-api-key` or
  * `Authorization: Bearer` (else 401 authentication_error); an
- * `anthropic-version` header (else 400); `max_tokens` on /v1/messages (else
- * 400); every `thinking` block's signature (and `redacted_thinking` data) in
- * the history must be one the fake issued — "anthropic-sig-1", or any a
- * scripted stream carried — else 400 invalid_request_error "Invalid
- * signature in thinking block".
+ * `anthropic-version` header (else 400); then everything
+ * anthropic-request-refusal.ts lists (400 invalid_request_error): unknown
+ * fields ("Extra inputs are not permitted"), `max_tokens` on /v1/messages,
+ * roles, empty text blocks, tool_use/tool_result ids that do not pair up
+ * between neighbouring turns, thinking settings, and every `thinking`
+ * block's signature: the fake signs the thinking it emits with an HMAC of
+ * the text (`signThinking`), so a block comes back valid only with its text
+ * unchanged; signatures and `redacted_thinking` data a scripted stream
+ * carried are accepted with the text they came with.
  *
  * Default answers, from the last user message:
  * - a tool_result → "The result was: <its text>"
@@ -34,7 +40,7 @@
  * - an image block → "I see an image of <media_type> with <N> bytes"
  * - otherwise "Echo: <last user text>"
  * With thinking enabled (or adaptive), a thinking block "Thinking about it."
- * with signature "anthropic-sig-1" comes first. Usage: input_tokens from the
+ * with signature FAKE_THINKING_SIGNATURE (its HMAC) comes first. Usage: input_tokens from the
  * request's size; when the request carries any `cache_control`, half of it
  * is reported as `cache_read_input_tokens`.
  *
@@ -90,8 +96,8 @@ export interface FakeAnthropic {
   stop(): Promise<void>;
 }
 
-/** The signature of the fake's default thinking block. */
-export const FAKE_THINKING_SIGNATURE = "anthropic-sig-1";
+/** The signature of the fake's default thinking block ("Thinking about it."). */
+export const FAKE_THINKING_SIGNATURE = signThinking("Thinking about it.");
 
 const errorTypes: Record<number, string> = {
   400: "invalid_request_error",
@@ -146,8 +152,8 @@ export const defaultKeyFaults: Record<string, FakeAnthropicReply> = {
 
 export function startFakeAnthropic(options: FakeAnthropicOptions = {}): FakeAnthropic {
   const requests: FakeAnthropicRequest[] = [];
-  /** Thinking signatures and redacted data this fake handed out, which it accepts back. */
-  const issued = new Set<string>([FAKE_THINKING_SIGNATURE]);
+  /** Signatures (with their thinking text) and redacted data scripted streams handed out, which the fake accepts back. */
+  const issued = new Map<string, string | undefined>();
   let script = options.script;
   const keyFaults = options.keyFaults ?? defaultKeyFaults;
   const pieceDelayMs = options.pieceDelayMs ?? 1;
@@ -220,35 +226,21 @@ function errorResponse(reply: Extract<FakeAnthropicReply, { type: "error" }>): R
   return Response.json(body, { status: reply.status, headers });
 }
 
-/** What Anthropic refuses before generating: a missing max_tokens, extra count_tokens fields, signatures it did not issue. */
-function requestRefusal(request: FakeAnthropicRequest, issued: ReadonlySet<string>): FakeAnthropicReply | undefined {
-  const refuse = (message: string): FakeAnthropicReply => ({ type: "error", status: 400, message });
-  const body = request.body ?? {};
-  if (typeof body.model !== "string") return refuse("model: Field required");
-  if (request.action === "messages" && typeof body.max_tokens !== "number") return refuse("max_tokens: Field required");
-  if (request.action === "count_tokens") {
-    const allowed = new Set(["model", "messages", "system", "tools", "tool_choice", "thinking", "output_config", "cache_control"]);
-    const extra = Object.keys(body).find((name) => !allowed.has(name));
-    if (extra !== undefined) return refuse(`${extra}: Extra inputs are not permitted`);
-  }
-  const messages: any[] = Array.isArray(body.messages) ? body.messages : [];
-  for (const [index, message] of messages.entries()) {
-    if (message?.role !== "assistant" || !Array.isArray(message.content)) continue;
-    for (const [position, block] of message.content.entries()) {
-      const value = block?.type === "thinking" ? block.signature : block?.type === "redacted_thinking" ? block.data : undefined;
-      if ((block?.type === "thinking" || block?.type === "redacted_thinking") && !issued.has(value)) {
-        return refuse(`messages.${index}.content.${position}: Invalid signature in thinking block`);
-      }
-    }
-  }
-  return undefined;
+/** What Anthropic refuses before generating (anthropic-request-refusal.ts), as a 400 reply. */
+function requestRefusal(request: FakeAnthropicRequest, issued: ReadonlyMap<string, string | undefined>): FakeAnthropicReply | undefined {
+  const message = anthropicRequestRefusal(request.action, request.body ?? {}, issued);
+  return message === undefined ? undefined : { type: "error", status: 400, message };
 }
 
-/** Signatures and redacted data a stream hands out become acceptable in later requests. */
-function remember(events: unknown[], issued: Set<string>): void {
+/** Signatures (bound to the thinking text they came with) and redacted data a stream hands out become acceptable later. */
+function remember(events: unknown[], issued: Map<string, string | undefined>): void {
+  const thinking = new Map<number, string>();
   for (const event of events as any[]) {
-    if (event?.delta?.type === "signature_delta" && typeof event.delta.signature === "string") issued.add(event.delta.signature);
-    if (event?.content_block?.type === "redacted_thinking" && typeof event.content_block.data === "string") issued.add(event.content_block.data);
+    if (event?.delta?.type === "thinking_delta") thinking.set(event.index, (thinking.get(event.index) ?? "") + String(event.delta.thinking ?? ""));
+    if (event?.delta?.type === "signature_delta" && typeof event.delta.signature === "string") {
+      issued.set(event.delta.signature, thinking.get(event.index) ?? "");
+    }
+    if (event?.content_block?.type === "redacted_thinking" && typeof event.content_block.data === "string") issued.set(event.content_block.data, undefined);
   }
 }
 

@@ -3,7 +3,7 @@ import { GatewayError } from "../../ir/errors.ts";
 import type { StreamEvent } from "../../ir/event.ts";
 import type { ChatRequest } from "../../ir/request.ts";
 import { collectResponse } from "../../ir/collect.ts";
-import { anthropicSse, startFakeAnthropic } from "../../../test/harness/fake-anthropic.ts";
+import { anthropicSse, FAKE_THINKING_SIGNATURE, startFakeAnthropic } from "../../../test/harness/fake-anthropic.ts";
 import type { PassthroughRequest, ProviderCall, ProviderSettings } from "../types.ts";
 import { createAnthropicProvider } from "./provider.ts";
 
@@ -109,7 +109,7 @@ describe("createAnthropicProvider against the fake Anthropic", () => {
     expect(events.filter((event) => event.type !== "usage")).toEqual([
       { type: "message-start", id: messageId, model: "claude-sonnet-4-5", usage: { input: { total: 32, cacheRead: 16, cacheWrite: 0 }, output: { total: 0 } } },
       { type: "reasoning-delta", text: "Thinking about it." },
-      { type: "reasoning-signature", signature: { family: "anthropic", value: "anthropic-sig-1" } },
+      { type: "reasoning-signature", signature: { family: "anthropic", value: FAKE_THINKING_SIGNATURE } },
       { type: "tool-call-start", id, name: "get_weather" },
       { type: "tool-call-delta", id, argumentsDelta: '{"city"' },
       { type: "tool-call-delta", id, argumentsDelta: ': "Par' },
@@ -136,7 +136,7 @@ describe("createAnthropicProvider against the fake Anthropic", () => {
     expect(anthropic.requests[1]?.body.messages[1].content[0]).toEqual({
       type: "thinking",
       thinking: "Thinking about it.",
-      signature: "anthropic-sig-1",
+      signature: FAKE_THINKING_SIGNATURE,
     });
   });
 
@@ -151,7 +151,7 @@ describe("createAnthropicProvider against the fake Anthropic", () => {
     });
     const error = await rejection(createAnthropicProvider(settings()).stream(request, call()));
     expect(error).toMatchObject({ kind: "invalid_request", retryable: false, upstreamStatus: 400 });
-    expect(error.message).toContain("Invalid signature in thinking block");
+    expect(error.message).toBe("messages.1.content.0: Invalid `signature` in `thinking` block");
   });
 
   test("an image reaches the fake as a base64 image block", async () => {
