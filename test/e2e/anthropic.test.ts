@@ -84,9 +84,17 @@ describe("Anthropic SDK → agw → Gemini", () => {
       messages: [{ role: "user", content: "Stream a reply please" }],
     });
     const types: string[] = [];
-    stream.on("streamEvent", (event) => types.push(event.type));
+    let startUsage: Anthropic.Usage | undefined;
+    stream.on("streamEvent", (event) => {
+      types.push(event.type);
+      if (event.type === "message_start") startUsage = event.message.usage;
+    });
     const message = await stream.finalMessage();
     expect(message.content as unknown[]).toEqual([{ type: "text", text: "Echo: Stream a reply please" }]);
+    // The input count is in message_start, where LangChain and Claude Code's context meter read it: Gemini's own count.
+    const promptTokens = Math.ceil(JSON.stringify(lastRequest().body.contents).length / 4);
+    expect(startUsage?.input_tokens).toBe(promptTokens);
+    expect(message.usage.input_tokens).toBe(promptTokens);
     expect(message.stop_reason).toBe("end_turn");
     expect(message.usage.output_tokens).toBeGreaterThan(0);
     expect(types[0]).toBe("message_start");

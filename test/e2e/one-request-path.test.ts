@@ -110,3 +110,18 @@ test("sticky scheduling holds on pass-through: one conversation stays on one acc
   const keys = anthropicUpstream.requests.slice(-4).map((request) => request.apiKey);
   expect(new Set(keys).size).toBe(1);
 });
+
+test("translated to an upstream that counts input only at the end, message_start states the local estimate", async () => {
+  const response = await post({ model: "small-model", max_tokens: 50, stream: true, messages: [{ role: "user", content: "count my words please" }] });
+  const frames = (await response.text()).split("\n\n").filter((frame) => frame.startsWith("event: "));
+  const start = JSON.parse(frames[0]!.split("\ndata: ")[1]!);
+  expect(start.type).toBe("message_start");
+  expect(start.message.usage.input_tokens).toBeGreaterThan(0);
+  expect(start.message.usage.input_tokens).toBeLessThan(50);
+  const text = frames
+    .map((frame) => JSON.parse(frame.split("\ndata: ")[1]!))
+    .filter((event) => event.type === "content_block_delta")
+    .map((event) => event.delta.text)
+    .join("");
+  expect(text).toBe("Echo: count my words please");
+});
