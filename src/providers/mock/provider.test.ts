@@ -72,6 +72,29 @@ describe("mock provider", () => {
     expect(refused.message).toContain("cannot search the web");
   });
 
+  const refusal = (model: string) =>
+    createMockProvider()
+      .stream(ask("x"), { model, account: { id: "local" }, signal: new AbortController().signal })
+      .then(() => undefined, (error) => error);
+
+  test("error-429, error-500, error-503 and error-529 refuse as those upstream answers would", async () => {
+    expect(await refusal("error-429")).toMatchObject({ kind: "rate_limit", status: 429, upstreamStatus: 429, retryable: true, retryAfterMs: 2000 });
+    expect(await refusal("error-500")).toMatchObject({ kind: "upstream", status: 502, upstreamStatus: 500, retryable: true, code: "upstream_error" });
+    expect(await refusal("error-503")).toMatchObject({ kind: "overloaded", status: 529, upstreamStatus: 503, retryable: true });
+    expect(await refusal("error-529")).toMatchObject({ kind: "overloaded", status: 529, upstreamStatus: 529, retryable: true });
+    expect((await refusal("error-429")).message).toBe("rate limited: the mock provider was asked to fail (model error-429)");
+    // Other names, "error" alone included, answer normally.
+    expect(await refusal("error")).toBeUndefined();
+    expect(await refusal("echo")).toBeUndefined();
+  });
+
+  test("error-midstream answers a first piece, then an error event ends the stream", () => {
+    const events = mockEvents(ask("hello"), "error-midstream");
+    expect(events.map((event) => event.type)).toEqual(["message-start", "text-delta", "error"]);
+    expect(events[1]).toEqual({ type: "text-delta", text: "Partial answer" });
+    expect(events[2]).toMatchObject({ error: { kind: "upstream", status: 502, upstreamStatus: 500 } });
+  });
+
   test("stream() yields the same events", async () => {
     const stream = await createMockProvider().stream(ask("hi there"), {
       model: "echo",

@@ -2,12 +2,18 @@ import type { StreamEvent } from "../../ir/event.ts";
 import type { ChatRequest } from "../../ir/request.ts";
 import type { Provider, ProviderCall } from "../types.ts";
 import { GatewayError } from "../../ir/errors.ts";
+import { mockFault } from "./fault.ts";
 import { chunkText, estimateTokens, mockReply, requestText } from "./reply.ts";
 
 /** The events the mock answers with, for one request. */
 export function mockEvents(request: ChatRequest, model: string): StreamEvent[] {
   const reply = mockReply(request);
   const events: StreamEvent[] = [{ type: "message-start", id: `mock-${Bun.hash(requestText(request)).toString(36)}`, model }];
+  const fault = mockFault(model);
+  if (fault?.kind === "midstream") {
+    events.push({ type: "text-delta", text: fault.text }, { type: "error", error: fault.error });
+    return events;
+  }
   let outputTokens: number;
   if (reply.kind === "tool-call") {
     const id = `call_mock_${Bun.hash(reply.name + reply.arguments).toString(36)}`;
@@ -39,7 +45,8 @@ export function mockEvents(request: ChatRequest, model: string): StreamEvent[] {
 
 /**
  * A built-in upstream that answers locally with no network (see README,
- * "The mock provider"): deterministic, streamed in several chunks, with usage.
+ * "The mock provider"): deterministic, streamed in several chunks, with usage;
+ * for model names `error-…` it fails the way fault.ts lists.
  */
 export function createMockProvider(): Provider {
   return {
@@ -50,6 +57,8 @@ export function createMockProvider(): Provider {
           param: "tools",
         });
       }
+      const fault = mockFault(call.model);
+      if (fault?.kind === "refuse") throw fault.error;
       const events = mockEvents(request, call.model);
       let index = 0;
       return new ReadableStream<StreamEvent>({
