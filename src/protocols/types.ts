@@ -51,4 +51,23 @@ export interface ClientProtocol<Options = unknown> {
   streamHeaders?(options: Options): Record<string, string>;
   /** The keep-alive frame when it depends on the request's framing; `keepAliveFrame` otherwise. */
   streamKeepAlive?(options: Options): string;
+  /**
+   * For a relayed (pass-through) stream whose framing is not SSE: where an
+   * event ends, so agw adds keep-alives only between events, and the frame
+   * that ends the stream with an error after what the upstream already sent.
+   * Without it the stream is SSE: events end at a blank line, and the error
+   * is the protocol's own error event.
+   */
+  relayFraming?(options: Options): RelayedStreamFraming | undefined;
+  /**
+   * Query parameters a same-protocol upstream must see (Anthropic's `beta`).
+   * No other client query parameter leaves the gateway: `?key=` carries the
+   * gateway's own key.
+   */
+  readonly forwardedQuery?: readonly string[];
+}
+
+export interface RelayedStreamFraming {
+  eventEnds(text: string): boolean;
+  errorFrame(error: GatewayError): string;
 }

@@ -15,6 +15,8 @@ export const anthropicMessages: ClientProtocol<AnthropicOptions> = {
   encodeError: encodeAnthropicError,
   // Anthropic's own keep-alive event, with the spacing its API uses.
   keepAliveFrame: formatSse('{"type": "ping"}', "ping"),
+  // Claude Code calls /v1/messages?beta=true; Anthropic reads it.
+  forwardedQuery: ["beta"],
 };
 
 export type { AnthropicOptions } from "./decode-request.ts";

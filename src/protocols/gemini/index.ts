@@ -31,6 +31,14 @@ export const geminiNative: ClientProtocol<GeminiNativeOptions> = {
   keepAliveFrame: SSE_KEEPALIVE,
   streamHeaders: (options) => (options.framing === "json-array" ? GEMINI_JSON_ARRAY_HEADERS : SSE_HEADERS),
   streamKeepAlive: (options) => (options.framing === "json-array" ? GEMINI_JSON_ARRAY_KEEPALIVE : SSE_KEEPALIVE),
+  // A relayed JSON array: whitespace may go after an element (or any value), the error joins the array and closes it.
+  relayFraming: (options) =>
+    options.framing === "json-array"
+      ? {
+          eventEnds: (text) => text.endsWith("}") || text.endsWith("]"),
+          errorFrame: (error) => `\n,\r\n${JSON.stringify(encodeGeminiError(error).body, null, 2)}\n]`,
+        }
+      : undefined,
 };
 
 export type { GeminiNativeOptions } from "./decode-request.ts";

@@ -15,7 +15,7 @@ import { errorResponse } from "../error-response.ts";
 import { readJsonBody } from "../read-body.ts";
 import { Exchange } from "./exchange.ts";
 import { jsonResponse, streamResponse } from "./respond.ts";
-import { relayPassthrough } from "./passthrough.ts";
+import { relayFramingOf, relayPassthrough } from "./passthrough.ts";
 
 /** What a route may add around the common chat flow; `State` travels from prepare to onAnswer. */
 export interface ChatHooks<State = unknown> {
@@ -119,13 +119,15 @@ export function chatHandler<State>(protocol: ClientProtocol, route: string, cont
           {
             provider,
             target,
-            operation: hooks.operation?.(request) ?? clientQuery(request),
+            operation: hooks.operation?.(request) ?? clientQuery(request, protocol),
             body: passthroughBody(sent, target),
             headers: forwardedHeaders(request),
             signal: request.signal,
+            stream: chat.stream,
           },
           retryTarget,
           exchange,
+          relayFramingOf(protocol, encodeContext, keepAliveMs),
         );
       }
       await resolveMedia(chat, context.media);
@@ -159,9 +161,15 @@ function passthroughBody(sent: unknown, target: ModelTarget): string {
   return JSON.stringify(typeof fields.model === "string" ? { ...fields, model: target.model } : fields);
 }
 
-function clientQuery(request: Request): string {
+/** The client's query parameters the upstream may see: only those its protocol names, never the gateway's `key`. */
+function clientQuery(request: Request, protocol: ClientProtocol): string {
   const query = request.url.indexOf("?");
-  return query === -1 ? "" : request.url.slice(query);
+  if (query === -1 || protocol.forwardedQuery === undefined) return "";
+  const params = new URLSearchParams(request.url.slice(query + 1));
+  const kept = new URLSearchParams();
+  for (const name of protocol.forwardedQuery) for (const value of params.getAll(name)) kept.append(name, value);
+  const text = kept.toString();
+  return text === "" ? "" : `?${text}`;
 }
 
 function forwardedHeaders(request: Request): Record<string, string> {

@@ -101,7 +101,7 @@ export function geminiNativeRoutes(protocol: ClientProtocol, context: GatewayCon
       const body = await readBodyText(request, context.config.limits.maxBodyBytes);
       const retry = context.config.retry;
       return await relayPassthrough(
-        { provider, target, operation: operationOf(call), body, signal: request.signal },
+        { provider, target, operation: operationOf(call), body, signal: request.signal, stream: false },
         {
           providerName: target.provider,
           model: target.model,
@@ -113,6 +113,8 @@ export function geminiNativeRoutes(protocol: ClientProtocol, context: GatewayCon
           deadlineMs: retry.deadlineMs,
         },
         exchange,
+        // countTokens answers JSON: nothing is framed.
+        { keepAliveFrame: "", keepAliveMs: Number.POSITIVE_INFINITY, eventEnds: () => false, errorFrame: () => "" },
       );
     } catch (error) {
       return fail(error, exchange);

@@ -1,3 +1,5 @@
+import { GatewayError } from "../../ir/errors.ts";
+import type { ClientProtocol, EncodeContext, RelayedStreamFraming } from "../../protocols/types.ts";
 import type { Provider } from "../../providers/types.ts";
 import { type RetryTarget, withRetries } from "../../pool/attempt.ts";
 import type { ModelTarget } from "../../routing/model-router.ts";
@@ -16,58 +18,143 @@ export interface PassthroughCall {
   /** Client headers to forward (the provider picks the ones its API knows). */
   headers?: Record<string, string>;
   signal: AbortSignal;
+  /** Whether the answer is a stream; a JSON answer is read whole before it is sent. */
+  stream: boolean;
+}
+
+/** How a relayed stream speaks the client's protocol when agw itself must say something. */
+export interface RelayFraming extends RelayedStreamFraming {
+  /** Sent while the upstream is silent, between events. */
+  keepAliveFrame: string;
+  keepAliveMs: number;
+}
+
+/** The client protocol's framing for a relayed stream: SSE unless the protocol says otherwise. */
+export function relayFramingOf(protocol: ClientProtocol, context: EncodeContext<unknown>, keepAliveMs: number): RelayFraming {
+  const own = protocol.relayFraming?.(context.options);
+  return {
+    keepAliveFrame: protocol.streamKeepAlive?.(context.options) ?? protocol.keepAliveFrame,
+    keepAliveMs,
+    eventEnds: own?.eventEnds ?? endsSseEvent,
+    errorFrame:
+      own?.errorFrame ??
+      ((error) => {
+        const machine = protocol.encodeStream(context);
+        return machine.step(machine.start(), { type: "error", error }).join("");
+      }),
+  };
 }
 
 /**
  * Relays a request the provider speaks natively: sent untouched with only
  * the model and credentials replaced (rotating accounts on errors before
- * the answer starts), and the answer streamed back as it arrives. The
- * relay keeps only the answer's last bytes, to read its usage for the log.
+ * the answer starts), and the answer passed back as the upstream wrote it.
+ * A JSON answer is read whole first: a cut is a failed attempt (retried on
+ * the next account, else a 502 in the caller's shape), never a truncated
+ * 200. A stream is relayed as it arrives, with keep-alive frames while the
+ * upstream is silent and the protocol's error event when it breaks off.
+ * Only the answer's last bytes are kept, to read its usage for the log.
  */
-export async function relayPassthrough(call: PassthroughCall, retry: RetryTarget, exchange: Exchange): Promise<Response> {
+export async function relayPassthrough(
+  call: PassthroughCall,
+  retry: RetryTarget,
+  exchange: Exchange,
+  framing: RelayFraming,
+): Promise<Response> {
   const { provider, target } = call;
-  const { account, value: upstream } = await withRetries(retry, async (account) =>
-    provider.passthrough!(
+  const { account, value } = await withRetries(retry, async (account) => {
+    const upstream = await provider.passthrough!(
       { operation: call.operation, body: call.body, ...(call.headers ? { headers: call.headers } : {}) },
       { model: target.model, account: await retry.pool.credentials(account), signal: call.signal },
-    ),
-  );
+    );
+    if (call.stream) return { upstream };
+    try {
+      return { upstream, whole: await upstream.arrayBuffer() };
+    } catch (error) {
+      if (call.signal.aborted) throw error;
+      throw new GatewayError("upstream", "the upstream's answer broke off before it was complete", { retryable: true, cause: error });
+    }
+  });
   exchange.log.accountId = account.id;
   exchange.headers["x-account-email"] = account.id;
   exchange.firstByte();
+  const { upstream, whole } = value;
   const contentType = upstream.headers.get("content-type");
   if (contentType) exchange.headers["content-type"] = contentType;
+  if (whole !== undefined) {
+    exchange.usage(provider.passthroughUsage?.(tailText(new Uint8Array(whole))));
+    exchange.finish(upstream.status);
+    return new Response(whole, { status: upstream.status, headers: exchange.headers });
+  }
+  return new Response(relayStream(upstream.body!, provider, exchange, framing), { status: upstream.status, headers: exchange.headers });
+}
 
+function relayStream(source: ReadableStream<Uint8Array>, provider: Provider, exchange: Exchange, framing: RelayFraming) {
+  const reader = source.getReader();
   const decoder = new TextDecoder();
-  const reader = upstream.body!.getReader();
   let tail = "";
-  const body = new ReadableStream<Uint8Array>(
-    {
-      async pull(controller) {
-        let chunk: Awaited<ReturnType<typeof reader.read>>;
-        try {
-          chunk = await reader.read();
-        } catch (error) {
-          // The upstream broke off mid-answer: the client sees the cut, the log says why.
-          exchange.finish(upstream.status, "upstream_stream_broken");
-          controller.error(error);
-          return;
+  let closed = false;
+  let keepAlive: ReturnType<typeof setInterval> | undefined;
+  return new ReadableStream({
+    type: "direct",
+    async pull(controller) {
+      let lastWrite = performance.now();
+      /** Whether what went out ends between two events, where agw may add one of its own. */
+      let atBoundary = true;
+      keepAlive = setInterval(
+        () => {
+          if (closed || !atBoundary || performance.now() - lastWrite < framing.keepAliveMs) return;
+          controller.write(framing.keepAliveFrame);
+          controller.flush();
+          lastWrite = performance.now();
+        },
+        Math.max(50, Math.floor(framing.keepAliveMs / 3)),
+      );
+      let errorClass: string | undefined;
+      try {
+        for (;;) {
+          let chunk: Awaited<ReturnType<typeof reader.read>>;
+          try {
+            chunk = await reader.read();
+          } catch (error) {
+            if (closed) return;
+            // The upstream broke off mid-answer: the client sees the protocol's error event, the log says why.
+            errorClass = "upstream_stream_broken";
+            const message = `the upstream stream broke off: ${(error as Error)?.message ?? "unknown error"}`;
+            controller.write((atBoundary ? "" : "\n\n") + framing.errorFrame(new GatewayError("upstream", message)));
+            break;
+          }
+          if (closed) return;
+          if (chunk.done) break;
+          tail = (tail + decoder.decode(chunk.value, { stream: true })).slice(-TAIL_BYTES);
+          controller.write(chunk.value);
+          controller.flush();
+          lastWrite = performance.now();
+          atBoundary = framing.eventEnds(tail);
         }
-        if (chunk.done) {
-          exchange.usage(provider.passthroughUsage?.(tail));
-          exchange.finish(upstream.status);
-          controller.close();
-          return;
-        }
-        tail = (tail + decoder.decode(chunk.value, { stream: true })).slice(-TAIL_BYTES);
-        controller.enqueue(chunk.value);
-      },
-      cancel(reason) {
-        exchange.finish(499, "client_closed");
-        return reader.cancel(reason);
-      },
+      } finally {
+        clearInterval(keepAlive);
+      }
+      closed = true;
+      controller.close();
+      exchange.usage(provider.passthroughUsage?.(tail));
+      exchange.finish(200, errorClass);
     },
-    { highWaterMark: 0 },
-  );
-  return new Response(body, { status: upstream.status, headers: exchange.headers });
+    cancel(reason) {
+      clearInterval(keepAlive);
+      if (closed) return;
+      closed = true;
+      exchange.finish(499, "client_closed");
+      return reader.cancel(reason);
+    },
+  });
+}
+
+/** SSE events end with a blank line. */
+function endsSseEvent(text: string): boolean {
+  return text.endsWith("\n\n") || text.endsWith("\r\n\r\n") || text.endsWith("\r\r");
+}
+
+function tailText(bytes: Uint8Array): string {
+  return new TextDecoder().decode(bytes.subarray(Math.max(0, bytes.length - TAIL_BYTES)));
 }
