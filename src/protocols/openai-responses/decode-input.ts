@@ -82,6 +82,7 @@ export function decodeInputItems(items: ReadonlyArray<ParsedInputItem>, tools: T
         const decoded = decodeReasoningItem(item);
         if (decoded.part) assistantContent().push(decoded.part);
         if (decoded.callSignature) callSignature = decoded.callSignature;
+        if (decoded.textSignature) signLastText(assistantContent(), decoded.textSignature);
         return;
       }
       case "function_call":
@@ -136,4 +137,10 @@ function describeLoadedTools(names: string[], tools: ToolSet): string {
     return summary ? `- ${name}: ${summary}` : `- ${name}`;
   });
   return `Tools loaded, callable from now on:\n${lines.join("\n")}`;
+}
+
+/** Puts an answer text's signature back on the last text of the turn (where Gemini had it). */
+function signLastText(content: AssistantContent[], signature: Signature): void {
+  const text = content.findLast((part) => part.type === "text");
+  if (text) text.signature = signature;
 }
