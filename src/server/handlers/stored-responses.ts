@@ -1,6 +1,6 @@
 import { GatewayError } from "../../ir/errors.ts";
-import type { ClientProtocol } from "../../protocols/types.ts";
-import type { ResponsesOptions } from "../../protocols/openai-responses/index.ts";
+import type { ClientProtocol, EncodeContext } from "../../protocols/types.ts";
+import { encodeStoredOutput, expandItemReferences, type ResponsesOptions } from "../../protocols/openai-responses/index.ts";
 import type { GatewayContext } from "../context.ts";
 import { errorResponse } from "../error-response.ts";
 import type { ChatHooks } from "./chat.ts";
@@ -25,19 +25,27 @@ function notFound(id: string, param?: string): GatewayError {
 }
 
 /**
- * The Responses API's memory: `previous_response_id` is expanded into the
- * stored conversation before decoding, and an answer is stored (in SQLite,
- * so it outlives restarts) unless the request said `store: false`.
+ * The Responses API's memory. Before decoding, input items that reference a
+ * stored item (`item_reference`, a bare id, a reasoning item without its
+ * content) are replaced by it, and `previous_response_id` is expanded into
+ * the stored conversation. An answer is stored (in SQLite, so it outlives
+ * restarts) unless the request said `store: false`, with its signatures and
+ * its output items by id.
  */
 export function storedResponsesHooks(protocol: ClientProtocol, context: GatewayContext): ChatHooks<TurnState> {
   const responses = context.store.responses;
+  const lookupItems = (ids: ReadonlyArray<string>) => responses.items(ids);
   return {
     prepare(body) {
       if (body === null || typeof body !== "object" || Array.isArray(body)) return { body, state: { turnInput: [] } };
       const fields = body as Record<string, unknown>;
-      const turnInput = asItems(fields.input);
+      const sent = asItems(fields.input);
+      // Expanded before it is stored: a later turn continues from the items themselves.
+      const turnInput = expandItemReferences(sent, lookupItems);
       const previous = fields.previous_response_id;
-      if (typeof previous !== "string" || previous === "") return { body, state: { turnInput } };
+      if (typeof previous !== "string" || previous === "") {
+        return { body: turnInput === sent ? body : { ...fields, input: turnInput }, state: { turnInput } };
+      }
       const conversation = responses.conversation(previous);
       if (conversation === undefined) throw notFound(previous, "previous_response_id");
       return { body: { ...fields, input: [...conversation, ...turnInput] }, state: { previousResponseId: previous, turnInput } };
@@ -45,15 +53,19 @@ export function storedResponsesHooks(protocol: ClientProtocol, context: GatewayC
     onAnswer(answer, encodeContext, decoded, state) {
       const options = decoded.options as ResponsesOptions;
       if (!options.store) return;
-      const response = protocol.encodeResponse(answer, encodeContext) as { output?: unknown[] };
-      responses.save({
-        id: encodeContext.id,
-        createdAt: encodeContext.created * 1000,
-        ...(state?.previousResponseId ? { previousResponseId: state.previousResponseId } : {}),
-        input: state?.turnInput ?? [],
-        output: response.output ?? [],
-        response,
-      });
+      const response = protocol.encodeResponse(answer, encodeContext);
+      const { output, referable } = encodeStoredOutput(answer, encodeContext as EncodeContext<ResponsesOptions>);
+      responses.save(
+        {
+          id: encodeContext.id,
+          createdAt: encodeContext.created * 1000,
+          ...(state?.previousResponseId ? { previousResponseId: state.previousResponseId } : {}),
+          input: state?.turnInput ?? [],
+          output,
+          response,
+        },
+        referable,
+      );
     },
   };
 }
