@@ -93,8 +93,12 @@ export const configSchema = z.strictObject({
       maxBodyBytes: positiveInt.default(100 * 1024 * 1024),
       /** Upstream silence, in milliseconds, after which a stream gets a keep-alive frame (Anthropic `ping`). */
       keepAliveMs: positiveInt.default(15_000),
+      /** Deepest nesting of arrays and objects a request body may have; deeper is a 400 before any parsing. */
+      maxJsonDepth: positiveInt.default(128),
+      /** How long a client may take to send its whole request body, in milliseconds; then 408. */
+      bodyTimeoutMs: positiveInt.default(30_000),
     })
-    .default({ maxBodyBytes: 100 * 1024 * 1024, keepAliveMs: 15_000 }),
+    .default({ maxBodyBytes: 100 * 1024 * 1024, keepAliveMs: 15_000, maxJsonDepth: 128, bodyTimeoutMs: 30_000 }),
   media: z
     .strictObject({
       maxBytes: positiveInt.default(20 * 1024 * 1024),

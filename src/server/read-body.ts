@@ -1,20 +1,53 @@
 import { GatewayError } from "../ir/errors.ts";
+import { findExcessiveNesting } from "./json-depth.ts";
 
-/**
- * Reads a request body as text, refusing bodies over `maxBytes` (by
- * Content-Length at once, and while reading for chunked uploads).
- */
-export async function readBodyText(request: Request, maxBytes: number): Promise<string> {
-  const declared = Number(request.headers.get("content-length") ?? NaN);
-  if (declared > maxBytes) throw tooLarge(maxBytes);
-  const text = Number.isFinite(declared) ? await request.text() : await readLimited(request, maxBytes);
-  if (text.length > maxBytes) throw tooLarge(maxBytes);
-  return text;
+/** What one request body may be: `limits` in the config. */
+export interface BodyLimits {
+  /** Largest accepted body, in bytes. */
+  maxBodyBytes: number;
+  /** Deepest nesting of arrays and objects. */
+  maxJsonDepth: number;
+  /** How long the whole body may take to arrive, in milliseconds. */
+  bodyTimeoutMs: number;
 }
 
-/** Reads and parses a JSON request body, with readBodyText's limit. */
-export async function readJsonBody(request: Request, maxBytes: number): Promise<unknown> {
-  const text = await readBodyText(request, maxBytes);
+/**
+ * Reads a request body as text, refusing bodies over `maxBodyBytes` (by
+ * Content-Length at once, and while reading for chunked uploads) and bodies
+ * that take longer than `bodyTimeoutMs` to arrive: a client that stops
+ * mid-body gets a 408 instead of holding its connection for good.
+ */
+export async function readBodyText(request: Request, limits: BodyLimits): Promise<string> {
+  const declared = Number(request.headers.get("content-length") ?? NaN);
+  if (declared > limits.maxBodyBytes) throw tooLarge(limits.maxBodyBytes);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(bodyTimeout(limits.bodyTimeoutMs)), limits.bodyTimeoutMs);
+  });
+  try {
+    const reading = Number.isFinite(declared) ? request.text() : readLimited(request, limits.maxBodyBytes);
+    const text = await Promise.race([reading, timeout]);
+    if (text.length > limits.maxBodyBytes) throw tooLarge(limits.maxBodyBytes);
+    return text;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * Reads and parses a JSON request body, with readBodyText's limits and a
+ * bound on nesting checked on the text, before anything parses or walks it.
+ */
+export async function readJsonBody(request: Request, limits: BodyLimits): Promise<unknown> {
+  const text = await readBodyText(request, limits);
+  const tooDeep = findExcessiveNesting(text, limits.maxJsonDepth);
+  if (tooDeep !== -1) {
+    throw new GatewayError(
+      "invalid_request",
+      `the request body nests arrays and objects more than ${limits.maxJsonDepth} levels deep (at byte ${tooDeep}; limits.maxJsonDepth)`,
+      { code: "too_deeply_nested" },
+    );
+  }
   try {
     return JSON.parse(text);
   } catch (error) {
@@ -41,5 +74,12 @@ async function readLimited(request: Request, maxBytes: number): Promise<string> 
 function tooLarge(maxBytes: number): GatewayError {
   return new GatewayError("request_too_large", `the request body is larger than the limit of ${maxBytes} bytes (limits.maxBodyBytes)`, {
     code: "request_too_large",
+  });
+}
+
+function bodyTimeout(timeoutMs: number): GatewayError {
+  return new GatewayError("timeout", `the request body did not arrive within ${timeoutMs} ms (limits.bodyTimeoutMs)`, {
+    status: 408,
+    code: "request_timeout",
   });
 }

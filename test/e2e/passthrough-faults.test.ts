@@ -33,16 +33,16 @@ const message = {
   stop_sequence: null,
   usage: { input_tokens: 12, output_tokens: 9 },
 };
-const sse = (payload: { type: string }) => `event: ${payload.type}\ndata: ${JSON.stringify(payload)}\n\n`;
+const sse = (payload: { type: string } & Record<string, unknown>) => `event: ${payload.type}\ndata: ${JSON.stringify(payload)}\n\n`;
 const streamStart = [
   sse({ type: "message_start", message: { ...message, content: [], stop_reason: null, usage: { input_tokens: 12, output_tokens: 1 } } }),
-  sse({ type: "content_block_start", index: 0, content_block: { type: "text", text: "" } } as never),
-  sse({ type: "content_block_delta", index: 0, delta: { type: "text_delta", text: "Half an" } } as never),
+  sse({ type: "content_block_start", index: 0, content_block: { type: "text", text: "" } }),
+  sse({ type: "content_block_delta", index: 0, delta: { type: "text_delta", text: "Half an" } }),
 ].join("");
 const streamEnd = [
-  sse({ type: "content_block_delta", index: 0, delta: { type: "text_delta", text: " answer." } } as never),
-  sse({ type: "content_block_stop", index: 0 } as never),
-  sse({ type: "message_delta", delta: { stop_reason: "end_turn", stop_sequence: null }, usage: { output_tokens: 4 } } as never),
+  sse({ type: "content_block_delta", index: 0, delta: { type: "text_delta", text: " answer." } }),
+  sse({ type: "content_block_stop", index: 0 }),
+  sse({ type: "message_delta", delta: { stop_reason: "end_turn", stop_sequence: null }, usage: { output_tokens: 4 } }),
   sse({ type: "message_stop" }),
 ].join("");
 

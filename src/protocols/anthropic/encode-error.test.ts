@@ -33,7 +33,7 @@ describe("encodeAnthropicError", () => {
     ["method_not_allowed", "invalid_request_error", 405],
     ["upstream", "api_error", 502],
     ["unavailable", "api_error", 503],
-    ["timeout", "api_error", 504],
+    ["timeout", "timeout_error", 504],
     ["internal", "api_error", 500],
   ] as Array<[ErrorKind, string, number]>)("%s → %s (%d)", (kind, type, status) => {
     expect(encodeAnthropicError(new GatewayError(kind, "m"))).toEqual({ status, body: { type: "error", error: { type, message: "m" } } });

@@ -17,7 +17,8 @@ const errorTypes: Record<ErrorKind, string> = {
   overloaded: "overloaded_error",
   upstream: "api_error",
   unavailable: "api_error",
-  timeout: "api_error",
+  // The SDKs name it GatewayTimeoutError.
+  timeout: "timeout_error",
   internal: "api_error",
 };
 

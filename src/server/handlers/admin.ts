@@ -98,7 +98,7 @@ export function adminRoutes(context: GatewayContext) {
     }),
 
     add: guarded(async (request) => {
-      const body = await readJsonBody(request, context.config.limits.maxBodyBytes);
+      const body = await readJsonBody(request, context.config.limits);
       const account = parseNewAccount(body, Object.keys(context.config.providers));
       if (!store.accounts.add(account)) {
         throw new GatewayError("invalid_request", `${account.provider} already has an account '${account.id}'`, {

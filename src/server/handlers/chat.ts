@@ -54,10 +54,11 @@ export function chatHandler<State>(protocol: ClientProtocol, route: string, cont
   const retry = context.config.retry;
   return async (request: Request, server: Server<unknown>): Promise<Response> => {
     const exchange = new Exchange(route, protocol.name, context);
-    // Long thinking and long streams must not hit the server's idle timeout.
-    server.timeout(request, 0);
     try {
-      const sent = await readJsonBody(request, context.config.limits.maxBodyBytes);
+      // The body has its own deadline (limits.bodyTimeoutMs); only then may
+      // the answer outlast the server's idle timeout (long thinking, long streams).
+      const sent = await readJsonBody(request, context.config.limits);
+      server.timeout(request, 0);
       let body = sent;
       let state: State | undefined;
       if (hooks.prepare) ({ body, state } = hooks.prepare(body, request));

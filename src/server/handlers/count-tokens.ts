@@ -24,7 +24,7 @@ export function countTokensHandler(protocol: ClientProtocol, shape: CountTokensS
     const exchange = new Exchange(route, protocol.name, context);
     exchange.countsUsage = false;
     try {
-      const chat = shape.decode(await readJsonBody(request, context.config.limits.maxBodyBytes), request);
+      const chat = shape.decode(await readJsonBody(request, context.config.limits), request);
       exchange.log.requestedModel = chat.model;
       const target = context.router.resolve(chat.model);
       const provider = target && context.providers.get(target.provider);

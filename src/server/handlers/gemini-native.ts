@@ -98,7 +98,7 @@ export function geminiNativeRoutes(protocol: ClientProtocol, context: GatewayCon
     exchange.log.mappedModel = target.model;
     exchange.headers["x-mapped-model"] = target.model;
     try {
-      const body = await readBodyText(request, context.config.limits.maxBodyBytes);
+      const body = await readBodyText(request, context.config.limits);
       const retry = context.config.retry;
       return await relayPassthrough(
         { provider, target, operation: operationOf(call), body, signal: request.signal, stream: false },
