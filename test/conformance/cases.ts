@@ -1,9 +1,12 @@
 import { expect } from "bun:test";
+import { expectErrorAnswer, expectStreamError, faultStatus } from "./error-shapes.ts";
+import type { Received, ReceivedTurn } from "./received.ts";
 
 /**
  * The conformance cases: one neutral description of a conversation and of
  * what a client must get back, run through every client protocol against
- * every provider type.
+ * every provider type. Each case checks the whole answer the client gets
+ * and, where the upstream has a wire, what the upstream received.
  */
 
 export type Turn =
@@ -13,6 +16,8 @@ export type Turn =
 
 /** Which upstream account answers: a healthy one, or one with a fault. */
 export type Fault = "none" | "rate-limit" | "server-error" | "overload" | "midstream";
+
+export type UpstreamName = "gemini" | "openai" | "anthropic" | "mock";
 
 export interface Case {
   name: string;
@@ -27,7 +32,7 @@ export interface Case {
   followUp?: string;
   /** The feature a protocol or provider must have for the case to apply (see skips.ts). */
   needs: Feature[];
-  expect(outcome: Outcome, protocol: string): void;
+  expect(outcome: Outcome, protocol: string, upstream: UpstreamName): void;
 }
 
 export type Feature = "turns" | "tools" | "tool-images" | "json" | "images" | "reasoning" | "errors";
@@ -39,16 +44,57 @@ export interface Outcome {
   reasoning: string;
   calls: Array<{ name: string; args: unknown }>;
   finish: "stop" | "length" | "tool" | "error" | "other";
+  /** A refused request: the body (parsed when JSON) and the Retry-After header. */
+  error?: { body: unknown; retryAfter: string | null };
+  /** The data of each error frame inside a 200 stream, as the protocol framed it. */
+  streamErrors: unknown[];
   /** The protocol-native assistant turn, to send back in a follow-up. */
   assistant?: unknown;
   /** The follow-up's outcome, when the case has one. */
   next?: Outcome;
+  /** What the upstream received for this request (its last attempt), when it has a wire. */
+  received?: Received;
+  /** Set when the upstream has no wire (the mock): its checks of `received` do not apply. */
+  noWire?: boolean;
 }
 
 export const PNG_BASE64 =
   "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==";
+const PNG = `image/png;${PNG_BASE64}`;
+const PNG_BYTES = Buffer.from(PNG_BASE64, "base64").length;
 
-const overloadStatus = (protocol: string) => (protocol === "anthropic" ? 529 : 503);
+/** The JSON answer's schema: its enum can only come back if the schema reached the upstream. */
+export const ANSWER_SCHEMA = {
+  type: "object",
+  properties: { answer: { type: "string", enum: ["conformance-json"] } },
+  required: ["answer"],
+};
+
+/** The fakes answer "Echo: <text>"; the mock answers the text itself. */
+const echo = (upstream: UpstreamName, text: string) => (upstream === "mock" ? text : `Echo: ${text}`);
+
+/** What the upstream received; undefined only where it has no wire to read. */
+function upstreamSaw(outcome: Outcome | undefined): Received | undefined {
+  if (outcome?.noWire) return undefined;
+  expect(outcome?.received).toBeDefined();
+  return outcome!.received;
+}
+
+/** The turns as role and text, system turns left out: enough to see the whole history arrived, in order. */
+const history = (received: Received) =>
+  received.turns.filter((turn) => turn.role !== "system").map(({ role, text }: ReceivedTurn) => ({ role, text }));
+
+const errorCase = (name: string, fault: "rate-limit" | "server-error" | "overload", stream: boolean): Case => ({
+  name,
+  turns: [{ role: "user", text: "x" }],
+  stream,
+  fault,
+  needs: ["errors"],
+  expect: (outcome, protocol) => {
+    expect(outcome.status).toBe(faultStatus(fault, protocol));
+    expectErrorAnswer(protocol, fault, outcome.error?.body, outcome.error?.retryAfter ?? null);
+  },
+});
 
 export const cases: Case[] = [
   {
@@ -56,10 +102,12 @@ export const cases: Case[] = [
     turns: [{ role: "user", text: "hello conformance" }],
     stream: false,
     needs: [],
-    expect: (outcome) => {
+    expect: (outcome, _protocol, upstream) => {
       expect(outcome.status).toBe(200);
-      expect(outcome.text).toContain("hello conformance");
+      expect(outcome.text).toBe(echo(upstream, "hello conformance"));
       expect(outcome.finish).toBe("stop");
+      const received = upstreamSaw(outcome);
+      if (received) expect(history(received)).toEqual([{ role: "user", text: "hello conformance" }]);
     },
   },
   {
@@ -67,10 +115,11 @@ export const cases: Case[] = [
     turns: [{ role: "user", text: "stream conformance" }],
     stream: true,
     needs: [],
-    expect: (outcome) => {
+    expect: (outcome, _protocol, upstream) => {
       expect(outcome.status).toBe(200);
-      expect(outcome.text).toContain("stream conformance");
+      expect(outcome.text).toBe(echo(upstream, "stream conformance"));
       expect(outcome.finish).toBe("stop");
+      expect(outcome.streamErrors).toEqual([]);
     },
   },
   {
@@ -82,9 +131,17 @@ export const cases: Case[] = [
     ],
     stream: true,
     needs: ["turns"],
-    expect: (outcome) => {
+    expect: (outcome, _protocol, upstream) => {
       expect(outcome.status).toBe(200);
-      expect(outcome.text).toContain("second question");
+      expect(outcome.text).toBe(echo(upstream, "second question"));
+      const received = upstreamSaw(outcome);
+      if (received) {
+        expect(history(received)).toEqual([
+          { role: "user", text: "first question" },
+          { role: "assistant", text: "Echo: first question" },
+          { role: "user", text: "second question" },
+        ]);
+      }
     },
   },
   {
@@ -124,9 +181,22 @@ export const cases: Case[] = [
     stream: true,
     tools: true,
     needs: ["turns", "tools"],
-    expect: (outcome) => {
+    expect: (outcome, protocol, upstream) => {
       expect(outcome.status).toBe(200);
-      expect(outcome.text).toContain("22C and sunny");
+      // A Gemini client's result is the JSON object it sent ({"result": …}); other upstreams get
+      // that object as the result's text. The Gemini fake answers with the functionResponse's JSON.
+      const resultText = protocol === "gemini" && upstream !== "gemini" ? '{"result":"22C and sunny"}' : "22C and sunny";
+      expect(outcome.text).toBe(upstream === "gemini" ? 'The result was: {"result":"22C and sunny"}' : `The result was: ${resultText}`);
+      const received = upstreamSaw(outcome);
+      if (received) {
+        const [user, assistant, tool] = received.turns.filter((turn) => turn.role !== "system");
+        expect(received.turns.filter((turn) => turn.role !== "system")).toHaveLength(3);
+        expect(user).toMatchObject({ role: "user", text: "What is the weather in Paris?" });
+        expect(assistant).toMatchObject({ role: "assistant", calls: [{ name: "get_weather", args: { city: "Paris" } }] });
+        expect(tool).toMatchObject({ role: "tool", results: [{ text: resultText }] });
+        // Where the wire has ids, the result names the call it answers.
+        expect(tool!.results[0]!.id).toBe(assistant!.calls[0]!.id);
+      }
     },
   },
   {
@@ -139,11 +209,22 @@ export const cases: Case[] = [
     stream: false,
     tools: true,
     needs: ["turns", "tools", "tool-images"],
-    expect: (outcome) => {
+    expect: (outcome, _protocol, upstream) => {
       expect(outcome.status).toBe(200);
       // Upstreams whose tool messages hold text only (OpenAI Chat) get the image in a user
-      // message right after the result; the fakes then describe the image instead.
-      expect(outcome.text).toMatch(/The result was|image\/png/);
+      // message right after the result, which the OpenAI fake then describes.
+      const answers: Record<string, string> = {
+        openai: `I see an image of image/png with ${PNG_BYTES} bytes`,
+        anthropic: "The result was: see the chart",
+        gemini: 'The result was: {"result":"see the chart"}',
+      };
+      expect(outcome.text).toBe(answers[upstream]!);
+      const received = upstreamSaw(outcome);
+      if (received) {
+        const afterCall = received.turns.slice(received.turns.findIndex((turn) => turn.calls.length > 0) + 1);
+        expect(afterCall.flatMap((turn) => turn.results.map((result) => result.text))).toEqual(["see the chart"]);
+        expect(afterCall.flatMap((turn) => turn.images)).toEqual([PNG]);
+      }
     },
   },
   {
@@ -154,7 +235,9 @@ export const cases: Case[] = [
     needs: ["json"],
     expect: (outcome) => {
       expect(outcome.status).toBe(200);
-      expect(JSON.parse(outcome.text)).toHaveProperty("answer");
+      expect(JSON.parse(outcome.text)).toEqual({ answer: "conformance-json" });
+      const received = upstreamSaw(outcome);
+      if (received) expect(received.schema).toMatchObject({ properties: { answer: { enum: ["conformance-json"] } } });
     },
   },
   {
@@ -164,7 +247,9 @@ export const cases: Case[] = [
     needs: ["images"],
     expect: (outcome) => {
       expect(outcome.status).toBe(200);
-      expect(outcome.text).toContain("image/png");
+      expect(outcome.text).toBe(`I see an image of image/png with ${PNG_BYTES} bytes`);
+      const received = upstreamSaw(outcome);
+      if (received) expect(received.turns.filter((turn) => turn.role !== "system")).toMatchObject([{ role: "user", text: "What is this?", images: [PNG] }]);
     },
   },
   {
@@ -174,11 +259,20 @@ export const cases: Case[] = [
     reasoning: true,
     followUp: "and then this",
     needs: ["reasoning", "turns"],
-    expect: (outcome) => {
+    expect: (outcome, _protocol, upstream) => {
       expect(outcome.status).toBe(200);
-      expect(outcome.reasoning).toContain("Thinking about it.");
+      expect(outcome.reasoning).toBe("Thinking about it.");
+      expect(outcome.text).toBe(echo(upstream, "think about this"));
       expect(outcome.next?.status).toBe(200);
-      expect(outcome.next?.text).toContain("and then this");
+      expect(outcome.next?.text).toBe(echo(upstream, "and then this"));
+      const received = upstreamSaw(outcome.next);
+      if (received) {
+        expect(history(received)).toEqual([
+          { role: "user", text: "think about this" },
+          { role: "assistant", text: echo(upstream, "think about this") },
+          { role: "user", text: "and then this" },
+        ]);
+      }
     },
   },
   {
@@ -187,44 +281,27 @@ export const cases: Case[] = [
     stream: false,
     maxTokens: 3,
     needs: [],
-    expect: (outcome) => {
+    expect: (outcome, _protocol, upstream) => {
       expect(outcome.status).toBe(200);
+      // The fakes cut to "Echo"; the mock to max_tokens × 4 characters.
+      expect(outcome.text).toBe(upstream === "mock" ? "a long answe" : "Echo");
       expect(outcome.finish).toBe("length");
     },
   },
-  {
-    name: "upstream 429",
-    turns: [{ role: "user", text: "x" }],
-    stream: false,
-    fault: "rate-limit",
-    needs: ["errors"],
-    expect: (outcome) => expect(outcome.status).toBe(429),
-  },
-  {
-    name: "upstream 500",
-    turns: [{ role: "user", text: "x" }],
-    stream: false,
-    fault: "server-error",
-    needs: ["errors"],
-    expect: (outcome) => expect(outcome.status).toBe(502),
-  },
-  {
-    name: "upstream overloaded",
-    turns: [{ role: "user", text: "x" }],
-    stream: true,
-    fault: "overload",
-    needs: ["errors"],
-    expect: (outcome, protocol) => expect(outcome.status).toBe(overloadStatus(protocol)),
-  },
+  errorCase("upstream 429", "rate-limit", false),
+  errorCase("upstream 500", "server-error", false),
+  errorCase("upstream overloaded", "overload", true),
   {
     name: "error inside the stream",
     turns: [{ role: "user", text: "x" }],
     stream: true,
     fault: "midstream",
     needs: ["errors"],
-    expect: (outcome) => {
+    expect: (outcome, protocol) => {
       expect(outcome.status).toBe(200);
+      expect(outcome.text).toBe("Partial answer");
       expect(outcome.finish).toBe("error");
+      expectStreamError(protocol, outcome.streamErrors);
     },
   },
 ];

@@ -3,7 +3,7 @@
  * protocol's request (raw HTTP, as any client sends it) and reads the
  * answer, JSON or stream, back into a neutral outcome.
  */
-import { PNG_BASE64, type Case, type Outcome, type Turn } from "./cases.ts";
+import { ANSWER_SCHEMA, PNG_BASE64, type Case, type Outcome, type Turn } from "./cases.ts";
 import { readSse } from "./sse.ts";
 
 export interface Driver {
@@ -12,15 +12,19 @@ export interface Driver {
 }
 
 const weatherSchema = { type: "object", properties: { city: { type: "string" } }, required: ["city"] };
-const answerSchema = { type: "object", properties: { answer: { type: "string" } }, required: ["answer"] };
 const dataUrl = `data:image/png;base64,${PNG_BASE64}`;
 
 async function post(url: string, body: unknown, headers: Record<string, string> = {}) {
   const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) });
-  return { status: response.status, text: await response.text() };
+  return { status: response.status, text: await response.text(), retryAfter: response.headers.get("retry-after") };
 }
 
-const empty = (status: number): Outcome => ({ status, text: "", reasoning: "", calls: [], finish: "other" });
+const empty = (status: number): Outcome => ({ status, text: "", reasoning: "", calls: [], finish: "other", streamErrors: [] });
+
+/** A refused request's outcome: its status, its body (parsed when JSON) and its Retry-After. */
+function refused(answer: { status: number; text: string; retryAfter: string | null }): Outcome {
+  return { ...empty(answer.status), error: { body: parseArgs(answer.text), retryAfter: answer.retryAfter } };
+}
 const parseArgs = (text: string) => {
   try {
     return JSON.parse(text);
@@ -62,11 +66,12 @@ export const openaiChatDriver: Driver = {
     }
     const body: Record<string, unknown> = { model, messages, stream: testCase.stream };
     if (testCase.tools) body.tools = [{ type: "function", function: { name: "get_weather", parameters: weatherSchema } }];
-    if (testCase.json) body.response_format = { type: "json_schema", json_schema: { name: "answer", schema: answerSchema } };
+    if (testCase.json) body.response_format = { type: "json_schema", json_schema: { name: "answer", schema: ANSWER_SCHEMA } };
     if (testCase.reasoning) body.reasoning_effort = "low";
     if (testCase.maxTokens) body.max_tokens = testCase.maxTokens;
-    const { status, text } = await post(`${baseUrl}/v1/chat/completions`, body);
-    if (status !== 200) return empty(status);
+    const answer = await post(`${baseUrl}/v1/chat/completions`, body);
+    const { status, text } = answer;
+    if (status !== 200) return refused(answer);
     const outcome = empty(status);
     const calls = new Map<number, { name: string; args: string }>();
     const finish = (reason: string | null | undefined) => {
@@ -85,6 +90,7 @@ export const openaiChatDriver: Driver = {
         const chunk = JSON.parse(event.data);
         if (chunk.error) {
           outcome.finish = "error";
+          outcome.streamErrors.push(chunk);
           continue;
         }
         const choice = chunk.choices?.[0];
@@ -135,20 +141,25 @@ export const responsesDriver: Driver = {
     if (extra) input.push(...(extra.assistant as unknown[]), { type: "message", role: "user", content: [{ type: "input_text", text: extra.user }] });
     const body: Record<string, unknown> = { model, input, stream: testCase.stream, store: false, include: ["reasoning.encrypted_content"] };
     if (testCase.tools) body.tools = [{ type: "function", name: "get_weather", parameters: weatherSchema }];
-    if (testCase.json) body.text = { format: { type: "json_schema", name: "answer", schema: answerSchema } };
+    if (testCase.json) body.text = { format: { type: "json_schema", name: "answer", schema: ANSWER_SCHEMA } };
     if (testCase.reasoning) body.reasoning = { effort: "low", summary: "auto" };
     if (testCase.maxTokens) body.max_output_tokens = testCase.maxTokens;
-    const { status, text } = await post(`${baseUrl}/v1/responses`, body);
-    if (status !== 200) return empty(status);
+    const answer = await post(`${baseUrl}/v1/responses`, body);
+    const { status, text } = answer;
+    if (status !== 200) return refused(answer);
     let response: any;
     const outcome = empty(status);
+    // A stream that fails keeps what its deltas said (a failed response's output may be empty, as in OpenAI's example).
+    let streamedText = "";
     if (!testCase.stream) response = JSON.parse(text);
     else {
       for (const event of readSse(text)) {
         const data = JSON.parse(event.data);
-        if (data.type === "response.failed" || data.type === "error") outcome.finish = "error";
-        if (data.type === "response.completed" || data.type === "response.incomplete") response = data.response;
+        if (data.type === "response.output_text.delta") streamedText += data.delta;
+        if (data.type === "response.failed" || data.type === "error") outcome.streamErrors.push(data);
+        if (data.type === "response.completed" || data.type === "response.incomplete" || data.type === "response.failed") response = data.response;
       }
+      if (outcome.streamErrors.length > 0) return { ...outcome, text: streamedText, finish: "error" };
       if (!response) return outcome;
     }
     for (const item of response.output ?? []) {
@@ -171,8 +182,9 @@ export const completionsDriver: Driver = {
     const last = testCase.turns.at(-1)!;
     const body: Record<string, unknown> = { model, prompt: last.role === "user" ? last.text : "", stream: testCase.stream };
     if (testCase.maxTokens) body.max_tokens = testCase.maxTokens;
-    const { status, text } = await post(`${baseUrl}/v1/completions`, body);
-    if (status !== 200) return empty(status);
+    const answer = await post(`${baseUrl}/v1/completions`, body);
+    const { status, text } = answer;
+    if (status !== 200) return refused(answer);
     const outcome = empty(status);
     const finish = (reason: string | null | undefined) => {
       if (reason) outcome.finish = reason === "stop" ? "stop" : reason === "length" ? "length" : "other";
@@ -185,7 +197,11 @@ export const completionsDriver: Driver = {
       for (const event of readSse(text)) {
         if (event.data === "[DONE]") continue;
         const chunk = JSON.parse(event.data);
-        if (chunk.error) outcome.finish = "error";
+        if (chunk.error) {
+          outcome.finish = "error";
+          outcome.streamErrors.push(chunk);
+          continue;
+        }
         outcome.text += chunk.choices?.[0]?.text ?? "";
         finish(chunk.choices?.[0]?.finish_reason);
       }
@@ -223,10 +239,11 @@ export const anthropicDriver: Driver = {
     if (extra) messages.push(extra.assistant, { role: "user", content: extra.user });
     const body: Record<string, unknown> = { model, messages, stream: testCase.stream, max_tokens: testCase.maxTokens ?? 4000 };
     if (testCase.tools) body.tools = [{ name: "get_weather", input_schema: weatherSchema }];
-    if (testCase.json) body.output_config = { format: { type: "json_schema", schema: answerSchema } };
+    if (testCase.json) body.output_config = { format: { type: "json_schema", schema: ANSWER_SCHEMA } };
     if (testCase.reasoning) body.thinking = { type: "enabled", budget_tokens: 2000 };
-    const { status, text } = await post(`${baseUrl}/v1/messages`, body, { "anthropic-version": "2023-06-01" });
-    if (status !== 200) return empty(status);
+    const answer = await post(`${baseUrl}/v1/messages`, body, { "anthropic-version": "2023-06-01" });
+    const { status, text } = answer;
+    if (status !== 200) return refused(answer);
     const outcome = empty(status);
     let content: any[] = [];
     let stopReason: string | undefined;
@@ -238,7 +255,10 @@ export const anthropicDriver: Driver = {
       const blocks = new Map<number, any>();
       for (const event of readSse(text)) {
         const data = JSON.parse(event.data);
-        if (data.type === "error") outcome.finish = "error";
+        if (data.type === "error") {
+          outcome.finish = "error";
+          outcome.streamErrors.push(data);
+        }
         if (data.type === "content_block_start") blocks.set(data.index, { ...data.content_block, partial: "" });
         if (data.type === "content_block_delta") {
           const block = blocks.get(data.index);
@@ -291,14 +311,15 @@ export const geminiDriver: Driver = {
     const contents = geminiContents(testCase.turns);
     if (extra) contents.push(extra.assistant, { role: "user", parts: [{ text: extra.user }] });
     const generationConfig: Record<string, unknown> = {};
-    if (testCase.json) Object.assign(generationConfig, { responseMimeType: "application/json", responseSchema: answerSchema });
+    if (testCase.json) Object.assign(generationConfig, { responseMimeType: "application/json", responseSchema: ANSWER_SCHEMA });
     if (testCase.reasoning) generationConfig.thinkingConfig = { includeThoughts: true, thinkingBudget: 2000 };
     if (testCase.maxTokens) generationConfig.maxOutputTokens = testCase.maxTokens;
     const body: Record<string, unknown> = { contents, generationConfig };
     if (testCase.tools) body.tools = [{ functionDeclarations: [{ name: "get_weather", parameters: weatherSchema }] }];
     const method = testCase.stream ? "streamGenerateContent?alt=sse" : "generateContent";
-    const { status, text } = await post(`${baseUrl}/v1beta/models/${model}:${method}`, body);
-    if (status !== 200) return empty(status);
+    const answer = await post(`${baseUrl}/v1beta/models/${model}:${method}`, body);
+    const { status, text } = answer;
+    if (status !== 200) return refused(answer);
     const outcome = empty(status);
     const chunks: any[] = testCase.stream ? readSse(text).map((event) => JSON.parse(event.data)) : [JSON.parse(text)];
     const parts: any[] = [];
@@ -306,6 +327,7 @@ export const geminiDriver: Driver = {
     for (const chunk of chunks) {
       if (chunk.error) {
         outcome.finish = "error";
+        outcome.streamErrors.push(chunk);
         continue;
       }
       const candidate = chunk.candidates?.[0];

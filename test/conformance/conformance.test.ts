@@ -1,14 +1,17 @@
 /**
  * One table of cases, run for every client protocol against every provider
  * type through the real gateway; a case that cannot apply is skipped by name
- * with its reason. The table's totals are printed at the end.
+ * with its reason. Each outcome carries what the upstream received (read
+ * from its fake) so a case can check the whole request crossed the gateway;
+ * against the mock, which has no wire, the title says those checks are left
+ * out. The table's totals are printed at the end.
  */
 import { afterAll, beforeAll, describe, test } from "bun:test";
 import { startTestGateway, type TestGateway } from "../harness/gateway.ts";
-import { cases, type Outcome } from "./cases.ts";
-import { drivers } from "./clients.ts";
+import { cases, type Case, type Outcome } from "./cases.ts";
+import { drivers, type Driver } from "./clients.ts";
 import { skipReason } from "./skips.ts";
-import { startUpstreams, UPSTREAM_MODELS, type Upstream } from "./upstreams.ts";
+import { startUpstreams, type Upstream } from "./upstreams.ts";
 
 const upstreams: Upstream[] = startUpstreams();
 let gateway: TestGateway;
@@ -19,9 +22,7 @@ beforeAll(() => {
   const models: Record<string, string> = {};
   for (const upstream of upstreams) {
     Object.assign(providers, upstream.providers);
-    for (const providerName of Object.keys(upstream.providers)) {
-      models[`conf-${providerName}`] = `${providerName}/${UPSTREAM_MODELS[upstream.name]}`;
-    }
+    Object.assign(models, upstream.models);
   }
   gateway = startTestGateway({ providers, models, retry: { maxAttempts: 2 } });
 });
@@ -31,6 +32,15 @@ afterAll(async () => {
   for (const upstream of upstreams) await upstream.stop();
   console.log(`\nconformance table: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped by name`);
 });
+
+/** Sends one request and attaches what the upstream received for it (its last attempt). */
+async function exchange(driver: Driver, upstream: Upstream, testCase: Case, extra?: { assistant: unknown; user: string }): Promise<Outcome> {
+  const mark = upstream.recorder?.mark() ?? 0;
+  const outcome = await driver.send(gateway.url, upstream.model(testCase.fault ?? "none"), testCase, extra);
+  if (upstream.recorder) outcome.received = upstream.recorder.since(mark).at(-1);
+  else outcome.noWire = true;
+  return outcome;
+}
 
 for (const driver of drivers) {
   describe(`client ${driver.name}`, () => {
@@ -43,17 +53,14 @@ for (const driver of drivers) {
             test.skip(`${testCase.name} — skipped: ${reason}`, () => {});
             continue;
           }
-          test(testCase.name, async () => {
+          const title = upstream.recorder ? testCase.name : `${testCase.name} (answer only: the mock has no wire to inspect)`;
+          test(title, async () => {
             try {
-              const model = upstream.model(testCase.fault ?? "none");
-              const outcome: Outcome = await driver.send(gateway.url, model, testCase);
+              const outcome = await exchange(driver, upstream, testCase);
               if (testCase.followUp && outcome.status === 200) {
-                outcome.next = await driver.send(gateway.url, model, { ...testCase, reasoning: testCase.reasoning }, {
-                  assistant: outcome.assistant,
-                  user: testCase.followUp,
-                });
+                outcome.next = await exchange(driver, upstream, testCase, { assistant: outcome.assistant, user: testCase.followUp });
               }
-              testCase.expect(outcome, driver.name);
+              testCase.expect(outcome, driver.name, upstream.name);
               totals.passed++;
             } catch (error) {
               totals.failed++;

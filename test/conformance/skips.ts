@@ -25,7 +25,6 @@ const providerLacks: Record<string, Partial<Record<Feature, string>>> = {
     json: "the mock echoes; it has no JSON mode",
     images: "the mock echoes text only",
     reasoning: "the mock does not reason",
-    errors: "the mock never fails",
   },
 };
 
