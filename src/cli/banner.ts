@@ -28,6 +28,11 @@ export function startBanner(config: LoadedConfig, url: URL, authMode: EffectiveA
   if (config.allowLanAccess && config.auth.apiKey === "" && authMode !== "off") {
     lines.push("WARNING: LAN access is on and no auth.apiKey is set: every guarded request will be refused with 401.");
   }
+  if (authMode === "off" && config.auth.apiKey !== "") {
+    lines.push(
+      `WARNING: auth.apiKey is set but NOT enforced: auth.mode is ${config.auth.mode}${config.auth.mode === "auto" ? " without allowLanAccess" : ""}, so auth is off. Set auth.mode to "strict" to require the key.`,
+    );
+  }
   if (config.allowLanAccess && authMode === "off") {
     lines.push("WARNING: LAN access is on with auth off: anyone on your network can use your upstream accounts.");
   }

@@ -24,7 +24,7 @@ function file(name: string, text: string): string {
 describe("loadConfigFile", () => {
   test("the example config loads with no environment", () => {
     const config = loadConfigFile(join(import.meta.dir, "../../examples/agw.json"), {});
-    expect(config.listen).toEqual({ host: "127.0.0.1", port: 8045 });
+    expect(config.listen).toEqual({ host: "127.0.0.1", port: 8045, allowedHosts: [] });
     expect(config.providers.gemini?.accounts[0]).toMatchObject({ id: "alice@example.com", apiKey: "" });
     expect(config.providers.demo?.type).toBe("mock");
     expect(config.database).toBe(join(import.meta.dir, "../../examples/agw.db"));
@@ -87,7 +87,7 @@ describe("parseConfig validation", () => {
 
   test("defaults: 127.0.0.1:8045, auth auto, 3 attempts", () => {
     const config = defaultConfig();
-    expect(config.listen).toEqual({ host: "127.0.0.1", port: 8045 });
+    expect(config.listen).toEqual({ host: "127.0.0.1", port: 8045, allowedHosts: [] });
     expect(config.auth).toEqual({ mode: "auto", apiKey: "" });
     expect(config.retry.maxAttempts).toBe(3);
     expect(config.providers).toEqual({});

@@ -19,7 +19,7 @@ export class ConfigError extends Error {
 export interface LoadedConfig extends Config {
   /** The file it came from, or undefined when started on defaults. */
   file?: string;
-  listen: { host: string; port: number };
+  listen: { host: string; port: number; allowedHosts: string[] };
 }
 
 export function parseConfig(
@@ -63,5 +63,5 @@ function finish(config: Config, file: string | undefined): LoadedConfig {
   const database =
     config.database === ":memory:" || isAbsolute(config.database) ? config.database : resolve(base, config.database);
   const host = config.listen.host ?? (config.allowLanAccess ? "0.0.0.0" : "127.0.0.1");
-  return { ...config, file, database, listen: { host, port: config.listen.port } };
+  return { ...config, file, database, listen: { ...config.listen, host } };
 }

@@ -52,8 +52,16 @@ export const configSchema = z.strictObject({
     .strictObject({
       host: z.string().min(1).optional(),
       port: port.default(8045),
+      /** Host names (besides localhost, the listen address and IP addresses) agw answers to while auth is off. */
+      allowedHosts: z.array(z.string().min(1)).default([]),
     })
-    .default({ port: 8045 }),
+    .default({ port: 8045, allowedHosts: [] }),
+  cors: z
+    .strictObject({
+      /** Web origins (`https://app.example`) whose pages may call agw, or "*" for any; requests from others are refused. */
+      origins: z.union([z.literal("*"), z.array(z.string().regex(/^https?:\/\/[^/]+\/?$/, "an origin such as https://app.example"))]).default([]),
+    })
+    .default({ origins: [] }),
   allowLanAccess: z.boolean().default(false),
   auth: z
     .strictObject({

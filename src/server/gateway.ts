@@ -4,6 +4,7 @@ import { Store } from "../store/index.ts";
 import { effectiveAuthMode, type EffectiveAuthMode } from "./auth.ts";
 import { buildContext, type GatewayContext } from "./context.ts";
 import { buildRoutes, fallbackHandler, unhandledError } from "./routes.ts";
+import { defaultAllowedHosts, OriginPolicy } from "./origin-policy.ts";
 
 export interface Gateway {
   server: Server<unknown>;
@@ -28,15 +29,21 @@ export function startGateway(config: LoadedConfig, options: { port?: number; hos
     context.pool.watch();
     pool = context.pool;
     authMode = effectiveAuthMode(config.auth.mode, config.allowLanAccess);
-    const routes = buildRoutes(context, authMode);
+    const hostname = options.host ?? config.listen.host;
+    const origins = new OriginPolicy({
+      origins: config.cors.origins,
+      authOff: authMode === "off",
+      allowedHosts: defaultAllowedHosts(hostname, config.listen.allowedHosts),
+    });
+    const routes = buildRoutes(context, authMode, origins);
     server = Bun.serve({
-      hostname: options.host ?? config.listen.host,
+      hostname,
       port: options.port ?? config.listen.port,
       // Bun's own limit is a backstop; readJsonBody answers 413 in the caller's shape first.
       maxRequestBodySize: config.limits.maxBodyBytes + 1024 * 1024,
       idleTimeout: 255,
       routes,
-      fetch: fallbackHandler(routes),
+      fetch: fallbackHandler(routes, origins),
       error: unhandledError,
     });
   } catch (error) {

@@ -12,6 +12,7 @@ import { geminiNativeRoutes } from "./handlers/gemini-native.ts";
 import { adminRouteTable } from "./handlers/admin.ts";
 import { decodeAnthropicCountTokensRequest } from "../protocols/anthropic/index.ts";
 import { methodNotAllowed, routeNotFound } from "./route-hints.ts";
+import type { OriginPolicy } from "./origin-policy.ts";
 
 export type Handler = (request: Request, server: Server<unknown>) => Response | Promise<Response>;
 export type RouteTable = Record<string, Record<string, Handler>>;
@@ -48,8 +49,8 @@ function protocolForPath(path: string): ClientProtocol {
   return openai;
 }
 
-/** The `Bun.serve` routes, with auth applied per route as the mode says. Built once. */
-export function buildRoutes(context: GatewayContext, authMode: EffectiveAuthMode): RouteTable {
+/** The `Bun.serve` routes, with the origin policy and auth applied per route as the mode says. Built once. */
+export function buildRoutes(context: GatewayContext, authMode: EffectiveAuthMode, origins: OriginPolicy): RouteTable {
   const keys = new KeyChecker(context.config.auth.apiKey);
   const health = () => Response.json({ status: "ok" });
   const root = () => Response.json({ name: "agw", status: "ok" });
@@ -89,37 +90,68 @@ export function buildRoutes(context: GatewayContext, authMode: EffectiveAuthMode
 
   const guard = (spec: RouteSpec): Handler => {
     const guarded = !spec.open && (authMode === "strict" || (authMode === "all_except_health" && !spec.health));
-    if (!guarded) return spec.handler;
-    return (request, server) => {
-      try {
-        keys.check(request.headers, spec.queryKey ? request.url : undefined);
-      } catch (error) {
-        return errorResponse(spec.protocol, toGatewayError(error), { "x-request-id": crypto.randomUUID() });
-      }
-      return spec.handler(request, server);
-    };
+    const handler: Handler = guarded
+      ? (request, server) => {
+          try {
+            keys.check(request.headers, spec.queryKey ? request.url : undefined);
+          } catch (error) {
+            return errorResponse(spec.protocol, toGatewayError(error), { "x-request-id": crypto.randomUUID() });
+          }
+          return spec.handler(request, server);
+        }
+      : spec.handler;
+    return withOriginPolicy(origins, spec.protocol, handler);
   };
 
   const routes: RouteTable = {};
   for (const spec of specs) (routes[spec.path] ??= {})[spec.method] = guard(spec);
   // The admin API checks auth.adminKey (else auth.apiKey) itself, whatever auth.mode is.
-  Object.assign(routes, adminRouteTable(context));
+  for (const [path, methods] of Object.entries(adminRouteTable(context))) {
+    routes[path] = Object.fromEntries(
+      Object.entries(methods).map(([method, handler]) => [method, withOriginPolicy(origins, openai, handler as Handler)]),
+    );
+  }
   return routes;
 }
 
-/** What no route matched: 405 for a known path, else 404 with base-URL hints. */
-export function fallbackHandler(routes: RouteTable): (request: Request) => Response {
+/**
+ * Runs the origin policy before the route: a refused origin or host is a 403
+ * in the route's protocol; an allowed web origin gets its CORS headers on
+ * the answer. Requests without an Origin (CLIs, SDKs) pay one header read.
+ */
+function withOriginPolicy(origins: OriginPolicy, protocol: ClientProtocol, handler: Handler): Handler {
+  return (request, server) => {
+    const refusal = origins.refusal(request);
+    if (refusal) return errorResponse(protocol, refusal, { "x-request-id": crypto.randomUUID() });
+    const cors = origins.corsHeaders(request);
+    if (cors === undefined) return handler(request, server);
+    return Promise.resolve(handler(request, server)).then((response) => {
+      for (const [name, value] of Object.entries(cors)) response.headers.set(name, value);
+      return response;
+    });
+  };
+}
+
+/**
+ * What no route matched: a CORS preflight (answered by the origin policy),
+ * 405 for a known path, else 404 with base-URL hints.
+ */
+export function fallbackHandler(routes: RouteTable, origins: OriginPolicy): (request: Request) => Response {
   return (request) => {
     const url = new URL(request.url);
     const headers: Record<string, string> = { "x-request-id": crypto.randomUUID() };
     const known = routes[url.pathname];
+    if (request.method === "OPTIONS") {
+      if (request.headers.get("origin") !== null) return origins.preflight(request);
+      return new Response(null, { status: 204, headers: known ? { allow: Object.keys(known).join(", ") } : {} });
+    }
+    const refusal = origins.refusal(request);
+    if (refusal) return errorResponse(protocolForPath(url.pathname), refusal, headers);
     if (known) {
       const allowed = Object.keys(known);
-      if (request.method === "OPTIONS") return new Response(null, { status: 204, headers: { allow: allowed.join(", ") } });
       headers.allow = allowed.join(", ");
       return errorResponse(protocolForPath(url.pathname), methodNotAllowed(request.method, url.pathname, allowed), headers);
     }
-    if (request.method === "OPTIONS") return new Response(null, { status: 204 });
     const error = routeNotFound(request.method, url.pathname, `${url.protocol}//${url.host}`);
     return errorResponse(protocolForPath(url.pathname), error, headers);
   };
