@@ -1,3 +1,5 @@
+import { geminiRequestRefusal } from "./gemini-request-refusal.ts";
+
 /**
  * A fake Gemini API on a real port, speaking Gemini's wire format, for tests
  * that drive the whole gateway.
@@ -15,13 +17,17 @@
  * with N = ceil(characters of all text parts in contents and systemInstruction / 4);
  * like the real API it refuses `systemInstruction`/`tools` outside
  * `generateContentRequest` and a `generateContentRequest` without `model`).
- * A request without `x-goog-api-key` (or `?key=`) gets a 401 in Google's error shape.
+ * A request without `x-goog-api-key` (or `?key=`) gets a 401 in Google's error shape;
+ * a generation body Gemini would refuse (gemini-request-refusal.ts: unknown
+ * fields, roles other than user/model, empty contents or parts, function
+ * calls and responses that do not pair up) a 400 INVALID_ARGUMENT.
  *
  * Default answers, from the last content of the request:
  * - a functionResponse → "The result was: <JSON of the response>"
  * - tools declared and "weather" in the user's text → a functionCall of `get_weather`
  *   (else the first declared tool) with args {"city":"Paris"}
  * - responseMimeType application/json → JSON text that fits responseSchema trivially
+ *   (first enum value, minimum…); without a schema {"echo": <last user text>}
  * - an inlineData part → "I see an image of <mimeType> with <N> bytes"
  * - otherwise "Echo: <last user text>"
  * With thinkingConfig.includeThoughts, a thought ("Thinking about it.", signature "sig-1") comes first.
@@ -170,7 +176,7 @@ export function startFakeGemini(options: FakeGeminiOptions = {}): FakeGemini {
       };
       requests.push(request);
       if (request.action === "countTokens") return countTokensResponse(request, keyFaults[apiKey] ?? script?.(request));
-      const refusal = request.model.includes("gemini-3") ? signatureRefusal(body, issued) : undefined;
+      const refusal = generationRefusal(body) ?? (request.model.includes("gemini-3") ? signatureRefusal(body, issued) : undefined);
       const reply = keyFaults[apiKey] ?? refusal ?? script?.(request) ?? defaultReply(request, `fake-${++responses}`, issued);
       let answer: FakeGeminiReply = reply;
       while (answer.type === "hang") {
@@ -269,6 +275,12 @@ function cyclingOffsets(length: number, sizes: number[]): number[] {
   return offsets;
 }
 
+/** What Gemini refuses in any generation body (gemini-request-refusal.ts), as a 400 reply. */
+function generationRefusal(body: any): FakeGeminiReply | undefined {
+  const message = geminiRequestRefusal(body);
+  return message === undefined ? undefined : { type: "error", status: 400, message };
+}
+
 const PLACEHOLDER_SIGNATURES = new Set(["skip_thought_signature_validator", "context_engineering_is_the_way_to_go"]);
 
 /** Gemini 3's checks on the thought signatures of a replayed history; undefined when it passes. */
@@ -320,7 +332,8 @@ function defaultReply(request: FakeGeminiRequest, responseId: string, issued: Se
       answerParts.push(call);
     }
   } else if (config.responseMimeType === "application/json") {
-    answerParts.push(...split(JSON.stringify(config.responseSchema ? sample(config.responseSchema) : { answer: "ok" })));
+    // Without a schema the answer is some JSON object, not one that happens to fit what the client wanted.
+    answerParts.push(...split(JSON.stringify(config.responseSchema ? sample(config.responseSchema) : { echo: userText })));
   } else if (image) {
     const size = Buffer.from(String(image.data ?? ""), "base64").length;
     answerParts.push(...split(`I see an image of ${image.mimeType} with ${size} bytes`));
