@@ -39,8 +39,10 @@ export function startGateway(config: LoadedConfig, options: { port?: number; hos
     server = Bun.serve({
       hostname,
       port: options.port ?? config.listen.port,
-      // Bun's own limit is a backstop; readJsonBody answers 413 in the caller's shape first.
-      maxRequestBodySize: config.limits.maxBodyBytes + 1024 * 1024,
+      // Bun would refuse a larger body itself, with a bare 413: the limit is
+      // readBodyText's, which answers in the caller's shape (at once from
+      // Content-Length, else while reading, never buffering past it).
+      maxRequestBodySize: Number.MAX_SAFE_INTEGER,
       idleTimeout: 255,
       routes,
       fetch: fallbackHandler(routes, origins),

@@ -49,8 +49,9 @@ export class OriginPolicy {
     }
     if (this.settings.authOff) {
       // DNS rebinding needs a name the attacker controls: IP literals are safe.
+      // A request with no Host at all (HTTP/1.0 tools) names nothing to rebind.
       const host = hostOf(request);
-      if (!this.hosts.has(host) && !isIpLiteral(host)) {
+      if (host !== "" && !this.hosts.has(host) && !isIpLiteral(host)) {
         return new GatewayError(
           "permission",
           `this gateway does not answer to the host name '${host}' while auth is off: add it to listen.allowedHosts, or turn auth on`,

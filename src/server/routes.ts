@@ -13,6 +13,7 @@ import { adminRouteTable } from "./handlers/admin.ts";
 import { decodeAnthropicCountTokensRequest } from "../protocols/anthropic/index.ts";
 import { methodNotAllowed, routeNotFound } from "./route-hints.ts";
 import type { OriginPolicy } from "./origin-policy.ts";
+import { logInternalError } from "./log-internal-error.ts";
 
 export type Handler = (request: Request, server: Server<unknown>) => Response | Promise<Response>;
 export type RouteTable = Record<string, Record<string, Handler>>;
@@ -158,6 +159,6 @@ export function fallbackHandler(routes: RouteTable, origins: OriginPolicy): (req
 }
 
 export function unhandledError(error: Error): Response {
-  console.error("agw: unhandled error:", error);
+  logInternalError("unhandled error", error);
   return errorResponse(openai, toGatewayError(error), {});
 }

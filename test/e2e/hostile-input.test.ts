@@ -94,3 +94,51 @@ test("an upload that stops halfway gets a 408 in the caller's shape after limits
     error: { type: "timeout_error", message: "the request body did not arrive within 300 ms (limits.bodyTimeoutMs)" },
   });
 });
+
+/** Sends raw bytes and reads the whole answer: for requests fetch() will not make. */
+function rawRequest(text: string): Promise<string> {
+  const { port } = new URL(agw.url);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), "127.0.0.1", () => socket.write(text));
+    let received = "";
+    socket.on("data", (data) => (received += data.toString("utf8")));
+    socket.on("close", () => resolve(received));
+    socket.on("error", reject);
+  });
+}
+const bodyOf = (answer: string) => JSON.parse(answer.slice(answer.indexOf("\r\n\r\n") + 4));
+
+test("a path that is not valid percent-encoding is the client's 400, in Google's shape", async () => {
+  const answer = await rawRequest(
+    "POST /v1beta/models/%ff%fe:generateContent HTTP/1.1\r\nHost: 127.0.0.1\r\ncontent-type: application/json\r\ncontent-length: 2\r\nconnection: close\r\n\r\n{}",
+  );
+  expect(answer).toStartWith("HTTP/1.1 400");
+  expect(bodyOf(answer)).toEqual({
+    error: { code: 400, message: "the model name in the path is not valid percent-encoded UTF-8: %ff%fe:generateContent", status: "INVALID_ARGUMENT" },
+  });
+});
+
+test("an HTTP/1.0 request without Host is served like any other", async () => {
+  const body = JSON.stringify({ model: "demo", messages: [{ role: "user", content: "old client" }] });
+  const answer = await rawRequest(`POST /v1/chat/completions HTTP/1.0\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\n\r\n${body}`);
+  expect(answer).toStartWith("HTTP/1.1 200");
+  expect(bodyOf(answer).choices[0].message.content).toBe("old client");
+});
+
+test("a body far over limits.maxBodyBytes is a 413 in the caller's shape, not the HTTP server's bare one", async () => {
+  const small = startTestGateway({ providers: { demo: { type: "mock" } }, models: { "*": "demo/echo" }, limits: { maxBodyBytes: 1000 } });
+  try {
+    const response = await fetch(`${small.url}/v1/messages`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: "x".repeat(3 * 1024 * 1024),
+    });
+    expect(response.status).toBe(413);
+    expect(await response.json()).toEqual({
+      type: "error",
+      error: { type: "request_too_large", message: "the request body is larger than the limit of 1000 bytes (limits.maxBodyBytes)" },
+    });
+  } finally {
+    await small.stop();
+  }
+});

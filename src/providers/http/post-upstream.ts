@@ -1,4 +1,5 @@
 import { GatewayError } from "../../ir/errors.ts";
+import { describeNetworkError } from "./describe-network-error.ts";
 
 /** How long an upstream stream may stay silent before the connection is given up. */
 export const STREAM_IDLE_TIMEOUT_MS = 10 * 60_000;
@@ -82,6 +83,5 @@ function fetchFailure(error: unknown, timedOut: boolean, post: UpstreamPost, tim
   if (post.signal.aborted) {
     return new GatewayError("upstream", "the request was cancelled before the upstream answered", { cause: error });
   }
-  const reason = error instanceof Error ? error.message : String(error);
-  return new GatewayError("upstream", `could not reach the upstream: ${post.redact(reason)}`, { retryable: true, cause: error });
+  return new GatewayError("upstream", `could not reach the upstream: ${post.redact(describeNetworkError(error))}`, { retryable: true, cause: error });
 }

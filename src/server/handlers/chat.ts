@@ -12,6 +12,7 @@ import type { ModelTarget } from "../../routing/model-router.ts";
 import { estimateRequestTokens } from "../../tokens/index.ts";
 import type { GatewayContext } from "../context.ts";
 import { errorResponse } from "../error-response.ts";
+import { logInternalError } from "../log-internal-error.ts";
 import { readJsonBody } from "../read-body.ts";
 import { Exchange } from "./exchange.ts";
 import { jsonResponse, streamResponse } from "./respond.ts";
@@ -140,7 +141,7 @@ export function chatHandler<State>(protocol: ClientProtocol, route: string, cont
       return await jsonResponse(protocol, encodeContext, events, exchange, onAnswer);
     } catch (thrown) {
       const error = toGatewayError(thrown);
-      if (error.kind === "internal") console.error(`agw: request ${exchange.id} failed:`, thrown);
+      if (error.kind === "internal") logInternalError(`request ${exchange.id} failed`, thrown);
       exchange.finish(error.status, error.code ?? error.kind);
       return errorResponse(protocol, error, exchange.headers);
     }

@@ -28,7 +28,7 @@ interface GeminiCall {
 /** `gemini-2.5-flash:streamGenerateContent?alt=sse` from the request's path and query. */
 function readCall(request: Request): GeminiCall {
   const url = new URL(request.url);
-  const target = decodeURIComponent(url.pathname.slice(ROUTE.length + 1));
+  const target = decodePathPart(url.pathname.slice(ROUTE.length + 1));
   const colon = target.lastIndexOf(":");
   const model = (colon === -1 ? target : target.slice(0, colon)).replace(/^models\//, "");
   const action = colon === -1 ? "" : target.slice(colon + 1);
@@ -43,6 +43,17 @@ function readCall(request: Request): GeminiCall {
 /** The upstream operation a Gemini call names: its method, and its `alt` framing when given. */
 function operationOf(call: GeminiCall): string {
   return call.alt ? `${call.action}?alt=${encodeURIComponent(call.alt)}` : call.action;
+}
+
+/** A percent-encoded path segment; bad encoding (`%ff%fe`) is the client's 400, not a gateway error. */
+function decodePathPart(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    throw new GatewayError("invalid_request", `the model name in the path is not valid percent-encoded UTF-8: ${text.slice(0, 100)}`, {
+      code: "invalid_path",
+    });
+  }
 }
 
 const paramsOf = (request: Request) => (request as Request & { params?: Record<string, string> }).params ?? {};
@@ -127,7 +138,12 @@ export function geminiNativeRoutes(protocol: ClientProtocol, context: GatewayCon
   }
 
   function get(request: Request): Response {
-    const id = decodeURIComponent(paramsOf(request).target ?? "").replace(/^models\//, "");
+    let id: string;
+    try {
+      id = decodePathPart(paramsOf(request).target ?? "").replace(/^models\//, "");
+    } catch (error) {
+      return fail(error);
+    }
     if (context.router.resolve(id) === undefined) return fail(modelNotFound(id, context));
     return Response.json(encodeGeminiModel(id, knownGeminiModel(id)), { headers: { "x-request-id": crypto.randomUUID() } });
   }

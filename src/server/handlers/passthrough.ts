@@ -1,6 +1,7 @@
 import { GatewayError } from "../../ir/errors.ts";
 import type { ClientProtocol, EncodeContext, RelayedStreamFraming } from "../../protocols/types.ts";
 import type { Provider } from "../../providers/types.ts";
+import { describeNetworkError } from "../../providers/http/describe-network-error.ts";
 import { type RetryTarget, withRetries } from "../../pool/attempt.ts";
 import type { ModelTarget } from "../../routing/model-router.ts";
 import type { Exchange } from "./exchange.ts";
@@ -120,7 +121,7 @@ function relayStream(source: ReadableStream<Uint8Array>, provider: Provider, exc
             if (closed) return;
             // The upstream broke off mid-answer: the client sees the protocol's error event, the log says why.
             errorClass = "upstream_stream_broken";
-            const message = `the upstream stream broke off: ${(error as Error)?.message ?? "unknown error"}`;
+            const message = `the upstream stream broke off: ${describeNetworkError(error)}`;
             controller.write((atBoundary ? "" : "\n\n") + framing.errorFrame(new GatewayError("upstream", message)));
             break;
           }

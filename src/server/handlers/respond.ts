@@ -6,6 +6,7 @@ import type { ChatResponse } from "../../ir/response.ts";
 import type { ClientProtocol, EncodeContext } from "../../protocols/types.ts";
 import { SSE_HEADERS } from "../../sse/encode.ts";
 import type { Exchange } from "./exchange.ts";
+import { describeNetworkError } from "../../providers/http/describe-network-error.ts";
 
 /** Collects the whole answer and encodes it as the protocol's JSON. */
 export async function jsonResponse(
@@ -103,5 +104,5 @@ export function streamResponse(
 
 function upstreamStreamError(thrown: unknown): GatewayError {
   if (thrown instanceof GatewayError) return thrown;
-  return new GatewayError("upstream", `the upstream stream broke off: ${(thrown as Error)?.message ?? "unknown error"}`);
+  return new GatewayError("upstream", `the upstream stream broke off: ${describeNetworkError(thrown)}`);
 }

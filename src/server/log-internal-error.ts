@@ -1,0 +1,10 @@
+/**
+ * Writes a gateway bug to stderr readably: one line saying what failed, then
+ * the stack's frames. Never the source code frame Bun prints for a thrown
+ * error (kilobytes of minified source per error in the compiled binary).
+ */
+export function logInternalError(what: string, error: unknown): void {
+  const described = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  const frames = error instanceof Error && error.stack ? error.stack.split("\n").filter((line) => /^\s+at /.test(line)) : [];
+  console.error([`agw: ${what}: ${described}`, ...frames.slice(0, 12)].join("\n"));
+}
