@@ -108,4 +108,11 @@ export const migrations: readonly string[] = [
     FROM responses, json_each(responses.output) AS item
     WHERE json_type(item.value, '$.id') = 'text';
   `,
+  // 6: each stored response's size in bytes (its JSON texts and its items), so the store can be
+  // held under responses.maxStoredBytes, oldest first, without reading the texts back.
+  `
+  ALTER TABLE responses ADD COLUMN size INTEGER NOT NULL DEFAULT 0;
+  UPDATE responses SET size = length(CAST(input AS BLOB)) + length(CAST(output AS BLOB)) + length(CAST(response AS BLOB))
+    + COALESCE((SELECT SUM(length(CAST(items AS BLOB))) FROM response_items WHERE response_id = responses.id), 0);
+  `,
 ];
