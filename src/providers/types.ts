@@ -75,6 +75,8 @@ export interface ProviderSettings {
   headers: Record<string, string>;
   /** OpenAI-compatible upstreams: the name of the output limit they expect. */
   maxTokensField?: "max_tokens" | "max_completion_tokens";
+  /** Output-token limits by model name or `*` glob, before the built-in table (providers/output-limits.ts). */
+  maxOutputTokens?: Record<string, number>;
 }
 
 export type ProviderFactory = (settings: ProviderSettings) => Provider;

@@ -34,7 +34,7 @@ export async function countAnthropicTokens(
 }
 
 export function countTokensBody(request: ChatRequest, model: string): AnthropicCountTokensRequest {
-  const lowered = lowerAnthropicRequest(request, model);
+  const lowered = lowerAnthropicRequest(request, model).body;
   const body: AnthropicCountTokensRequest = { model: lowered.model, messages: lowered.messages };
   if (lowered.system) body.system = lowered.system;
   if (lowered.tools) body.tools = lowered.tools;

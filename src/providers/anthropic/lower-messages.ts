@@ -1,4 +1,6 @@
-import type { AssistantContent, Message, ToolResultPart, UserContent } from "../../ir/request.ts";
+import { addWarning } from "../../ir/add-warning.ts";
+import type { AssistantContent, FilePart, Message, ToolResultPart, UserContent } from "../../ir/request.ts";
+import type { Warning } from "../../ir/warning.ts";
 import { lowerFile, lowerImage } from "./lower-media.ts";
 import type {
   AnthropicAssistantBlock,
@@ -25,9 +27,10 @@ export interface LoweredMessages {
  * assistant to alternate; within a merged user message the tool results go
  * first, because Anthropic refuses text before the results that answer the
  * previous turn's `tool_use` blocks. Messages left empty are dropped
- * (Anthropic refuses empty content).
+ * (Anthropic refuses empty content). Files Anthropic cannot read are left
+ * out with a `file_dropped` warning.
  */
-export function lowerAnthropicMessages(messages: Message[]): LoweredMessages {
+export function lowerAnthropicMessages(messages: Message[], warnings: Warning[] = []): LoweredMessages {
   const system: AnthropicTextBlock[] = [];
   const lowered: AnthropicMessage[] = [];
 
@@ -50,7 +53,7 @@ export function lowerAnthropicMessages(messages: Message[]): LoweredMessages {
         for (const part of message.content) if (part.text !== "") system.push({ type: "text", text: part.text });
         break;
       case "user":
-        pushUser(message.content.flatMap(lowerUserPart));
+        pushUser(message.content.flatMap((part) => lowerUserPart(part, warnings)));
         break;
       case "assistant":
         pushAssistant(message.content.flatMap(lowerAssistantPart));
@@ -63,7 +66,7 @@ export function lowerAnthropicMessages(messages: Message[]): LoweredMessages {
   return { system, messages: lowered };
 }
 
-function lowerUserPart(part: UserContent): AnthropicUserBlock[] {
+function lowerUserPart(part: UserContent, warnings: Warning[]): AnthropicUserBlock[] {
   switch (part.type) {
     case "text":
       // Anthropic refuses empty text blocks.
@@ -71,8 +74,19 @@ function lowerUserPart(part: UserContent): AnthropicUserBlock[] {
     case "image":
       return lowerImage(part);
     case "file":
-      return lowerFile(part);
+      return lowerFileOrWarn(part, warnings);
   }
+}
+
+function lowerFileOrWarn(part: FilePart, warnings: Warning[]): AnthropicUserBlock[] {
+  const blocks = lowerFile(part);
+  if (blocks.length === 0) {
+    addWarning(warnings, {
+      code: "file_dropped",
+      message: `Anthropic reads images, PDFs and plain text, not ${part.mediaType || "this kind of file"}; the file was left out`,
+    });
+  }
+  return blocks;
 }
 
 function lowerAssistantPart(part: AssistantContent): AnthropicAssistantBlock[] {

@@ -1,4 +1,6 @@
+import { addWarning } from "../../ir/add-warning.ts";
 import type { ReasoningConfig, ReasoningEffort } from "../../ir/request.ts";
+import type { Warning } from "../../ir/warning.ts";
 
 /** Anthropic refuses a thinking budget below this. */
 export const MIN_THINKING_BUDGET = 1024;
@@ -31,12 +33,35 @@ export interface LoweredThinking {
  * budget leaves thinking out (Anthropic's default is off). Anthropic wants
  * `1024 <= budget_tokens < max_tokens`: the budget is raised to the minimum,
  * and when it does not fit under max_tokens, max_tokens grows to the budget
- * plus the answer room the client asked for.
+ * plus the answer room the client asked for — but never past the model's
+ * output limit (`outputLimit`, when known): there the budget shrinks to
+ * leave the answer its room (up to half the limit), with a
+ * `thinking_budget_clamped` warning.
  */
-export function lowerAnthropicThinking(reasoning: ReasoningConfig | undefined, maxTokens: number): LoweredThinking {
+export function lowerAnthropicThinking(
+  reasoning: ReasoningConfig | undefined,
+  maxTokens: number,
+  outputLimit?: number,
+  warnings: Warning[] = [],
+): LoweredThinking {
   const budget = thinkingBudget(reasoning);
   if (budget === undefined) return { maxTokens };
-  return { budgetTokens: budget, maxTokens: maxTokens > budget ? maxTokens : budget + maxTokens };
+  const wanted = maxTokens > budget ? maxTokens : budget + maxTokens;
+  if (outputLimit === undefined || wanted <= outputLimit) return { budgetTokens: budget, maxTokens: wanted };
+  const answerRoom = Math.min(maxTokens, Math.floor(outputLimit / 2));
+  const fitted = Math.max(MIN_THINKING_BUDGET, Math.min(budget, outputLimit - answerRoom));
+  if (fitted !== budget) {
+    addWarning(warnings, {
+      code: "thinking_budget_clamped",
+      message: `a thinking budget of ${budget} tokens does not fit the model's output limit of ${outputLimit} beside the answer; ${fitted} was sent`,
+    });
+  }
+  return { budgetTokens: fitted, maxTokens: outputLimit };
+}
+
+/** Whether these reasoning settings turn Anthropic's thinking on. */
+export function wantsAnthropicThinking(reasoning: ReasoningConfig | undefined): boolean {
+  return thinkingBudget(reasoning) !== undefined;
 }
 
 function thinkingBudget(reasoning: ReasoningConfig | undefined): number | undefined {

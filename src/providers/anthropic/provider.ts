@@ -1,6 +1,8 @@
 import type { StreamEvent } from "../../ir/event.ts";
+import { addWarnings } from "../../ir/add-warning.ts";
 import type { ChatRequest } from "../../ir/request.ts";
 import { raiseSse } from "../../sse/raise-sse.ts";
+import { createOutputLimits, type OutputLimitLookup } from "../output-limits.ts";
 import type { PassthroughRequest, Provider, ProviderCall, ProviderSettings } from "../types.ts";
 import { passthroughPath, pickClientHeaders, postAnthropic } from "./anthropic-post.ts";
 import { countAnthropicTokens } from "./count-tokens.ts";
@@ -32,9 +34,10 @@ type PassthroughWithHeaders = PassthroughRequest & { headers?: Record<string, st
  */
 export function createAnthropicProvider(settings: ProviderSettings): Provider {
   const baseUrl = (settings.baseUrl ?? DEFAULT_ANTHROPIC_BASE_URL).replace(/\/+$/, "");
+  const outputLimits = createOutputLimits(settings.maxOutputTokens);
   return {
     type: "anthropic",
-    stream: (request, call) => streamAnthropic(baseUrl, settings, request, call),
+    stream: (request, call) => streamAnthropic(baseUrl, settings, outputLimits, request, call),
     countTokens: (request, call) => countAnthropicTokens(baseUrl, settings, request, call),
     nativeProtocol: "anthropic",
     passthrough: (request, call) => passthroughAnthropic(baseUrl, settings, request, call),
@@ -45,10 +48,13 @@ export function createAnthropicProvider(settings: ProviderSettings): Provider {
 async function streamAnthropic(
   baseUrl: string,
   settings: ProviderSettings,
+  outputLimits: OutputLimitLookup,
   request: ChatRequest,
   call: ProviderCall,
 ): Promise<ReadableStream<StreamEvent>> {
-  const response = await postAnthropic(baseUrl, settings, call, "messages", lowerAnthropicRequest(request, call.model));
+  const { body, warnings } = lowerAnthropicRequest(request, call.model, { outputLimit: outputLimits(call.model) });
+  if (call.warnings) addWarnings(call.warnings, warnings);
+  const response = await postAnthropic(baseUrl, settings, call, "messages", body);
   const secrets = [call.account.apiKey, call.account.accessToken];
   return raiseSse(response.body, createAnthropicStreamMachine(), {
     describeFailure: (error) =>

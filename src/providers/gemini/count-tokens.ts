@@ -27,7 +27,7 @@ export async function countGeminiTokens(
 ): Promise<number> {
   const model = geminiModelName(call);
   const body: GeminiCountTokensRequest = {
-    generateContentRequest: { model: `models/${model}`, ...lowerGeminiRequest(request, model) },
+    generateContentRequest: { model: `models/${model}`, ...lowerGeminiRequest(request, model).body },
   };
   const response = await postGemini(baseUrl, settings, call, "countTokens", body);
   let text: string;

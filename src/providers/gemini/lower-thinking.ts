@@ -1,4 +1,6 @@
+import { addWarning } from "../../ir/add-warning.ts";
 import type { ReasoningConfig, ReasoningEffort } from "../../ir/request.ts";
+import type { Warning } from "../../ir/warning.ts";
 import type { GeminiThinkingConfig, GeminiThinkingLevel } from "./types.ts";
 
 /** Token budgets for Gemini 2.5, which takes a number rather than a level. */
@@ -34,8 +36,14 @@ export function isGemini3(model: string): boolean {
  * The `thinkingConfig` for a request's reasoning settings, or undefined when
  * the client asked for nothing (Gemini then uses the model's default).
  * Gemini 3 gets a level, older models a budget; never both (that is a 400).
+ * Thinking that cannot be switched off (Gemini 3) and a budget moved into
+ * the model's range are reported in `warnings`.
  */
-export function lowerGeminiThinking(reasoning: ReasoningConfig | undefined, model: string): GeminiThinkingConfig | undefined {
+export function lowerGeminiThinking(
+  reasoning: ReasoningConfig | undefined,
+  model: string,
+  warnings: Warning[] = [],
+): GeminiThinkingConfig | undefined {
   const effort = reasoning?.effort;
   const budgetTokens = reasoning?.budgetTokens;
   if (effort === undefined && budgetTokens === undefined) return undefined;
@@ -44,13 +52,26 @@ export function lowerGeminiThinking(reasoning: ReasoningConfig | undefined, mode
   const include = wantsThoughts ? { includeThoughts: true } : {};
 
   if (isGemini3(model)) {
+    if (!wantsThoughts) {
+      addWarning(warnings, {
+        code: "reasoning_off_unsupported",
+        message: `${model} cannot switch thinking off; it thinks at the lowest level instead`,
+      });
+    }
     // A bare budget (Anthropic-style clients send only that) picks the level the same efforts would.
     const level = effort !== undefined ? levels[effort] : (budgetTokens ?? 0) < budgets.medium ? "low" : "high";
     return { thinkingLevel: level, ...include };
   }
 
   const budget = budgetTokens ?? budgets[effort ?? "medium"];
-  return { thinkingBudget: clampBudget(budget, model), ...include };
+  const clamped = clampBudget(budget, model);
+  if (clamped !== Math.max(0, Math.round(budget))) {
+    addWarning(warnings, {
+      code: "thinking_budget_clamped",
+      message: `a thinking budget of ${budget} tokens is outside ${model}'s range; ${clamped} was sent`,
+    });
+  }
+  return { thinkingBudget: clamped, ...include };
 }
 
 /**

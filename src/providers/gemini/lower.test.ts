@@ -26,7 +26,8 @@ describe("lowerGeminiRequest", () => {
       messages: [{ role: "user", content: [{ type: "text", text: "Hello" }] }],
     };
     expect(lowerGeminiRequest(request, "gemini-2.5-flash")).toEqual({
-      contents: [{ role: "user", parts: [{ text: "Hello" }] }],
+      body: { contents: [{ role: "user", parts: [{ text: "Hello" }] }] },
+      warnings: [],
     });
   });
 
@@ -68,7 +69,9 @@ describe("lowerGeminiRequest", () => {
       frequencyPenalty: 0.25,
       reasoning: { effort: "high" },
     };
-    expect(lowerGeminiRequest(request, "gemini-3-pro-preview")).toEqual({
+    const { body, warnings } = lowerGeminiRequest(request, "gemini-3-pro-preview", { outputLimit: 65536 });
+    expect(warnings).toEqual([]);
+    expect(body).toEqual({
       systemInstruction: { parts: [{ text: "You are a helpful assistant." }] },
       contents: [
         { role: "user", parts: [{ text: "What's the weather like in Boston today?" }] },
@@ -131,11 +134,11 @@ describe("lowerGeminiRequest", () => {
       tools: [weatherTool],
       toolChoice,
     };
-    expect(lowerGeminiRequest(request, "gemini-2.5-flash").toolConfig).toEqual({ functionCallingConfig });
+    expect(lowerGeminiRequest(request, "gemini-2.5-flash").body.toolConfig).toEqual({ functionCallingConfig });
   });
 
-  test("web search becomes Google Search grounding beside the function declarations", () => {
-    const body = lowerGeminiRequest(
+  test("web search becomes Google Search grounding beside the function declarations; its use limit is reported as ignored", () => {
+    const { body, warnings } = lowerGeminiRequest(
       {
         model: "m",
         stream: true,
@@ -149,9 +152,15 @@ describe("lowerGeminiRequest", () => {
       { functionDeclarations: [{ name: "f", parameters: { type: "object", properties: { a: { type: "string" } } } }] },
       { googleSearch: {} },
     ]);
+    expect(warnings).toEqual([
+      {
+        code: "web_search_filters_ignored",
+        message: "Google Search grounding has no allowed or blocked domains and no use limit; the search runs without them",
+      },
+    ]);
   });
 
-  test("an optional web search is dropped beside function declarations, kept alone", () => {
+  test("an optional web search is dropped beside function declarations (reported), kept alone", () => {
     const base: ChatRequest = {
       model: "m",
       stream: true,
@@ -159,8 +168,22 @@ describe("lowerGeminiRequest", () => {
       webSearch: { required: false },
     };
     const withFunctions = lowerGeminiRequest({ ...base, tools: [{ name: "f", parameters: { type: "object" } }] }, "gemini-2.5-flash");
-    expect(JSON.stringify(withFunctions.tools)).not.toContain("googleSearch");
-    expect(lowerGeminiRequest(base, "gemini-2.5-flash").tools).toEqual([{ googleSearch: {} }]);
+    expect(withFunctions).toEqual({
+      body: {
+        contents: [{ role: "user", parts: [{ text: "hi" }] }],
+        tools: [{ functionDeclarations: [{ name: "f" }] }],
+      },
+      warnings: [
+        {
+          code: "web_search_dropped",
+          message: "Gemini cannot search the web beside function declarations; the optional web search was left out",
+        },
+      ],
+    });
+    expect(lowerGeminiRequest(base, "gemini-2.5-flash")).toEqual({
+      body: { contents: [{ role: "user", parts: [{ text: "hi" }] }], tools: [{ googleSearch: {} }] },
+      warnings: [],
+    });
   });
 
   test("tool choice without tools is not sent", () => {
@@ -170,7 +193,7 @@ describe("lowerGeminiRequest", () => {
       messages: [{ role: "user", content: [{ type: "text", text: "hi" }] }],
       toolChoice: "none",
     };
-    expect(lowerGeminiRequest(request, "gemini-2.5-flash")).toEqual({ contents: [{ role: "user", parts: [{ text: "hi" }] }] });
+    expect(lowerGeminiRequest(request, "gemini-2.5-flash")).toEqual({ body: { contents: [{ role: "user", parts: [{ text: "hi" }] }] }, warnings: [] });
   });
 
   test("JSON output with a schema; choices of 1 and empty stop lists are not sent", () => {
@@ -195,7 +218,7 @@ describe("lowerGeminiRequest", () => {
       },
       reasoning: { effort: "low" },
     };
-    expect(lowerGeminiRequest(request, "gemini-2.5-flash").generationConfig).toEqual({
+    expect(lowerGeminiRequest(request, "gemini-2.5-flash").body.generationConfig).toEqual({
       responseMimeType: "application/json",
       responseSchema: {
         type: "object",
@@ -208,12 +231,62 @@ describe("lowerGeminiRequest", () => {
 
   test("JSON mode without a usable schema sends only the MIME type", () => {
     const base: ChatRequest = { model: "m", stream: true, messages: [{ role: "user", content: [{ type: "text", text: "x" }] }] };
-    expect(lowerGeminiRequest({ ...base, responseFormat: { type: "json" } }, "g").generationConfig).toEqual({
+    expect(lowerGeminiRequest({ ...base, responseFormat: { type: "json" } }, "g").body.generationConfig).toEqual({
       responseMimeType: "application/json",
     });
     expect(
-      lowerGeminiRequest({ ...base, responseFormat: { type: "json", schema: { type: "object" } } }, "g").generationConfig,
+      lowerGeminiRequest({ ...base, responseFormat: { type: "json", schema: { type: "object" } } }, "g").body.generationConfig,
     ).toEqual({ responseMimeType: "application/json" });
-    expect(lowerGeminiRequest({ ...base, responseFormat: { type: "text" } }, "g").generationConfig).toBeUndefined();
+    expect(lowerGeminiRequest({ ...base, responseFormat: { type: "text" } }, "g").body.generationConfig).toBeUndefined();
+  });
+
+  test("maxOutputTokens above the model's limit is clamped to it and reported; at the limit or unknown, untouched", () => {
+    const ask = (maxOutputTokens: number): ChatRequest => ({
+      model: "claude-sonnet-4-5",
+      stream: true,
+      messages: [{ role: "user", content: [{ type: "text", text: "Write an essay" }] }],
+      maxOutputTokens,
+    });
+    expect(lowerGeminiRequest(ask(128000), "gemini-2.5-flash", { outputLimit: 65536 })).toEqual({
+      body: {
+        contents: [{ role: "user", parts: [{ text: "Write an essay" }] }],
+        generationConfig: { maxOutputTokens: 65536 },
+      },
+      warnings: [
+        { code: "max_tokens_clamped", message: "max_tokens 128000 is above gemini-2.5-flash's output limit of 65536; 65536 was sent" },
+      ],
+    });
+    expect(lowerGeminiRequest(ask(65536), "gemini-2.5-flash", { outputLimit: 65536 })).toMatchObject({
+      body: { generationConfig: { maxOutputTokens: 65536 } },
+      warnings: [],
+    });
+    expect(lowerGeminiRequest(ask(128000), "gemini-next")).toMatchObject({ body: { generationConfig: { maxOutputTokens: 128000 } }, warnings: [] });
+  });
+
+  test("thinking Gemini cannot switch off, and a budget out of the model's range, are reported", () => {
+    const ask = (reasoning: ChatRequest["reasoning"]): ChatRequest => ({
+      model: "m",
+      stream: true,
+      messages: [{ role: "user", content: [{ type: "text", text: "hi" }] }],
+      reasoning,
+    });
+    expect(lowerGeminiRequest(ask({ effort: "none" }), "gemini-3-pro-preview")).toEqual({
+      body: { contents: [{ role: "user", parts: [{ text: "hi" }] }], generationConfig: { thinkingConfig: { thinkingLevel: "low" } } },
+      warnings: [
+        { code: "reasoning_off_unsupported", message: "gemini-3-pro-preview cannot switch thinking off; it thinks at the lowest level instead" },
+      ],
+    });
+    expect(lowerGeminiRequest(ask({ budgetTokens: 50000 }), "gemini-2.5-flash")).toEqual({
+      body: {
+        contents: [{ role: "user", parts: [{ text: "hi" }] }],
+        generationConfig: { thinkingConfig: { thinkingBudget: 24576, includeThoughts: true } },
+      },
+      warnings: [
+        {
+          code: "thinking_budget_clamped",
+          message: "a thinking budget of 50000 tokens is outside gemini-2.5-flash's range; 24576 was sent",
+        },
+      ],
+    });
   });
 });

@@ -1,15 +1,33 @@
-import type { ChatRequest, ToolChoice, ToolDefinition } from "../../ir/request.ts";
+import { addWarning } from "../../ir/add-warning.ts";
+import type { ChatRequest, ToolChoice, ToolDefinition, WebSearchConfig } from "../../ir/request.ts";
+import type { Warning } from "../../ir/warning.ts";
+import { clampOutputTokens } from "../output-limits.ts";
 import { cleanGeminiSchema } from "./clean-schema.ts";
 import { lowerGeminiContents } from "./lower-contents.ts";
 import { lowerGeminiThinking } from "./lower-thinking.ts";
 import type { GeminiFunctionDeclaration, GeminiGenerationConfig, GeminiRequest, GeminiTool, GeminiToolConfig } from "./types.ts";
 
+export interface LowerGeminiOptions {
+  /** The model's most output tokens (output-limits.ts); a larger `maxOutputTokens` is clamped to it. */
+  outputLimit?: number;
+}
+
+/** The upstream body, and what of the request it could not honour. */
+export interface LoweredGeminiRequest {
+  body: GeminiRequest;
+  warnings: Warning[];
+}
+
 /**
  * Lowers an IR request into the body of Gemini's `streamGenerateContent`.
  * `model` is the upstream model name; it only decides model-dependent
- * settings (thinking level or budget).
+ * settings (thinking level or budget). What Gemini cannot honour as asked
+ * comes back as warnings: an output budget above the model's limit
+ * (clamped), an optional web search beside functions (dropped), search
+ * domain filters, thinking that cannot be switched off or a budget out of range.
  */
-export function lowerGeminiRequest(request: ChatRequest, model: string): GeminiRequest {
+export function lowerGeminiRequest(request: ChatRequest, model: string, options: LowerGeminiOptions = {}): LoweredGeminiRequest {
+  const warnings: Warning[] = [];
   const { systemInstruction, contents } = lowerGeminiContents(request.messages);
   const body: GeminiRequest = { contents };
   if (systemInstruction) body.systemInstruction = systemInstruction;
@@ -22,12 +40,33 @@ export function lowerGeminiRequest(request: ChatRequest, model: string): GeminiR
   // A web search server tool becomes Google Search grounding (domain filters have no Gemini
   // equivalent). Gemini 2.x refuses grounding beside function declarations, so an optional
   // search (Codex sends one with every request) is dropped when functions are declared.
-  if (request.webSearch && (request.webSearch.required || tools.length === 0)) tools.push({ googleSearch: {} });
+  if (request.webSearch) {
+    if (request.webSearch.required || tools.length === 0) {
+      tools.push({ googleSearch: {} });
+      warnSearchFilters(request.webSearch, warnings);
+    } else {
+      addWarning(warnings, {
+        code: "web_search_dropped",
+        message: "Gemini cannot search the web beside function declarations; the optional web search was left out",
+      });
+    }
+  }
   if (tools.length > 0) body.tools = tools;
 
-  const generationConfig = lowerGenerationConfig(request, model);
+  const generationConfig = lowerGenerationConfig(request, model, options, warnings);
   if (Object.keys(generationConfig).length > 0) body.generationConfig = generationConfig;
-  return body;
+  return { body, warnings };
+}
+
+/** Google Search grounding takes no domain lists and no use limit. */
+function warnSearchFilters(search: WebSearchConfig, warnings: Warning[]): void {
+  const filtered = (search.allowedDomains?.length ?? 0) > 0 || (search.blockedDomains?.length ?? 0) > 0 || search.maxUses !== undefined;
+  if (filtered) {
+    addWarning(warnings, {
+      code: "web_search_filters_ignored",
+      message: "Google Search grounding has no allowed or blocked domains and no use limit; the search runs without them",
+    });
+  }
 }
 
 function lowerTool(tool: ToolDefinition): GeminiFunctionDeclaration {
@@ -47,9 +86,16 @@ function lowerToolChoice(choice: ToolChoice): GeminiToolConfig {
   return { functionCallingConfig: { mode } };
 }
 
-function lowerGenerationConfig(request: ChatRequest, model: string): GeminiGenerationConfig {
+function lowerGenerationConfig(
+  request: ChatRequest,
+  model: string,
+  options: LowerGeminiOptions,
+  warnings: Warning[],
+): GeminiGenerationConfig {
   const config: GeminiGenerationConfig = {};
-  if (request.maxOutputTokens !== undefined) config.maxOutputTokens = request.maxOutputTokens;
+  if (request.maxOutputTokens !== undefined) {
+    config.maxOutputTokens = clampOutputTokens(request.maxOutputTokens, options.outputLimit, model, warnings);
+  }
   if (request.temperature !== undefined) config.temperature = request.temperature;
   if (request.topP !== undefined) config.topP = request.topP;
   if (request.topK !== undefined) config.topK = request.topK;
@@ -68,7 +114,7 @@ function lowerGenerationConfig(request: ChatRequest, model: string): GeminiGener
     }
   }
 
-  const thinking = lowerGeminiThinking(request.reasoning, model);
+  const thinking = lowerGeminiThinking(request.reasoning, model, warnings);
   if (thinking) config.thinkingConfig = thinking;
   return config;
 }

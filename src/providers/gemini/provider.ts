@@ -1,6 +1,8 @@
 import type { StreamEvent } from "../../ir/event.ts";
+import { addWarnings } from "../../ir/add-warning.ts";
 import type { ChatRequest } from "../../ir/request.ts";
 import { raiseSse } from "../../sse/raise-sse.ts";
+import { createOutputLimits, type OutputLimitLookup } from "../output-limits.ts";
 import type { Provider, ProviderCall, ProviderSettings } from "../types.ts";
 import { countGeminiTokens } from "./count-tokens.ts";
 import { lowerGeminiRequest } from "./lower.ts";
@@ -19,9 +21,10 @@ export const DEFAULT_GEMINI_BASE_URL = "https://generativelanguage.googleapis.co
  */
 export function createGeminiProvider(settings: ProviderSettings): Provider {
   const baseUrl = (settings.baseUrl ?? DEFAULT_GEMINI_BASE_URL).replace(/\/+$/, "");
+  const outputLimits = createOutputLimits(settings.maxOutputTokens);
   return {
     type: "gemini",
-    stream: (request, call) => streamGemini(baseUrl, settings, request, call),
+    stream: (request, call) => streamGemini(baseUrl, settings, outputLimits, request, call),
     countTokens: (request, call) => countGeminiTokens(baseUrl, settings, request, call),
     nativeProtocol: "gemini",
     passthrough: (request, call) => postGemini(baseUrl, settings, call, request.operation, request.body),
@@ -32,11 +35,14 @@ export function createGeminiProvider(settings: ProviderSettings): Provider {
 async function streamGemini(
   baseUrl: string,
   settings: ProviderSettings,
+  outputLimits: OutputLimitLookup,
   request: ChatRequest,
   call: ProviderCall,
 ): Promise<ReadableStream<StreamEvent>> {
   const model = geminiModelName(call);
-  const response = await postGemini(baseUrl, settings, call, "streamGenerateContent?alt=sse", lowerGeminiRequest(request, model));
+  const { body, warnings } = lowerGeminiRequest(request, model, { outputLimit: outputLimits(model) });
+  if (call.warnings) addWarnings(call.warnings, warnings);
+  const response = await postGemini(baseUrl, settings, call, "streamGenerateContent?alt=sse", body);
   return raiseSse(response.body, createGeminiStreamMachine(), {
     describeFailure: (error) => `the upstream stream failed: ${redactSecrets(error instanceof Error ? error.message : String(error))}`,
     describeBadData: (data) => `the upstream sent an SSE event that is not JSON: ${redactSecrets(data.slice(0, 200))}`,

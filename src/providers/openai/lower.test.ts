@@ -15,14 +15,13 @@ const streaming = { stream: true, stream_options: { include_usage: true } } as c
 describe("lowerOpenAIRequest", () => {
   test("a plain question always streams with usage", () => {
     expect(lowerOpenAIRequest(ask(), "gpt-4o-mini")).toEqual({
-      model: "gpt-4o-mini",
-      messages: [{ role: "user", content: "Hello" }],
-      ...streaming,
+      body: { model: "gpt-4o-mini", messages: [{ role: "user", content: "Hello" }], ...streaming },
+      warnings: [],
     });
   });
 
-  test("every sampling setting", () => {
-    const body = lowerOpenAIRequest(
+  test("every sampling setting; top_k, which Chat Completions lacks, is left out and reported", () => {
+    const { body, warnings } = lowerOpenAIRequest(
       ask({
         maxOutputTokens: 512,
         temperature: 0.2,
@@ -53,10 +52,26 @@ describe("lowerOpenAIRequest", () => {
       reasoning_effort: "minimal",
       user: "user-1234",
     });
+    expect(warnings).toEqual([{ code: "top_k_unsupported", message: "Chat Completions has no top_k; it was left out" }]);
+  });
+
+  test("max_completion_tokens above the model's limit is clamped to it and reported, under either field name", () => {
+    expect(lowerOpenAIRequest(ask({ maxOutputTokens: 128000 }), "gpt-4o", { outputLimit: 16384 })).toEqual({
+      body: { model: "gpt-4o", messages: [{ role: "user", content: "Hello" }], ...streaming, max_completion_tokens: 16384 },
+      warnings: [{ code: "max_tokens_clamped", message: "max_tokens 128000 is above gpt-4o's output limit of 16384; 16384 was sent" }],
+    });
+    expect(lowerOpenAIRequest(ask({ maxOutputTokens: 9000 }), "llama3", { maxTokensField: "max_tokens", outputLimit: 8192 })).toMatchObject({
+      body: { max_tokens: 8192 },
+      warnings: [{ code: "max_tokens_clamped" }],
+    });
+    expect(lowerOpenAIRequest(ask({ maxOutputTokens: 128000 }), "some-local-model")).toMatchObject({
+      body: { max_completion_tokens: 128000 },
+      warnings: [],
+    });
   });
 
   test("max_tokens when the upstream wants the older name; n=1 and empty stops are left out", () => {
-    const body = lowerOpenAIRequest(ask({ maxOutputTokens: 100, choices: 1, stopSequences: [] }), "llama3", { maxTokensField: "max_tokens" });
+    const { body } = lowerOpenAIRequest(ask({ maxOutputTokens: 100, choices: 1, stopSequences: [] }), "llama3", { maxTokensField: "max_tokens" });
     expect(body).toEqual({ model: "llama3", messages: [{ role: "user", content: "Hello" }], ...streaming, max_tokens: 100 });
   });
 
@@ -104,7 +119,7 @@ describe("lowerOpenAIRequest", () => {
         { role: "tool", content: [{ type: "tool-result", toolCallId: "call_3", content: [{ type: "image", url: "https://example.com/snap.png" }] }] },
       ],
     });
-    expect(lowerOpenAIRequest(request, "gpt-4o").messages).toEqual([
+    expect(lowerOpenAIRequest(request, "gpt-4o").body.messages).toEqual([
       { role: "system", content: "You are terse.\nAnswer in French." },
       {
         role: "user",
@@ -149,7 +164,7 @@ describe("lowerOpenAIRequest", () => {
         ],
       }),
       "m",
-    ).messages;
+    ).body.messages;
     expect(messages.map((message) => message.role)).toEqual(["tool", "tool", "user", "user"]);
     expect(messages[2]).toEqual({
       role: "user",
@@ -161,14 +176,14 @@ describe("lowerOpenAIRequest", () => {
   });
 
   test("an assistant turn with nothing in it is an empty string", () => {
-    expect(lowerOpenAIRequest(ask({ messages: [{ role: "assistant", content: [] }] }), "m").messages).toEqual([
+    expect(lowerOpenAIRequest(ask({ messages: [{ role: "assistant", content: [] }] }), "m").body.messages).toEqual([
       { role: "assistant", content: "" },
     ]);
   });
 
   test("tools, tool choice and parallel tool calls", () => {
     const parameters = { type: "object", properties: { city: { type: "string" } }, required: ["city"], additionalProperties: false };
-    const body = lowerOpenAIRequest(
+    const { body } = lowerOpenAIRequest(
       ask({
         tools: [
           { name: "get_weather", description: "Weather for a city", parameters, strict: true },
@@ -191,31 +206,31 @@ describe("lowerOpenAIRequest", () => {
       parallel_tool_calls: false,
     });
     for (const choice of ["auto", "none", "required"] as const) {
-      expect(lowerOpenAIRequest(ask({ tools: [{ name: "now", parameters: {} }], toolChoice: choice }), "m").tool_choice).toBe(choice);
+      expect(lowerOpenAIRequest(ask({ tools: [{ name: "now", parameters: {} }], toolChoice: choice }), "m").body.tool_choice).toBe(choice);
     }
   });
 
   test("tool choice and parallel calls without tools are left out (OpenAI refuses them)", () => {
-    const body = lowerOpenAIRequest(ask({ tools: [], toolChoice: "required", parallelToolCalls: true }), "m");
+    const { body } = lowerOpenAIRequest(ask({ tools: [], toolChoice: "required", parallelToolCalls: true }), "m");
     expect(body).toEqual({ model: "m", messages: [{ role: "user", content: "Hello" }], ...streaming });
   });
 
   test("response formats", () => {
     const schema = { type: "object", properties: { answer: { type: "string" } }, required: ["answer"], additionalProperties: false };
-    expect(lowerOpenAIRequest(ask({ responseFormat: { type: "json" } }), "m").response_format).toEqual({ type: "json_object" });
-    expect(lowerOpenAIRequest(ask({ responseFormat: { type: "json", schema } }), "m").response_format).toEqual({
+    expect(lowerOpenAIRequest(ask({ responseFormat: { type: "json" } }), "m").body.response_format).toEqual({ type: "json_object" });
+    expect(lowerOpenAIRequest(ask({ responseFormat: { type: "json", schema } }), "m").body.response_format).toEqual({
       type: "json_schema",
       json_schema: { name: "response", schema },
     });
-    expect(lowerOpenAIRequest(ask({ responseFormat: { type: "json", schema, name: "answer", strict: true } }), "m").response_format).toEqual({
+    expect(lowerOpenAIRequest(ask({ responseFormat: { type: "json", schema, name: "answer", strict: true } }), "m").body.response_format).toEqual({
       type: "json_schema",
       json_schema: { name: "answer", schema, strict: true },
     });
-    expect(lowerOpenAIRequest(ask({ responseFormat: { type: "text" } }), "m").response_format).toBeUndefined();
+    expect(lowerOpenAIRequest(ask({ responseFormat: { type: "text" } }), "m").body.response_format).toBeUndefined();
   });
 
   test("reasoning: efforts pass through, budgets pick the nearest effort", () => {
-    const effort = (reasoning: ChatRequest["reasoning"]) => lowerOpenAIRequest(ask({ reasoning }), "o4-mini").reasoning_effort;
+    const effort = (reasoning: ChatRequest["reasoning"]) => lowerOpenAIRequest(ask({ reasoning }), "o4-mini").body.reasoning_effort;
     expect(effort({ effort: "none" })).toBe("none");
     expect(effort({ effort: "xhigh" })).toBe("xhigh");
     expect(effort({ effort: "low", budgetTokens: 30000 })).toBe("low");
@@ -226,11 +241,10 @@ describe("lowerOpenAIRequest", () => {
     expect(effort({})).toBeUndefined();
   });
 
-  test("web search: dropped when optional, refused when required", () => {
+  test("web search: dropped when optional (reported), refused when required", () => {
     expect(lowerOpenAIRequest(ask({ webSearch: { required: false } }), "m")).toEqual({
-      model: "m",
-      messages: [{ role: "user", content: "Hello" }],
-      ...streaming,
+      body: { model: "m", messages: [{ role: "user", content: "Hello" }], ...streaming },
+      warnings: [{ code: "web_search_dropped", message: "this upstream has no web search; the optional web search was left out" }],
     });
     let error: unknown;
     try {

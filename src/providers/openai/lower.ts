@@ -1,5 +1,8 @@
+import { addWarning } from "../../ir/add-warning.ts";
 import { GatewayError } from "../../ir/errors.ts";
 import type { ChatRequest, ResponseFormat, ToolChoice, ToolDefinition } from "../../ir/request.ts";
+import type { Warning } from "../../ir/warning.ts";
+import { clampOutputTokens } from "../output-limits.ts";
 import { lowerOpenAIMessages } from "./lower-messages.ts";
 import { lowerOpenAIReasoningEffort } from "./lower-reasoning-effort.ts";
 import type { OpenAIRequest, OpenAIResponseFormat, OpenAITool, OpenAIToolChoice } from "./types.ts";
@@ -11,16 +14,26 @@ export interface LowerOpenAIOptions {
    * `max_tokens` that some compatible servers still require.
    */
   maxTokensField?: "max_tokens" | "max_completion_tokens";
+  /** The model's most output tokens (output-limits.ts); a larger `maxOutputTokens` is clamped to it. */
+  outputLimit?: number;
+}
+
+/** The upstream body, and what of the request it could not honour. */
+export interface LoweredOpenAIRequest {
+  body: OpenAIRequest;
+  warnings: Warning[];
 }
 
 /**
  * Lowers an IR request into a Chat Completions body for `model` (the
  * upstream model name). The upstream is always asked to stream, with the
  * usage in a last chunk, so that usage is never lost. What Chat Completions
- * cannot express (top-k, an optional web search) is dropped; a web search
+ * cannot express (top-k, an optional web search) is dropped with a warning,
+ * and so is an output budget above the model's limit clamped; a web search
  * the client requires is refused.
  */
-export function lowerOpenAIRequest(request: ChatRequest, model: string, options: LowerOpenAIOptions = {}): OpenAIRequest {
+export function lowerOpenAIRequest(request: ChatRequest, model: string, options: LowerOpenAIOptions = {}): LoweredOpenAIRequest {
+  const warnings: Warning[] = [];
   if (request.webSearch?.required) {
     throw new GatewayError("invalid_request", "this upstream has no web search", { param: "tools" });
   }
@@ -40,7 +53,9 @@ export function lowerOpenAIRequest(request: ChatRequest, model: string, options:
   const responseFormat = lowerResponseFormat(request.responseFormat);
   if (responseFormat) body.response_format = responseFormat;
 
-  if (request.maxOutputTokens !== undefined) body[options.maxTokensField ?? "max_completion_tokens"] = request.maxOutputTokens;
+  if (request.maxOutputTokens !== undefined) {
+    body[options.maxTokensField ?? "max_completion_tokens"] = clampOutputTokens(request.maxOutputTokens, options.outputLimit, model, warnings);
+  }
   if (request.temperature !== undefined) body.temperature = request.temperature;
   if (request.topP !== undefined) body.top_p = request.topP;
   if (request.stopSequences && request.stopSequences.length > 0) body.stop = request.stopSequences;
@@ -51,7 +66,13 @@ export function lowerOpenAIRequest(request: ChatRequest, model: string, options:
   const effort = lowerOpenAIReasoningEffort(request.reasoning);
   if (effort !== undefined) body.reasoning_effort = effort;
   if (request.user !== undefined) body.user = request.user;
-  return body;
+  if (request.topK !== undefined) {
+    addWarning(warnings, { code: "top_k_unsupported", message: "Chat Completions has no top_k; it was left out" });
+  }
+  if (request.webSearch) {
+    addWarning(warnings, { code: "web_search_dropped", message: "this upstream has no web search; the optional web search was left out" });
+  }
+  return { body, warnings };
 }
 
 function lowerTool(tool: ToolDefinition): OpenAITool {

@@ -1,6 +1,8 @@
 import type { StreamEvent } from "../../ir/event.ts";
+import { addWarnings } from "../../ir/add-warning.ts";
 import type { ChatRequest } from "../../ir/request.ts";
 import { raiseSse } from "../../sse/raise-sse.ts";
+import { createOutputLimits, type OutputLimitLookup } from "../output-limits.ts";
 import { listOpenAIModels } from "./list-models.ts";
 import type { Provider, ProviderCall, ProviderSettings } from "../types.ts";
 import { lowerOpenAIRequest, type LowerOpenAIOptions } from "./lower.ts";
@@ -25,9 +27,10 @@ export function createOpenAIProvider(
   lowerOptions: LowerOpenAIOptions = settings.maxTokensField ? { maxTokensField: settings.maxTokensField } : {},
 ): Provider {
   const baseUrl = (settings.baseUrl ?? DEFAULT_OPENAI_BASE_URL).replace(/\/+$/, "");
+  const outputLimits = createOutputLimits(settings.maxOutputTokens);
   return {
     type: "openai",
-    stream: (request, call) => streamOpenAI(baseUrl, settings, lowerOptions, request, call),
+    stream: (request, call) => streamOpenAI(baseUrl, settings, lowerOptions, outputLimits, request, call),
     nativeProtocol: "openai-chat",
     // The client's own Chat Completions body, already naming the upstream model, goes as is.
     passthrough: (request, call) => postOpenAI(baseUrl, settings, call, request.body),
@@ -40,10 +43,12 @@ async function streamOpenAI(
   baseUrl: string,
   settings: ProviderSettings,
   lowerOptions: LowerOpenAIOptions,
+  outputLimits: OutputLimitLookup,
   request: ChatRequest,
   call: ProviderCall,
 ): Promise<ReadableStream<StreamEvent>> {
-  const body = lowerOpenAIRequest(request, call.model, lowerOptions);
+  const { body, warnings } = lowerOpenAIRequest(request, call.model, { ...lowerOptions, outputLimit: outputLimits(call.model) });
+  if (call.warnings) addWarnings(call.warnings, warnings);
   const response = await postOpenAI(baseUrl, settings, call, body);
   return raiseSse(response.body, createOpenAIStreamMachine(), {
     describeFailure: (error) => `the upstream stream failed: ${redactSecrets(error instanceof Error ? error.message : String(error))}`,
