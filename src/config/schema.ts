@@ -129,8 +129,10 @@ export const configSchema = z.strictObject({
     .strictObject({
       /** Days a stored Responses-API response (for previous_response_id) is kept. */
       retentionDays: positiveInt.default(30),
+      /** Most bytes all stored responses may take in the database; past it the oldest go first. */
+      maxStoredBytes: positiveInt.default(256 * 1024 * 1024),
     })
-    .default({ retentionDays: 30 }),
+    .default({ retentionDays: 30, maxStoredBytes: 256 * 1024 * 1024 }),
   logging: z
     .strictObject({
       /** Write one row per request to the database. */

@@ -1,4 +1,5 @@
 import type { ChatRequest, FilePart, ImagePart } from "../ir/request.ts";
+import { GatewayError } from "../ir/errors.ts";
 import { fetchMedia, type MediaOptions } from "./fetch-media.ts";
 
 /** How many URLs of one request are fetched at the same time. */
@@ -16,9 +17,10 @@ interface MediaJob {
  * Inlines every image and file given by URL (in user messages and in tool
  * results) before the request goes upstream: fetches them, at most four at a
  * time, and replaces `url` with base64 `data` and the fetched `mediaType`.
- * A part that already has `data` is left alone. The first failure rejects
- * with its GatewayError (param `messages[i].content[j]`) and cancels the
- * fetches still running.
+ * A part that already has `data` (a `data:` URL, inline base64) is held to
+ * the same `media.maxBytes` as a fetched one. The first failure rejects with
+ * its GatewayError (param `messages[i].content[j]`) and cancels the fetches
+ * still running.
  *
  * Mutates `request` in place.
  */
@@ -32,9 +34,9 @@ export async function resolveMedia(request: ChatRequest, options: MediaOptions):
       const content = message.content;
       for (let j = 0; j < content.length; j++) {
         const part = content[j]!;
-        if (part.type !== "text" && needsFetch(part)) {
-          (jobs ??= []).push({ part, url: part.url, param: `messages[${i}].content[${j}]` });
-        }
+        if (part.type === "text") continue;
+        if (needsFetch(part)) (jobs ??= []).push({ part, url: part.url, param: `messages[${i}].content[${j}]` });
+        else checkInlineSize(part, options.maxBytes, i, `content[${j}]`);
       }
     } else if (message.role === "tool") {
       const results = message.content;
@@ -42,15 +44,26 @@ export async function resolveMedia(request: ChatRequest, options: MediaOptions):
         const content = results[j]!.content;
         for (let k = 0; k < content.length; k++) {
           const part = content[k]!;
-          if (part.type === "image" && needsFetch(part)) {
-            (jobs ??= []).push({ part, url: part.url, param: `messages[${i}].content[${j}].content[${k}]` });
-          }
+          if (part.type !== "image") continue;
+          if (needsFetch(part)) (jobs ??= []).push({ part, url: part.url, param: `messages[${i}].content[${j}].content[${k}]` });
+          else checkInlineSize(part, options.maxBytes, i, `content[${j}].content[${k}]`);
         }
       }
     }
   }
   if (jobs === undefined) return;
   await runJobs(jobs, options);
+}
+
+/** Inline media over the limit: base64 holds three bytes in every four characters, so its length says the size. */
+function checkInlineSize(part: ImagePart | FilePart, maxBytes: number, message: number, where: string): void {
+  if (part.data === undefined) return;
+  const bytes = Math.floor((part.data.length - part.data.indexOf(",") - 1) * 0.75);
+  if (bytes <= maxBytes) return;
+  throw new GatewayError("request_too_large", `inline media of about ${bytes} bytes is larger than the ${maxBytes} bytes allowed (media.maxBytes)`, {
+    param: `messages[${message}].${where}`,
+    code: "media_too_large",
+  });
 }
 
 function needsFetch(part: ImagePart | FilePart): part is (ImagePart | FilePart) & { url: string } {

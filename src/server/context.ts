@@ -63,6 +63,7 @@ export function buildContext(config: LoadedConfig, store: Store): GatewayContext
   );
   store.requestLogs.prune(Date.now() - config.logging.retentionDays * 86_400_000);
   store.responses.prune(Date.now() - config.responses.retentionDays * 86_400_000);
+  store.responses.limitBytes(config.responses.maxStoredBytes);
   return {
     config,
     store,

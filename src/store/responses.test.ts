@@ -111,3 +111,41 @@ test("responses stored before items had their own table become referable, one it
   const { store } = open(path);
   expect(Object.fromEntries(store.responses.items(["msg_before_0"]))).toStrictEqual({ msg_before_0: [output[0]] });
 });
+
+test("responses.maxStoredBytes: past it the oldest responses go first, down to nine tenths; across a restart too", () => {
+  const { store, path } = open();
+  const sized = (id: string, createdAt: number) => ({ ...turn(id, undefined, createdAt), input: [{ role: "user", content: "x".repeat(1000) }] });
+  const sizeOf = (id: string) => {
+    const one = sized(id, 0);
+    return JSON.stringify(one.input).length + JSON.stringify(one.output).length + JSON.stringify(one.response).length;
+  };
+  const one = sizeOf("resp_0");
+  store.responses.limitBytes(one * 10);
+  for (let index = 0; index < 10; index++) store.responses.save(sized(`resp_${index}`, 1000 + index));
+  store.flush();
+  expect(store.responses.bytes).toBe(one * 10);
+  // The eleventh goes over the limit: the oldest go until at most nine tenths of it remain.
+  store.responses.save(sized("resp_10", 2000));
+  store.flush();
+  const kept = Array.from({ length: 11 }, (_, index) => `resp_${index}`).filter((id) => store.responses.get(id) !== undefined);
+  expect(kept).toEqual(["resp_3", "resp_4", "resp_5", "resp_6", "resp_7", "resp_8", "resp_9", "resp_10"]);
+  expect(store.responses.bytes).toBe(7 * one + sizeOf("resp_10"));
+  expect(store.responses.bytes).toBeLessThanOrEqual(one * 9);
+  store.close();
+  const reopened = Store.open(path);
+  stores.push(reopened);
+  expect(reopened.responses.bytes).toBe(7 * one + sizeOf("resp_10"));
+});
+
+test("a response larger than the whole limit is not stored; a deleted one gives its bytes back", () => {
+  const { store } = open();
+  store.responses.limitBytes(500);
+  expect(store.responses.save({ ...turn("big"), input: [{ content: "y".repeat(600) }] })).toBe(false);
+  expect(store.responses.get("big")).toBeUndefined();
+  expect(store.responses.save(turn("small"))).toBe(true);
+  store.flush();
+  const bytes = store.responses.bytes;
+  expect(bytes).toBeGreaterThan(0);
+  expect(store.responses.delete("small")).toBe(true);
+  expect(store.responses.bytes).toBe(0);
+});

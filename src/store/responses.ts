@@ -39,17 +39,24 @@ export class ResponseStore {
   private readonly removeOlder: Statement;
   private readonly insertItem: Statement;
   private readonly selectItems: Statement;
+  private readonly selectOldest: Statement;
+  /** Bytes the stored responses take (their JSON texts and items), kept as rows come and go. */
+  private storedBytes: number;
+  /** responses.maxStoredBytes: past it the oldest responses go. */
+  private maxBytes = Number.POSITIVE_INFINITY;
 
   constructor(
     db: Database,
     private readonly queue: WriteQueue,
   ) {
     this.insert = db.query(
-      "INSERT OR REPLACE INTO responses (id, created_at, previous_response_id, input, output, response) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+      "INSERT OR REPLACE INTO responses (id, created_at, previous_response_id, input, output, response, size) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     );
     this.select = db.query("SELECT * FROM responses WHERE id = ?");
-    this.remove = db.query("DELETE FROM responses WHERE id = ?");
-    this.removeOlder = db.query("DELETE FROM responses WHERE created_at < ?");
+    this.remove = db.query("DELETE FROM responses WHERE id = ? RETURNING size");
+    this.removeOlder = db.query("DELETE FROM responses WHERE created_at < ? RETURNING size");
+    this.selectOldest = db.query("SELECT id FROM responses ORDER BY created_at, id LIMIT 256");
+    this.storedBytes = (db.query("SELECT COALESCE(SUM(size), 0) AS bytes FROM responses").get() as { bytes: number }).bytes;
     this.insertItem = db.query("INSERT OR REPLACE INTO response_items (id, response_id, items) VALUES (?1, ?2, ?3)");
     // One statement for any number of ids: they come as one JSON array.
     this.selectItems = db.query("SELECT id, items FROM response_items WHERE id IN (SELECT value FROM json_each(?1))");
@@ -57,23 +64,64 @@ export class ResponseStore {
 
   /** Deletes responses created before the given time; returns how many. */
   prune(before: number): number {
-    return this.removeOlder.run(before).changes;
+    const removed = this.removeOlder.all(before) as Array<{ size: number }>;
+    for (const row of removed) this.storedBytes -= row.size;
+    return removed.length;
   }
 
-  /** Stores a response and, for item references, its output items by id. */
-  save(stored: StoredResponse, items: ReadonlyArray<StoredItem> = []): void {
-    this.pending.set(stored.id, stored);
-    for (const item of items) this.pendingItems.set(item.id, { responseId: stored.id, items: item.items });
+  /**
+   * Holds the stored responses under `maxBytes` (responses.maxStoredBytes):
+   * past it, the oldest go first, down to nine tenths of it, so a busy
+   * gateway trims in batches rather than on every write.
+   */
+  limitBytes(maxBytes: number): void {
+    this.maxBytes = maxBytes;
+    this.trim();
+  }
+
+  /** The bytes the stored responses take now (what is written; queued ones not yet). */
+  get bytes(): number {
+    return this.storedBytes;
+  }
+
+  private trim(): void {
+    if (this.storedBytes <= this.maxBytes) return;
+    const target = this.maxBytes * 0.9;
+    while (this.storedBytes > target) {
+      const oldest = this.selectOldest.all() as Array<{ id: string }>;
+      if (oldest.length === 0) break;
+      for (const { id } of oldest) {
+        const row = this.remove.get(id) as { size: number } | null;
+        if (row) this.storedBytes -= row.size;
+        if (this.storedBytes <= target) break;
+      }
+    }
+  }
+
+  /**
+   * Stores a response and, for item references, its output items by id. A
+   * response larger than the whole of responses.maxStoredBytes is not kept
+   * (false): continuing from it answers 404, as after its retention.
+   */
+  save(stored: StoredResponse, items: ReadonlyArray<StoredItem> = []): boolean {
     const input = JSON.stringify(stored.input);
     const output = JSON.stringify(stored.output);
     const response = JSON.stringify(stored.response);
     const rows = items.map((item) => [item.id, JSON.stringify(item.items)] as const);
+    // Characters, not bytes: the same for the ASCII JSON that makes up nearly all of it, and free to count.
+    const size = rows.reduce((sum, [, json]) => sum + json.length, input.length + output.length + response.length);
+    if (size > this.maxBytes) return false;
+    this.pending.set(stored.id, stored);
+    for (const item of items) this.pendingItems.set(item.id, { responseId: stored.id, items: item.items });
     this.queue.enqueue(() => {
-      this.insert.run(stored.id, stored.createdAt, stored.previousResponseId ?? null, input, output, response);
+      this.insert.run(stored.id, stored.createdAt, stored.previousResponseId ?? null, input, output, response, size);
       for (const [id, json] of rows) this.insertItem.run(id, stored.id, json);
+      this.storedBytes += size;
       this.pending.delete(stored.id);
       for (const item of items) this.pendingItems.delete(item.id);
+      this.trim();
     });
+    return true;
   }
 
   /**
@@ -116,7 +164,9 @@ export class ResponseStore {
     const wasPending = this.pending.delete(id);
     for (const [itemId, pending] of this.pendingItems) if (pending.responseId === id) this.pendingItems.delete(itemId);
     this.queue.flush();
-    return this.remove.run(id).changes > 0 || wasPending;
+    const row = this.remove.get(id) as { size: number } | null;
+    if (row) this.storedBytes -= row.size;
+    return row !== null || wasPending;
   }
 
   /**

@@ -142,3 +142,29 @@ test("a body far over limits.maxBodyBytes is a 413 in the caller's shape, not th
     await small.stop();
   }
 });
+
+test("a data: URL is held to media.maxBytes like a fetched image: 413 naming the part", async () => {
+  const small = startTestGateway({ providers: { demo: { type: "mock" } }, models: { "*": "demo/echo" }, media: { maxBytes: 1000 } });
+  try {
+    const image = `data:image/png;base64,${Buffer.alloc(3000, 7).toString("base64")}`;
+    const response = await fetch(`${small.url}/v1/chat/completions`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({
+        model: "demo",
+        messages: [{ role: "user", content: [{ type: "text", text: "look" }, { type: "image_url", image_url: { url: image } }] }],
+      }),
+    });
+    expect(response.status).toBe(413);
+    expect(await response.json()).toEqual({
+      error: {
+        message: "inline media of about 3000 bytes is larger than the 1000 bytes allowed (media.maxBytes)",
+        type: "invalid_request_error",
+        param: "messages[0].content[1]",
+        code: "media_too_large",
+      },
+    });
+  } finally {
+    await small.stop();
+  }
+});
