@@ -17,7 +17,7 @@ export type Turn =
 /** Which upstream account answers: a healthy one, or one with a fault. */
 export type Fault = "none" | "rate-limit" | "server-error" | "overload" | "midstream";
 
-export type UpstreamName = "gemini" | "openai" | "anthropic" | "mock";
+export type UpstreamName = "gemini" | "gemini-3" | "openai" | "anthropic" | "mock";
 
 export interface Case {
   name: string;
@@ -30,6 +30,8 @@ export interface Case {
   fault?: Fault;
   /** A second request: the first answer (as the protocol returned it) plus this user text. */
   followUp?: string;
+  /** A second request: the first answer plus this text as the result of each call it made. */
+  followUpResult?: string;
   /** The feature a protocol or provider must have for the case to apply (see skips.ts). */
   needs: Feature[];
   expect(outcome: Outcome, protocol: string, upstream: UpstreamName): void;
@@ -72,6 +74,19 @@ export const ANSWER_SCHEMA = {
 
 /** The fakes answer "Echo: <text>"; the mock answers the text itself. */
 const echo = (upstream: UpstreamName, text: string) => (upstream === "mock" ? text : `Echo: ${text}`);
+
+const isGemini = (upstream: UpstreamName) => upstream === "gemini" || upstream === "gemini-3";
+
+/**
+ * A tool result's text as the upstream reads it, and the fake's answer to it.
+ * A Gemini client's result is the JSON object it sent ({"result": …}), which
+ * other upstreams get as the result's text; the Gemini fake answers with the
+ * functionResponse's JSON.
+ */
+function toolResult(protocol: string, upstream: UpstreamName, text: string): { upstreamText: string; answer: string } {
+  const upstreamText = protocol === "gemini" && !isGemini(upstream) ? JSON.stringify({ result: text }) : text;
+  return { upstreamText, answer: `The result was: ${isGemini(upstream) ? JSON.stringify({ result: text }) : upstreamText}` };
+}
 
 /** What the upstream received; undefined only where it has no wire to read. */
 function upstreamSaw(outcome: Outcome | undefined): Received | undefined {
@@ -183,10 +198,8 @@ export const cases: Case[] = [
     needs: ["turns", "tools"],
     expect: (outcome, protocol, upstream) => {
       expect(outcome.status).toBe(200);
-      // A Gemini client's result is the JSON object it sent ({"result": …}); other upstreams get
-      // that object as the result's text. The Gemini fake answers with the functionResponse's JSON.
-      const resultText = protocol === "gemini" && upstream !== "gemini" ? '{"result":"22C and sunny"}' : "22C and sunny";
-      expect(outcome.text).toBe(upstream === "gemini" ? 'The result was: {"result":"22C and sunny"}' : `The result was: ${resultText}`);
+      const { upstreamText: resultText, answer } = toolResult(protocol, upstream, "22C and sunny");
+      expect(outcome.text).toBe(answer);
       const received = upstreamSaw(outcome);
       if (received) {
         const [user, assistant, tool] = received.turns.filter((turn) => turn.role !== "system");
@@ -217,6 +230,7 @@ export const cases: Case[] = [
         openai: `I see an image of image/png with ${PNG_BYTES} bytes`,
         anthropic: "The result was: see the chart",
         gemini: 'The result was: {"result":"see the chart"}',
+        "gemini-3": 'The result was: {"result":"see the chart"}',
       };
       expect(outcome.text).toBe(answers[upstream]!);
       const received = upstreamSaw(outcome);
@@ -272,6 +286,34 @@ export const cases: Case[] = [
           { role: "assistant", text: echo(upstream, "think about this") },
           { role: "user", text: "and then this" },
         ]);
+      }
+    },
+  },
+  {
+    // Anthropic wants the thinking block, signed, back at the start of a tool loop's assistant turn;
+    // Gemini 3 wants a call's signature back: the turn must cross the gateway twice intact.
+    name: "reasoning with a tool call, then its result",
+    turns: [{ role: "user", text: "What is the weather in Paris?" }],
+    stream: true,
+    tools: true,
+    reasoning: true,
+    followUpResult: "22C and sunny",
+    needs: ["reasoning", "tools", "turns"],
+    expect: (outcome, protocol, upstream) => {
+      expect(outcome.status).toBe(200);
+      expect(outcome.reasoning).toBe("Thinking about it.");
+      expect(outcome.calls).toEqual([{ name: "get_weather", args: { city: "Paris" } }]);
+      expect(outcome.finish).toBe("tool");
+      expect(outcome.next?.status).toBe(200);
+      const { upstreamText: resultText, answer } = toolResult(protocol, upstream, "22C and sunny");
+      expect(outcome.next?.text).toBe(answer);
+      const received = upstreamSaw(outcome.next);
+      if (received) {
+        const turns = received.turns.filter((turn) => turn.role !== "system");
+        expect(turns.map((turn) => turn.role)).toEqual(["user", "assistant", "tool"]);
+        expect(turns[1]!.calls).toMatchObject([{ name: "get_weather", args: { city: "Paris" } }]);
+        expect(turns[2]!.results).toMatchObject([{ text: resultText }]);
+        expect(turns[2]!.results[0]!.id).toBe(turns[1]!.calls[0]!.id);
       }
     },
   },

@@ -6,9 +6,16 @@
 import { ANSWER_SCHEMA, PNG_BASE64, type Case, type Outcome, type Turn } from "./cases.ts";
 import { readSse } from "./sse.ts";
 
+/** A second request: the first answer's assistant turn (as the protocol returned it), then a user text or the result of each call it made. */
+export interface FollowUp {
+  assistant: unknown;
+  user?: string;
+  toolResult?: string;
+}
+
 export interface Driver {
   name: string;
-  send(baseUrl: string, model: string, testCase: Case, extra?: { assistant: unknown; user: string }): Promise<Outcome>;
+  send(baseUrl: string, model: string, testCase: Case, extra?: FollowUp): Promise<Outcome>;
 }
 
 const weatherSchema = { type: "object", properties: { city: { type: "string" } }, required: ["city"] };
@@ -59,7 +66,13 @@ export const openaiChatDriver: Driver = {
   name: "openai-chat",
   async send(baseUrl, model, testCase, extra) {
     const messages = chatMessages(testCase.turns);
-    if (extra) messages.push(extra.assistant, { role: "user", content: extra.user });
+    if (extra) {
+      const assistant = extra.assistant as { tool_calls?: Array<{ id: string }> };
+      messages.push(assistant);
+      if (extra.toolResult !== undefined) {
+        for (const call of assistant.tool_calls ?? []) messages.push({ role: "tool", tool_call_id: call.id, content: extra.toolResult });
+      } else messages.push({ role: "user", content: extra.user });
+    }
     // A tool result's image rides in a user message right after it, as OpenAI Chat allows.
     if (testCase.turns.some((turn) => turn.role === "tool" && turn.image)) {
       messages.push({ role: "user", content: [{ type: "image_url", image_url: { url: dataUrl } }] });
@@ -73,7 +86,7 @@ export const openaiChatDriver: Driver = {
     const { status, text } = answer;
     if (status !== 200) return refused(answer);
     const outcome = empty(status);
-    const calls = new Map<number, { name: string; args: string }>();
+    const calls = new Map<number, { id: string; name: string; args: string }>();
     const finish = (reason: string | null | undefined) => {
       if (reason) outcome.finish = reason === "stop" ? "stop" : reason === "length" ? "length" : reason === "tool_calls" ? "tool" : "other";
     };
@@ -81,7 +94,9 @@ export const openaiChatDriver: Driver = {
       const choice = JSON.parse(text).choices[0];
       outcome.text = choice.message.content ?? "";
       outcome.reasoning = choice.message.reasoning_content ?? "";
-      for (const [index, call] of (choice.message.tool_calls ?? []).entries()) calls.set(index, { name: call.function.name, args: call.function.arguments });
+      for (const [index, call] of (choice.message.tool_calls ?? []).entries()) {
+        calls.set(index, { id: call.id, name: call.function.name, args: call.function.arguments });
+      }
       finish(choice.finish_reason);
       outcome.assistant = choice.message;
     } else {
@@ -98,14 +113,22 @@ export const openaiChatDriver: Driver = {
         outcome.text += choice.delta?.content ?? "";
         outcome.reasoning += choice.delta?.reasoning_content ?? "";
         for (const call of choice.delta?.tool_calls ?? []) {
-          const entry = calls.get(call.index) ?? { name: "", args: "" };
+          const entry = calls.get(call.index) ?? { id: "", name: "", args: "" };
+          entry.id += call.id ?? "";
           entry.name += call.function?.name ?? "";
           entry.args += call.function?.arguments ?? "";
           calls.set(call.index, entry);
         }
         finish(choice.finish_reason);
       }
-      outcome.assistant = { role: "assistant", content: outcome.text, reasoning_content: outcome.reasoning };
+      // The turn as a client puts it back together from the deltas.
+      const toolCalls = [...calls.values()].map((call) => ({ id: call.id, type: "function", function: { name: call.name, arguments: call.args } }));
+      outcome.assistant = {
+        role: "assistant",
+        content: outcome.text === "" && toolCalls.length > 0 ? null : outcome.text,
+        ...(outcome.reasoning ? { reasoning_content: outcome.reasoning } : {}),
+        ...(toolCalls.length > 0 ? { tool_calls: toolCalls } : {}),
+      };
     }
     outcome.calls = [...calls.values()].map((call) => ({ name: call.name, args: parseArgs(call.args) }));
     return outcome;
@@ -138,7 +161,15 @@ export const responsesDriver: Driver = {
   name: "openai-responses",
   async send(baseUrl, model, testCase, extra) {
     const input = responsesInput(testCase.turns);
-    if (extra) input.push(...(extra.assistant as unknown[]), { type: "message", role: "user", content: [{ type: "input_text", text: extra.user }] });
+    if (extra) {
+      const output = extra.assistant as Array<{ type: string; call_id?: string }>;
+      input.push(...output);
+      if (extra.toolResult !== undefined) {
+        for (const item of output.filter((item) => item.type === "function_call")) {
+          input.push({ type: "function_call_output", call_id: item.call_id, output: extra.toolResult });
+        }
+      } else input.push({ type: "message", role: "user", content: [{ type: "input_text", text: extra.user }] });
+    }
     const body: Record<string, unknown> = { model, input, stream: testCase.stream, store: false, include: ["reasoning.encrypted_content"] };
     if (testCase.tools) body.tools = [{ type: "function", name: "get_weather", parameters: weatherSchema }];
     if (testCase.json) body.text = { format: { type: "json_schema", name: "answer", schema: ANSWER_SCHEMA } };
@@ -236,7 +267,14 @@ export const anthropicDriver: Driver = {
   name: "anthropic",
   async send(baseUrl, model, testCase, extra) {
     const messages = anthropicMessages(testCase.turns);
-    if (extra) messages.push(extra.assistant, { role: "user", content: extra.user });
+    if (extra) {
+      const assistant = extra.assistant as { content: Array<{ type: string; id?: string }> };
+      messages.push(assistant);
+      if (extra.toolResult !== undefined) {
+        const uses = assistant.content.filter((block) => block.type === "tool_use");
+        messages.push({ role: "user", content: uses.map((block) => ({ type: "tool_result", tool_use_id: block.id, content: extra.toolResult })) });
+      } else messages.push({ role: "user", content: extra.user });
+    }
     const body: Record<string, unknown> = { model, messages, stream: testCase.stream, max_tokens: testCase.maxTokens ?? 4000 };
     if (testCase.tools) body.tools = [{ name: "get_weather", input_schema: weatherSchema }];
     if (testCase.json) body.output_config = { format: { type: "json_schema", schema: ANSWER_SCHEMA } };
@@ -298,7 +336,11 @@ function geminiContents(turns: Turn[]): unknown[] {
     if (turn.role === "assistant") {
       const parts: unknown[] = [];
       if (turn.text) parts.push({ text: turn.text });
-      for (const call of turn.calls ?? []) parts.push({ functionCall: { name: call.name, args: call.args } });
+      // A call the model did not make carries Gemini's documented placeholder signature ("Thought
+      // signatures": history from elsewhere), or Gemini 3 refuses it; other upstreams must not see it.
+      for (const [index, call] of (turn.calls ?? []).entries()) {
+        parts.push({ functionCall: { name: call.name, args: call.args }, ...(index === 0 ? { thoughtSignature: "skip_thought_signature_validator" } : {}) });
+      }
       return { role: "model", parts };
     }
     return { role: "user", parts: [{ functionResponse: { name: turn.name, response: { result: turn.text } } }] };
@@ -309,7 +351,14 @@ export const geminiDriver: Driver = {
   name: "gemini",
   async send(baseUrl, model, testCase, extra) {
     const contents = geminiContents(testCase.turns);
-    if (extra) contents.push(extra.assistant, { role: "user", parts: [{ text: extra.user }] });
+    if (extra) {
+      const assistant = extra.assistant as { parts: Array<{ functionCall?: { name: string } }> };
+      contents.push(assistant);
+      if (extra.toolResult !== undefined) {
+        const calls = assistant.parts.filter((part) => part.functionCall);
+        contents.push({ role: "user", parts: calls.map((part) => ({ functionResponse: { name: part.functionCall!.name, response: { result: extra.toolResult } } })) });
+      } else contents.push({ role: "user", parts: [{ text: extra.user }] });
+    }
     const generationConfig: Record<string, unknown> = {};
     if (testCase.json) Object.assign(generationConfig, { responseMimeType: "application/json", responseSchema: ANSWER_SCHEMA });
     if (testCase.reasoning) generationConfig.thinkingConfig = { includeThoughts: true, thinkingBudget: 2000 };

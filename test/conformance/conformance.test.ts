@@ -9,7 +9,7 @@
 import { afterAll, beforeAll, describe, test } from "bun:test";
 import { startTestGateway, type TestGateway } from "../harness/gateway.ts";
 import { cases, type Case, type Outcome } from "./cases.ts";
-import { drivers, type Driver } from "./clients.ts";
+import { drivers, type Driver, type FollowUp } from "./clients.ts";
 import { skipReason } from "./skips.ts";
 import { startUpstreams, type Upstream } from "./upstreams.ts";
 
@@ -34,7 +34,7 @@ afterAll(async () => {
 });
 
 /** Sends one request and attaches what the upstream received for it (its last attempt). */
-async function exchange(driver: Driver, upstream: Upstream, testCase: Case, extra?: { assistant: unknown; user: string }): Promise<Outcome> {
+async function exchange(driver: Driver, upstream: Upstream, testCase: Case, extra?: FollowUp): Promise<Outcome> {
   const mark = upstream.recorder?.mark() ?? 0;
   const outcome = await driver.send(gateway.url, upstream.model(testCase.fault ?? "none"), testCase, extra);
   if (upstream.recorder) outcome.received = upstream.recorder.since(mark).at(-1);
@@ -57,9 +57,9 @@ for (const driver of drivers) {
           test(title, async () => {
             try {
               const outcome = await exchange(driver, upstream, testCase);
-              if (testCase.followUp && outcome.status === 200) {
-                outcome.next = await exchange(driver, upstream, testCase, { assistant: outcome.assistant, user: testCase.followUp });
-              }
+              const next =
+                testCase.followUp !== undefined ? { user: testCase.followUp } : testCase.followUpResult !== undefined ? { toolResult: testCase.followUpResult } : undefined;
+              if (next && outcome.status === 200) outcome.next = await exchange(driver, upstream, testCase, { assistant: outcome.assistant, ...next });
               testCase.expect(outcome, driver.name, upstream.name);
               totals.passed++;
             } catch (error) {

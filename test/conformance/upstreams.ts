@@ -6,7 +6,7 @@
 import { startFakeAnthropic } from "../harness/fake-anthropic.ts";
 import { startFakeGemini } from "../harness/fake-gemini.ts";
 import { startFakeOpenAI } from "../harness/fake-openai.ts";
-import type { Fault } from "./cases.ts";
+import type { Fault, UpstreamName } from "./cases.ts";
 import { receivedByAnthropic, receivedByGemini, receivedByOpenAI, type Received } from "./received.ts";
 
 /** Reads what an upstream received: take a mark before a request, then the generation requests since it. */
@@ -16,7 +16,7 @@ export interface Recorder {
 }
 
 export interface Upstream {
-  name: "gemini" | "openai" | "anthropic" | "mock";
+  name: UpstreamName;
   /** Provider entries for the gateway config, keyed by provider name. */
   providers: Record<string, unknown>;
   /** Model mappings for the gateway config: the client's model name → provider/model. */
@@ -33,6 +33,8 @@ const FAULTS: Fault[] = ["none", "rate-limit", "server-error", "overload", "mids
 /** The model each upstream's fake serves, per provider type. */
 export const UPSTREAM_MODELS: Record<Upstream["name"], string> = {
   gemini: "gemini-2.5-flash",
+  // Gemini 3 checks thought signatures (the fake does so for "gemini-3" models only).
+  "gemini-3": "gemini-3-pro-preview",
   openai: "gpt-4o",
   anthropic: "claude-sonnet-4-5",
   mock: "echo",
@@ -90,6 +92,14 @@ export function startUpstreams(): Upstream[] {
       { none: "good-key", "rate-limit": "key-429", "server-error": "key-500", overload: "key-503", midstream: "key-midstream-error" },
       recorder(gemini.requests, (request) => request.action !== "countTokens", (request) => receivedByGemini(request.body)),
       () => gemini.stop(),
+    ),
+    upstream(
+      "gemini-3",
+      "gemini",
+      gemini.url,
+      { none: "good-key", "rate-limit": "key-429", "server-error": "key-500", overload: "key-503", midstream: "key-midstream-error" },
+      recorder(gemini.requests, (request) => request.action !== "countTokens", (request) => receivedByGemini(request.body)),
+      async () => {},
     ),
     upstream(
       "openai",
