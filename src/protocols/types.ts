@@ -3,11 +3,18 @@ import type { ChatResponse } from "../ir/response.ts";
 import type { StreamEvent } from "../ir/event.ts";
 import type { GatewayError } from "../ir/errors.ts";
 import type { StreamMachine } from "../sse/pipe.ts";
+import type { Warning } from "../ir/warning.ts";
 
 /** A decoded client request: the IR plus what only this protocol's encoders need. */
 export interface Decoded<Options> {
   request: ChatRequest;
   options: Options;
+  /**
+   * Fields the protocol accepts but the IR cannot carry (`logprobs`,
+   * Responses' `background`…): honoured by no translated upstream, so the
+   * server reports them (`x-agw-warnings`) when it translates the request.
+   */
+  warnings?: Warning[];
 }
 
 /** What encoders know about the exchange besides the events themselves. */

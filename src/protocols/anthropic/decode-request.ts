@@ -2,6 +2,7 @@ import type { z } from "zod";
 import type { ChatRequest } from "../../ir/request.ts";
 import type { Decoded } from "../types.ts";
 import { describeZodIssue } from "../shared/describe-zod-issue.ts";
+import { type IgnoredField, ignoredFieldWarnings } from "../shared/ignored-fields.ts";
 import { invalidField } from "../shared/invalid-field.ts";
 import { cleanMessages } from "./clean-messages.ts";
 import { decodeMessages } from "./decode-messages.ts";
@@ -24,8 +25,25 @@ export interface AnthropicOptions {
 }
 
 /**
+ * Fields the schema drops that give the model abilities only Anthropic has,
+ * reported when set (read from the body as sent). Other dropped fields
+ * (`cache_control`, `context_management`, `service_tier`…) tune how
+ * Anthropic serves the request, not what the answer can contain.
+ */
+const IGNORED_FIELDS: readonly IgnoredField[] = [
+  {
+    name: "mcp_servers",
+    code: "mcp_servers_ignored",
+    effect: "the model cannot call the MCP servers",
+    asks: (value) => Array.isArray(value) && value.length > 0,
+  },
+  { name: "container", code: "container_ignored", effect: "the model has no code-execution container" },
+];
+
+/**
  * Validates a parsed `POST /v1/messages` body and converts it to the IR.
  * Throws GatewayError("invalid_request") naming the first offending field.
+ * Set fields the gateway accepts but cannot honour come back as warnings.
  */
 export function decodeAnthropicRequest(body: unknown): Decoded<AnthropicOptions> {
   const data = parse(compiledAnthropicRequestSchema, body);
@@ -37,7 +55,8 @@ export function decodeAnthropicRequest(body: unknown): Decoded<AnthropicOptions>
   if (data.stop_sequences != null && data.stop_sequences.length > 0) request.stopSequences = data.stop_sequences;
   if (data.metadata?.user_id != null) request.user = data.metadata.user_id;
   request.stream = data.stream ?? false;
-  return { request, options: thinkingOption(data.thinking?.type) };
+  const warnings = ignoredFieldWarnings(body, IGNORED_FIELDS);
+  return warnings ? { request, options: thinkingOption(data.thinking?.type), warnings } : { request, options: thinkingOption(data.thinking?.type) };
 }
 
 function thinkingOption(type: string | undefined): AnthropicOptions {

@@ -1,7 +1,9 @@
 import { GatewayError, isGatewayError } from "../../ir/errors.ts";
 import type { ChatRequest, TextPart } from "../../ir/request.ts";
 import type { Decoded } from "../types.ts";
+import type { Warning } from "../../ir/warning.ts";
 import { describeZodIssue } from "../shared/describe-zod-issue.ts";
+import { beyond, type IgnoredField, ignoredFieldWarnings } from "../shared/ignored-fields.ts";
 import { invalidField } from "../shared/invalid-field.ts";
 import { decodeGeminiContents } from "./decode-contents.ts";
 import { decodeGenerationConfig } from "./decode-generation-config.ts";
@@ -21,6 +23,30 @@ export interface GeminiNativeOptions {
   /** A Gemini context cache name: only meaningful to Gemini itself. */
   cachedContent?: string;
 }
+
+/**
+ * What only Gemini itself honours: kept in the options or the body for a
+ * pass-through, reported when the request is translated for another
+ * upstream. Labels (billing tags) change nothing in the answer and are not.
+ */
+const IGNORED_FIELDS: readonly IgnoredField[] = [
+  {
+    name: "safetySettings",
+    code: "safety_settings_ignored",
+    effect: "the upstream applies its own safety settings",
+    asks: (value) => Array.isArray(value) && value.length > 0,
+  },
+  { name: "cachedContent", code: "cached_content_ignored", effect: "a Gemini context cache means nothing to this upstream" },
+];
+
+const IGNORED_GENERATION_FIELDS: readonly IgnoredField[] = [
+  { name: "responseLogprobs", code: "response_logprobs_ignored", effect: "no log probabilities are returned" },
+  { name: "logprobs", code: "logprobs_ignored", effect: "no log probabilities are returned" },
+  { name: "responseModalities", code: "response_modalities_ignored", effect: "the answer is text only", asks: beyond("text") },
+  { name: "speechConfig", code: "speech_config_ignored", effect: "the answer is text only" },
+  { name: "imageConfig", code: "image_config_ignored", effect: "the answer is text only" },
+  { name: "mediaResolution", code: "media_resolution_ignored", effect: "media are read at the upstream's own resolution" },
+];
 
 /**
  * Validates a parsed `generateContent` / `streamGenerateContent` body and
@@ -56,7 +82,14 @@ export function decodeGeminiRequest(
   };
   if (data.safetySettings != null) options.safetySettings = data.safetySettings;
   if (data.cachedContent != null) options.cachedContent = data.cachedContent;
-  return { request, options };
+  const warnings = ignoredWarnings(data);
+  return warnings ? { request, options, warnings } : { request, options };
+}
+
+function ignoredWarnings(data: GeminiRequest): Warning[] | undefined {
+  const top = ignoredFieldWarnings(data, IGNORED_FIELDS);
+  const generation = ignoredFieldWarnings(data.generationConfig, IGNORED_GENERATION_FIELDS);
+  return top && generation ? [...top, ...generation] : (top ?? generation);
 }
 
 /**

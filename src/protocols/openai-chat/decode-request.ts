@@ -4,6 +4,7 @@ import { compiledOpenAIChatRequestSchema, type OpenAIChatRequest } from "./schem
 import { decodeMessages } from "./decode-messages.ts";
 import { decodeToolChoice, decodeTools } from "./decode-tools.ts";
 import { describeZodIssue } from "../shared/describe-zod-issue.ts";
+import { beyond, type IgnoredField, ignoredFieldWarnings, nonEmptyObject, otherThan } from "../shared/ignored-fields.ts";
 import { invalidField } from "../shared/invalid-field.ts";
 
 /** What only the OpenAI Chat encoders need to know about the request. */
@@ -13,8 +14,26 @@ export interface OpenAIChatOptions {
 }
 
 /**
+ * The accepted-and-ignored fields (schema.ts) that change the answer, each
+ * reported when set. `metadata`, `store`, `service_tier`,
+ * `safety_identifier` and `prompt_cache_key` are not: the answer is the
+ * same without them.
+ */
+const IGNORED_FIELDS: readonly IgnoredField[] = [
+  { name: "logprobs", code: "logprobs_ignored", effect: "no log probabilities are returned" },
+  { name: "top_logprobs", code: "top_logprobs_ignored", effect: "no log probabilities are returned" },
+  { name: "logit_bias", code: "logit_bias_ignored", effect: "token probabilities are not biased", asks: nonEmptyObject },
+  { name: "modalities", code: "modalities_ignored", effect: "the answer is text only", asks: beyond("text") },
+  { name: "audio", code: "audio_ignored", effect: "the answer is text only" },
+  { name: "prediction", code: "prediction_ignored", effect: "predicted output is not used" },
+  { name: "web_search_options", code: "web_search_options_ignored", effect: "the model does not search the web" },
+  { name: "verbosity", code: "verbosity_ignored", effect: "the answer's length follows the model's default", asks: otherThan("medium") },
+];
+
+/**
  * Validates a parsed Chat Completions body and converts it to the IR.
  * Throws GatewayError("invalid_request") naming the first offending field.
+ * Set fields the gateway accepts but cannot honour come back as warnings.
  */
 export function decodeOpenAIChatRequest(body: unknown): Decoded<OpenAIChatOptions> {
   const parsed = compiledOpenAIChatRequestSchema.safeParse(body, { reportInput: true });
@@ -25,10 +44,13 @@ export function decodeOpenAIChatRequest(body: unknown): Decoded<OpenAIChatOption
     throw invalidField(path, message);
   }
   const data = parsed.data;
-  return {
+  const decoded: Decoded<OpenAIChatOptions> = {
     request: toChatRequest(data),
     options: { includeUsage: data.stream_options?.include_usage ?? false },
   };
+  const warnings = ignoredFieldWarnings(data, IGNORED_FIELDS);
+  if (warnings) decoded.warnings = warnings;
+  return decoded;
 }
 
 function toChatRequest(body: OpenAIChatRequest): ChatRequest {

@@ -51,6 +51,8 @@ describe("decodeOpenAICompletionsRequest", () => {
         user: "user-1234",
       },
       options: { includeUsage: true, echo: "Write a tagline for an ice cream shop." },
+      // logit_bias is accepted but no upstream behind the gateway takes it; a null logprobs asks for nothing.
+      warnings: [{ code: "logit_bias_ignored", message: "logit_bias is accepted but not honoured: token probabilities are not biased" }],
     });
   });
 

@@ -2,6 +2,7 @@ import { GatewayError } from "../../ir/errors.ts";
 import type { ChatRequest } from "../../ir/request.ts";
 import type { Decoded } from "../types.ts";
 import { describeZodIssue } from "../shared/describe-zod-issue.ts";
+import { type IgnoredField, ignoredFieldWarnings, nonEmptyObject } from "../shared/ignored-fields.ts";
 import { invalidField } from "../shared/invalid-field.ts";
 import { decodePrompt } from "./decode-prompt.ts";
 import { compiledOpenAICompletionsRequestSchema, type OpenAICompletionsRequest } from "./schema.ts";
@@ -16,6 +17,12 @@ export interface CompletionsOptions {
 
 /** OpenAI's documented default for `max_tokens` on this endpoint (Chat Completions has none). */
 export const DEFAULT_MAX_TOKENS = 16;
+
+/** The accepted-and-ignored fields (schema.ts), each reported when set. */
+const IGNORED_FIELDS: readonly IgnoredField[] = [
+  { name: "logprobs", code: "logprobs_ignored", effect: "no log probabilities are returned" },
+  { name: "logit_bias", code: "logit_bias_ignored", effect: "token probabilities are not biased", asks: nonEmptyObject },
+];
 
 /**
  * Validates a parsed legacy Completions body and converts it to the IR: the
@@ -35,7 +42,8 @@ export function decodeOpenAICompletionsRequest(body: unknown): Decoded<Completio
   const prompt = decodePrompt(data.prompt);
   const options: CompletionsOptions = { includeUsage: data.stream_options?.include_usage ?? false };
   if (data.echo === true) options.echo = prompt;
-  return { request: toChatRequest(data, prompt), options };
+  const warnings = ignoredFieldWarnings(data, IGNORED_FIELDS);
+  return warnings ? { request: toChatRequest(data, prompt), options, warnings } : { request: toChatRequest(data, prompt), options };
 }
 
 function refuseUnsupported(data: OpenAICompletionsRequest): void {

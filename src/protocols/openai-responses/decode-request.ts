@@ -1,4 +1,6 @@
 import type { ChatRequest, Message } from "../../ir/request.ts";
+import type { Warning } from "../../ir/warning.ts";
+import { type IgnoredField, ignoredFieldWarnings, otherThan } from "../shared/ignored-fields.ts";
 import { invalidField } from "../shared/invalid-field.ts";
 import type { Decoded } from "../types.ts";
 import { decodeInputItems } from "./decode-input.ts";
@@ -53,9 +55,31 @@ export interface ResponsesOptions {
 }
 
 /**
+ * The fields the schema accepts and ignores (schema.ts), each reported when
+ * set: no upstream behind the gateway honours them, so a client relying on
+ * one learns it from `x-agw-warnings` instead of a silently different answer.
+ */
+const IGNORED_FIELDS: readonly IgnoredField[] = [
+  { name: "client_metadata", code: "client_metadata_ignored", effect: "it reaches no upstream" },
+  { name: "stream_options", code: "stream_options_ignored", effect: "the stream is sent without its options" },
+  { name: "top_logprobs", code: "top_logprobs_ignored", effect: "no log probabilities are returned" },
+  { name: "background", code: "background_ignored", effect: "the response is generated while the request waits" },
+  { name: "prompt", code: "prompt_ignored", effect: "stored prompt templates are not expanded" },
+  { name: "conversation", code: "conversation_ignored", effect: "stored conversations are neither read nor written (previous_response_id is)" },
+  { name: "max_tool_calls", code: "max_tool_calls_ignored", effect: "the number of tool calls is not limited" },
+  { name: "prompt_cache_retention", code: "prompt_cache_retention_ignored", effect: "the upstream keeps its cache for its own time" },
+];
+
+/** `text.verbosity` other than the default: no upstream behind the gateway takes it. */
+const IGNORED_TEXT_FIELDS: readonly IgnoredField[] = [
+  { name: "verbosity", code: "verbosity_ignored", effect: "the answer's length follows the model's default", asks: otherThan("medium") },
+];
+
+/**
  * Validates a parsed Responses body and converts it to the IR. Throws
  * GatewayError("invalid_request") naming the first offending field; tools
  * and items of types the gateway does not know are dropped, not refused.
+ * Set fields the gateway accepts but cannot honour come back as warnings.
  */
 export function decodeResponsesRequest(body: unknown): Decoded<ResponsesOptions> {
   const data = parseField(compiledResponsesRequestSchema, body, []);
@@ -90,7 +114,14 @@ export function decodeResponsesRequest(body: unknown): Decoded<ResponsesOptions>
   };
   if (data.previous_response_id != null) options.previousResponseId = data.previous_response_id;
   if (data.reasoning?.summary != null) options.reasoningSummary = data.reasoning.summary;
-  return { request, options };
+  const warnings = ignoredWarnings(data);
+  return warnings ? { request, options, warnings } : { request, options };
+}
+
+function ignoredWarnings(data: ResponsesRequest): Warning[] | undefined {
+  const top = ignoredFieldWarnings(data, IGNORED_FIELDS);
+  const text = ignoredFieldWarnings(data.text, IGNORED_TEXT_FIELDS);
+  return top && text ? [...top, ...text] : (top ?? text);
 }
 
 function echoSettings(data: ResponsesRequest): ResponsesEcho {
