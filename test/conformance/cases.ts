@@ -330,6 +330,23 @@ export const cases: Case[] = [
       expect(outcome.finish).toBe("length");
     },
   },
+  {
+    // OpenAI, Anthropic and Gemini refuse a max_tokens above the model's output limit; the gateway clamps it.
+    name: "max tokens above the model's limit",
+    turns: [{ role: "user", text: "a short answer" }],
+    stream: false,
+    maxTokens: 200_000,
+    needs: [],
+    expect: (outcome, _protocol, upstream) => {
+      expect(outcome.status).toBe(200);
+      expect(outcome.text).toBe(echo(upstream, "a short answer"));
+      expect(outcome.finish).toBe("stop");
+      const received = upstreamSaw(outcome);
+      // The output limits of the models the fakes serve (the vendors' model pages).
+      const limits: Partial<Record<UpstreamName, number>> = { openai: 16_384, anthropic: 64_000, gemini: 65_536, "gemini-3": 65_536 };
+      if (received) expect(received.maxTokens).toBe(limits[upstream]!);
+    },
+  },
   errorCase("upstream 429", "rate-limit", false),
   errorCase("upstream 500", "server-error", false),
   errorCase("upstream overloaded", "overload", true),

@@ -22,6 +22,8 @@ export interface Received {
   turns: ReceivedTurn[];
   /** The JSON schema the upstream was asked to answer in, if any. */
   schema?: unknown;
+  /** The output limit the upstream was sent, if any. */
+  maxTokens?: number;
 }
 
 const turn = (role: ReceivedTurn["role"]): ReceivedTurn => ({ role, text: "", images: [], calls: [], results: [], reasoning: [] });
@@ -53,7 +55,8 @@ export function receivedByOpenAI(body: any): Received {
     return result;
   });
   const format = body.response_format;
-  return { turns, ...(format?.type === "json_schema" ? { schema: format.json_schema?.schema } : {}) };
+  const maxTokens = body.max_completion_tokens ?? body.max_tokens;
+  return { turns, ...(format?.type === "json_schema" ? { schema: format.json_schema?.schema } : {}), ...(maxTokens !== undefined ? { maxTokens } : {}) };
 }
 
 /** A Messages body. */
@@ -79,7 +82,7 @@ export function receivedByAnthropic(body: any): Received {
     turns.push(result);
   }
   const format = body.output_config?.format;
-  return { turns, ...(format?.type === "json_schema" ? { schema: format.schema } : {}) };
+  return { turns, ...(format?.type === "json_schema" ? { schema: format.schema } : {}), maxTokens: body.max_tokens };
 }
 
 /** A generateContent body. */
@@ -105,5 +108,5 @@ export function receivedByGemini(body: any): Received {
   }
   const config = body.generationConfig ?? {};
   const schema = config.responseSchema ?? config.responseJsonSchema;
-  return { turns, ...(schema !== undefined ? { schema } : {}) };
+  return { turns, ...(schema !== undefined ? { schema } : {}), ...(config.maxOutputTokens !== undefined ? { maxTokens: config.maxOutputTokens } : {}) };
 }
