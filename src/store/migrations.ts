@@ -115,4 +115,7 @@ export const migrations: readonly string[] = [
   UPDATE responses SET size = length(CAST(input AS BLOB)) + length(CAST(output AS BLOB)) + length(CAST(response AS BLOB))
     + COALESCE((SELECT SUM(length(CAST(items AS BLOB))) FROM response_items WHERE response_id = responses.id), 0);
   `,
+  // 7: what the upstream could not honour as asked (a clamped max_tokens, an ignored field), as a
+  // JSON array of {code, message}; the codes are the ones sent in x-agw-warnings.
+  `ALTER TABLE request_logs ADD COLUMN warnings TEXT;`,
 ];

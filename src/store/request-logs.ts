@@ -23,6 +23,8 @@ export interface RequestLogRow {
   intercepted?: string;
   /** Every attempt: account, status, error class, cooldown and wait. */
   attemptDetails?: unknown[];
+  /** Settings the upstream could not honour as asked: their codes (as in `x-agw-warnings`) and what happened. */
+  warnings?: Array<{ code: string; message: string }>;
 }
 
 export interface StoredRequestLog extends RequestLogRow {}
@@ -37,8 +39,8 @@ export class RequestLogStore {
     this.insert = db.query(`
       INSERT OR REPLACE INTO request_logs (id, started_at, route, protocol, requested_model, mapped_model, provider,
         account_id, stream, status, latency_ms, ttfb_ms, input_tokens, output_tokens, attempts, error_class, intercepted,
-        attempt_details)
-      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)`);
+        attempt_details, warnings)
+      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)`);
   }
 
   /** Queues the row; it reaches the database with the next batch. */
@@ -63,6 +65,7 @@ export class RequestLogStore {
         row.errorClass ?? null,
         row.intercepted ?? null,
         row.attemptDetails === undefined || row.attemptDetails.length === 0 ? null : JSON.stringify(row.attemptDetails),
+        row.warnings === undefined || row.warnings.length === 0 ? null : JSON.stringify(row.warnings),
       ),
     );
   }
@@ -106,5 +109,7 @@ function fromRow(row: Record<string, unknown>): StoredRequestLog {
     errorClass: optional(row.error_class),
     intercepted: optional(row.intercepted),
     attemptDetails: row.attempt_details === null || row.attempt_details === undefined ? undefined : (JSON.parse(row.attempt_details as string) as unknown[]),
+    warnings:
+      row.warnings === null || row.warnings === undefined ? undefined : (JSON.parse(row.warnings as string) as StoredRequestLog["warnings"]),
   };
 }

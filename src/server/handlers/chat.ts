@@ -132,6 +132,7 @@ export function chatHandler<State>(protocol: ClientProtocol, route: string, cont
           relayFramingOf(protocol, encodeContext, keepAliveMs),
         );
       }
+      exchange.warnings.push(...(decoded.warnings ?? [])); // translated, so what the decoder accepted and dropped reaches no upstream
       await resolveMedia(chat, context.media);
       const { account, events } = await sendWithRetries({ ...retryTarget, request: chat, provider, warnings: exchange.warnings });
       exchange.log.accountId = account.id;

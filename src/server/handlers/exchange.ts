@@ -40,10 +40,23 @@ export class Exchange {
     this.log.outputTokens = usage.output.total;
   }
 
+  /**
+   * Puts the warnings' codes in the response headers (`x-agw-warnings:
+   * max_tokens_clamped,seed_unsupported`). The first lowering has reported
+   * them by the time a response starts: a stream calls this before its
+   * headers go out, JSON answers and errors through finish().
+   */
+  announceWarnings(): void {
+    if (this.warnings.length === 0) return;
+    this.headers["x-agw-warnings"] = this.warnings.map((warning) => warning.code).join(",");
+  }
+
   /** Records the outcome once; later calls (a cancel after the end) are ignored. */
   finish(status: number, errorClass?: string): void {
     if (this.done) return;
     this.done = true;
+    this.announceWarnings();
+    if (this.warnings.length > 0) this.log.warnings = this.warnings;
     this.log.status = status;
     this.log.latencyMs = Math.round(performance.now() - this.started);
     this.log.attempts = this.attempts.length;

@@ -99,6 +99,8 @@ export function streamResponse(
     },
   });
   const headers = protocol.streamHeaders?.(context.options) ?? SSE_HEADERS;
+  // The stream's headers leave before finish(): the warnings the lowering reported go with them.
+  exchange.announceWarnings();
   return new Response(body, { headers: Object.assign(exchange.headers, headers) });
 }
 
