@@ -45,6 +45,14 @@ export const providerSchema = z.strictObject({
   timeoutMs: positiveInt.default(120_000),
   /** `openai` providers: the output limit's name the upstream expects (older servers want max_tokens). */
   maxTokensField: z.enum(["max_completion_tokens", "max_tokens"]).optional(),
+  /**
+   * The most output tokens per upstream model, by exact name or `*` glob
+   * (`{"gemini-2.5-*": 65536}`): a larger max_tokens is clamped to it, with
+   * an `x-agw-warnings: max_tokens_clamped`. Overrides the built-in table of
+   * known models (src/providers/output-limits.ts); models in neither are
+   * sent what the client asked for.
+   */
+  maxOutputTokens: z.record(z.string().min(1), positiveInt).optional(),
 });
 
 export const configSchema = z.strictObject({

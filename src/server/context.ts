@@ -39,6 +39,7 @@ export function buildContext(config: LoadedConfig, store: Store): GatewayContext
         timeoutMs: entry.timeoutMs,
         headers: entry.headers,
         ...(entry.maxTokensField ? { maxTokensField: entry.maxTokensField } : {}),
+        ...(entry.maxOutputTokens ? { maxOutputTokens: entry.maxOutputTokens } : {}),
       }),
     );
     if (entry.type === "mock") accountless.add(name);
