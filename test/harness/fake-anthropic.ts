@@ -191,7 +191,7 @@ export function startFakeAnthropic(options: FakeAnthropicOptions = {}): FakeAnth
         rawBody,
       };
       requests.push(request);
-      const refusal = requestRefusal(request, issued);
+      const refusal = requestRefusal(request, issued) ?? maxTokensRefusal(request);
       if (request.action === "count_tokens") return countTokensResponse(request, keyFaults[apiKey] ?? refusal ?? script?.(request));
       let answer: FakeAnthropicReply = keyFaults[apiKey] ?? refusal ?? script?.(request) ?? defaultReply(request, `msg_fake_${++responses}`);
       while (answer.type === "hang") {
@@ -230,6 +230,37 @@ function errorResponse(reply: Extract<FakeAnthropicReply, { type: "error" }>): R
 function requestRefusal(request: FakeAnthropicRequest, issued: ReadonlyMap<string, string | undefined>): FakeAnthropicReply | undefined {
   const message = anthropicRequestRefusal(request.action, request.body ?? {}, issued);
   return message === undefined ? undefined : { type: "error", status: 400, message };
+}
+
+/**
+ * Output limits of the Claude models, from Anthropic's model pages
+ * (platform.claude.com/docs/en/models/overview and models/<model>/overview,
+ * "Max output"). Names matching none (test models) are not limited.
+ */
+const MAX_OUTPUT_TOKENS: Array<[RegExp, number]> = [
+  [/^claude-(opus|sonnet)-4-[6-9]/, 128_000],
+  [/^claude-(opus|sonnet|fable)-5/, 128_000],
+  [/^claude-(opus|sonnet|haiku)-4-5/, 64_000],
+  [/^claude-opus-4(-0|-1)?(-\d{8})?$/, 32_000],
+  [/^claude-sonnet-4(-0)?(-\d{8})?$/, 64_000],
+  [/^claude-3-7-sonnet/, 64_000],
+  [/^claude-3-5-/, 8_192],
+  [/^claude-3-/, 4_096],
+];
+
+/** Anthropic refuses a max_tokens above the model's output limit with a 400 invalid_request_error worded like this. */
+function maxTokensRefusal(request: FakeAnthropicRequest): FakeAnthropicReply | undefined {
+  const requested = request.body?.max_tokens;
+  if (request.action !== "messages" || typeof requested !== "number") return undefined;
+  // Claude Sonnet 3.7 writes up to 128K with the beta header `output-128k-2025-02-19` ("Extended output", same pages).
+  const extended = /^claude-3-7-sonnet/.test(request.model) && (request.headers.get("anthropic-beta") ?? "").includes("output-128k-2025-02-19");
+  const limit = extended ? 128_000 : MAX_OUTPUT_TOKENS.find(([pattern]) => pattern.test(request.model))?.[1];
+  if (limit === undefined || requested <= limit) return undefined;
+  return {
+    type: "error",
+    status: 400,
+    message: `max_tokens: ${requested} > ${limit}, which is the maximum allowed number of output tokens for ${request.model}`,
+  };
 }
 
 /** Signatures (bound to the thinking text they came with) and redacted data a stream hands out become acceptable later. */

@@ -176,7 +176,8 @@ export function startFakeGemini(options: FakeGeminiOptions = {}): FakeGemini {
       };
       requests.push(request);
       if (request.action === "countTokens") return countTokensResponse(request, keyFaults[apiKey] ?? script?.(request));
-      const refusal = generationRefusal(body) ?? (request.model.includes("gemini-3") ? signatureRefusal(body, issued) : undefined);
+      const refusal =
+        generationRefusal(body) ?? outputTokensRefusal(request.model, body) ?? (request.model.includes("gemini-3") ? signatureRefusal(body, issued) : undefined);
       const reply = keyFaults[apiKey] ?? refusal ?? script?.(request) ?? defaultReply(request, `fake-${++responses}`, issued);
       let answer: FakeGeminiReply = reply;
       while (answer.type === "hang") {
@@ -279,6 +280,26 @@ function cyclingOffsets(length: number, sizes: number[]): number[] {
 function generationRefusal(body: any): FakeGeminiReply | undefined {
   const message = geminiRequestRefusal(body);
   return message === undefined ? undefined : { type: "error", status: 400, message };
+}
+
+/**
+ * Gemini refuses a `maxOutputTokens` outside the model's range: 1 up to the
+ * model's "Output token limit" (ai.google.dev/gemini-api/docs/models/<model>:
+ * 8,192 for 1.5 and 2.0, 65,536 for 2.5 and 3.x; other names here get
+ * 65,536), worded as its users quote the 400 (discuss.ai.google.dev, "Unable
+ * to submit request because it has a maxOutputTokens value of 828858").
+ */
+function outputTokensRefusal(model: string, body: any): FakeGeminiReply | undefined {
+  const config = body?.generationConfig ?? body?.generation_config;
+  const requested = config?.maxOutputTokens ?? config?.max_output_tokens;
+  if (typeof requested !== "number") return undefined;
+  const limit = /gemini-(1\.5|2\.0)-/.test(model) ? 8_192 : 65_536;
+  if (requested >= 1 && requested <= limit) return undefined;
+  return {
+    type: "error",
+    status: 400,
+    message: `Unable to submit request because it has a maxOutputTokens value of ${requested} but the supported range is from 1 (inclusive) to ${limit + 1} (exclusive). Update the value and try again.`,
+  };
 }
 
 const PLACEHOLDER_SIGNATURES = new Set(["skip_thought_signature_validator", "context_engineering_is_the_way_to_go"]);
