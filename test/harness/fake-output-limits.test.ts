@@ -18,7 +18,7 @@ afterAll(async () => {
 
 async function post(url: string, body: unknown, headers: Record<string, string>) {
   const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) });
-  return { status: response.status, body: await response.json() };
+  return { status: response.status, body: (await response.json()) as any };
 }
 
 describe("fake Gemini: 1 ≤ maxOutputTokens ≤ the model's output limit", () => {

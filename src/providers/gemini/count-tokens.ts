@@ -24,10 +24,12 @@ export async function countGeminiTokens(
   settings: ProviderSettings,
   request: ChatRequest,
   call: ProviderCall,
+  outputLimit?: number,
 ): Promise<number> {
   const model = geminiModelName(call);
+  // Lowered as for generation (the output budget clamped too), so the count is of the request that would be sent.
   const body: GeminiCountTokensRequest = {
-    generateContentRequest: { model: `models/${model}`, ...lowerGeminiRequest(request, model).body },
+    generateContentRequest: { model: `models/${model}`, ...lowerGeminiRequest(request, model, { outputLimit }).body },
   };
   const response = await postGemini(baseUrl, settings, call, "countTokens", body);
   let text: string;

@@ -25,7 +25,7 @@ export function createGeminiProvider(settings: ProviderSettings): Provider {
   return {
     type: "gemini",
     stream: (request, call) => streamGemini(baseUrl, settings, outputLimits, request, call),
-    countTokens: (request, call) => countGeminiTokens(baseUrl, settings, request, call),
+    countTokens: (request, call) => countGeminiTokens(baseUrl, settings, request, call, outputLimits(geminiModelName(call))),
     nativeProtocol: "gemini",
     passthrough: (request, call) => postGemini(baseUrl, settings, call, request.operation, request.body),
     passthroughUsage: readGeminiUsageTail,
