@@ -47,12 +47,8 @@ async function serve(command: Extract<Command, { kind: "serve" }>): Promise<void
   const shutdown = async (signal: string) => {
     if (stopping) process.exit(1);
     stopping = true;
-    console.log(`agw: ${signal} received, finishing open requests and flushing logs…`);
-    const force = setTimeout(() => {
-      gateway.server.stop(true);
-    }, 10_000);
+    console.log(`agw: ${signal} received, finishing open requests (up to ${config.shutdown.drainMs} ms) and flushing logs…`);
     await gateway.stop();
-    clearTimeout(force);
     process.exit(0);
   };
   process.on("SIGINT", () => void shutdown("SIGINT"));

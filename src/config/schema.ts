@@ -141,6 +141,12 @@ export const configSchema = z.strictObject({
       maxStoredBytes: positiveInt.default(256 * 1024 * 1024),
     })
     .default({ retentionDays: 30, maxStoredBytes: 256 * 1024 * 1024 }),
+  shutdown: z
+    .strictObject({
+      /** On SIGTERM/SIGINT, how long open requests may go on before each is ended with an error its client sees. */
+      drainMs: z.number().int().min(0).default(10_000),
+    })
+    .default({ drainMs: 10_000 }),
   logging: z
     .strictObject({
       /** Write one row per request to the database. */

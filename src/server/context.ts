@@ -6,6 +6,7 @@ import { providerFactories } from "../providers/index.ts";
 import type { Provider } from "../providers/types.ts";
 import { ModelRouter } from "../routing/model-router.ts";
 import type { Store } from "../store/index.ts";
+import type { Exchange } from "./handlers/exchange.ts";
 
 /** What request handlers share: built once at start-up, never per request. */
 export interface GatewayContext {
@@ -15,6 +16,8 @@ export interface GatewayContext {
   router: ModelRouter;
   providers: ReadonlyMap<string, Provider>;
   media: MediaOptions;
+  /** Requests not done yet, so a shutdown can end each one visibly once the drain time is over. */
+  inflight: Set<Exchange>;
 }
 
 /**
@@ -75,5 +78,6 @@ export function buildContext(config: LoadedConfig, store: Store): GatewayContext
     ),
     providers,
     media: config.media,
+    inflight: new Set(),
   };
 }

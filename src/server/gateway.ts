@@ -12,8 +12,9 @@ export interface Gateway {
   url: URL;
   authMode: EffectiveAuthMode;
   /**
-   * Stops accepting requests, waits for open ones (or cuts them with
-   * `force`), flushes the logs and closes the database.
+   * Stops accepting requests and waits up to `shutdown.drainMs` for open
+   * ones; then (at once with `force`) ends every request still open with an
+   * error its client can see, flushes the logs and closes the database.
    */
   stop(force?: boolean): Promise<void>;
 }
@@ -22,10 +23,11 @@ export interface Gateway {
 export function startGateway(config: LoadedConfig, options: { port?: number; host?: string } = {}): Gateway {
   const store = Store.open(config.database);
   let server: Server<unknown>;
+  let context: GatewayContext;
   let pool: GatewayContext["pool"] | undefined;
   let authMode: EffectiveAuthMode;
   try {
-    const context = buildContext(config, store);
+    context = buildContext(config, store);
     context.pool.watch();
     pool = context.pool;
     authMode = effectiveAuthMode(config.auth.mode, config.allowLanAccess);
@@ -63,7 +65,14 @@ export function startGateway(config: LoadedConfig, options: { port?: number; hos
     stop(force = false) {
       stopped ??= (async () => {
         pool?.unwatch();
-        await server.stop(force);
+        const closing = server.stop(false);
+        const drained = force ? false : await Promise.race([closing.then(() => true), Bun.sleep(config.shutdown.drainMs).then(() => false)]);
+        if (!drained) {
+          // Every request still open ends now, visibly: a 503 in its shape, or its stream's error event.
+          for (const exchange of [...context.inflight]) exchange.stop();
+          await Promise.race([closing, Bun.sleep(1000)]);
+          await server.stop(true);
+        }
         store.close();
       })();
       return stopped;

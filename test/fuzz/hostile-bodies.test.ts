@@ -144,7 +144,7 @@ function setAt(root: any, path: Array<string | number>, value: unknown, remove =
 
 interface Attack {
   route: Route;
-  body: BodyInit;
+  body: string | Uint8Array;
   contentType: string;
   kind: string;
 }

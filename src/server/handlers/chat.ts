@@ -15,7 +15,7 @@ import { errorResponse } from "../error-response.ts";
 import { logInternalError } from "../log-internal-error.ts";
 import { readJsonBody } from "../read-body.ts";
 import { Exchange } from "./exchange.ts";
-import { jsonResponse, streamResponse } from "./respond.ts";
+import { jsonResponse, shuttingDown, streamResponse } from "./respond.ts";
 import { relayFramingOf, relayPassthrough } from "./passthrough.ts";
 
 /** What a route may add around the common chat flow; `State` travels from prepare to onAnswer. */
@@ -53,8 +53,19 @@ export function chatHandler<State>(protocol: ClientProtocol, route: string, cont
   const keepAliveMs = context.config.limits.keepAliveMs;
   const sticky = context.config.scheduling.mode === "sticky";
   const retry = context.config.retry;
-  return async (request: Request, server: Server<unknown>): Promise<Response> => {
+  return (request: Request, server: Server<unknown>): Promise<Response> => {
     const exchange = new Exchange(route, protocol.name, context);
+    // The gateway stops before this request has an answer: a 503 in its protocol's shape.
+    const stopped = new Promise<Response>((resolve) =>
+      exchange.onStop(() => {
+        exchange.finish(503, "shutdown");
+        resolve(errorResponse(protocol, shuttingDown(), exchange.headers));
+      }),
+    );
+    return Promise.race([serve(request, server, exchange), stopped]);
+  };
+
+  async function serve(request: Request, server: Server<unknown>, exchange: Exchange): Promise<Response> {
     try {
       // The body has its own deadline (limits.bodyTimeoutMs); only then may
       // the answer outlast the server's idle timeout (long thinking, long streams).
@@ -146,7 +157,7 @@ export function chatHandler<State>(protocol: ClientProtocol, route: string, cont
       exchange.finish(error.status, error.code ?? error.kind);
       return errorResponse(protocol, error, exchange.headers);
     }
-  };
+  }
 }
 
 /** Whether the provider takes this protocol's requests as they are. */

@@ -18,6 +18,8 @@ export class Exchange {
   private done = false;
   /** Whether the request counts against its account's daily usage (counting tokens does not). */
   countsUsage = true;
+  /** What ends this request's answer when the gateway stops before it is done. */
+  private stopHandlers: Array<() => void> | undefined;
 
   constructor(
     route: string,
@@ -25,6 +27,21 @@ export class Exchange {
     private readonly context: GatewayContext,
   ) {
     this.log = { id: this.id, startedAt: this.startedAt, route, protocol, stream: false, status: 0, attempts: 0 };
+    context.inflight.add(this);
+  }
+
+  /** Registers how to end this request's answer if the gateway stops first (see stop()). */
+  onStop(handler: () => void): void {
+    (this.stopHandlers ??= []).push(handler);
+  }
+
+  /**
+   * The gateway's drain time (shutdown.drainMs) is over and this request is
+   * not done: its answer ends now, with an error the client can see (a 503
+   * in its protocol's shape, or the protocol's error event in a stream).
+   */
+  stop(): void {
+    for (const handler of this.stopHandlers ?? []) handler();
   }
 
   firstByte(): void {
@@ -55,6 +72,7 @@ export class Exchange {
   finish(status: number, errorClass?: string): void {
     if (this.done) return;
     this.done = true;
+    this.context.inflight.delete(this);
     this.announceWarnings();
     if (this.warnings.length > 0) this.log.warnings = this.warnings;
     this.log.status = status;

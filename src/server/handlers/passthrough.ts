@@ -5,6 +5,7 @@ import { describeNetworkError } from "../../providers/http/describe-network-erro
 import { type RetryTarget, withRetries } from "../../pool/attempt.ts";
 import type { ModelTarget } from "../../routing/model-router.ts";
 import type { Exchange } from "./exchange.ts";
+import { shuttingDown } from "./respond.ts";
 
 /** How much of a relayed answer's end is kept to read its usage. */
 const TAIL_BYTES = 4096;
@@ -112,6 +113,16 @@ function relayStream(source: ReadableStream<Uint8Array>, provider: Provider, exc
         Math.max(50, Math.floor(framing.keepAliveMs / 3)),
       );
       let errorClass: string | undefined;
+      // The gateway stops before the answer is done: the protocol's error event ends it.
+      exchange.onStop(() => {
+        if (closed) return;
+        controller.write((atBoundary ? "" : "\n\n") + framing.errorFrame(shuttingDown()));
+        closed = true;
+        clearInterval(keepAlive);
+        controller.close();
+        void reader.cancel().catch(() => {});
+        exchange.finish(503, "shutdown");
+      });
       try {
         for (;;) {
           let chunk: Awaited<ReturnType<typeof reader.read>>;

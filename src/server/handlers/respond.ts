@@ -61,6 +61,16 @@ export function streamResponse(
       keepAlive = setInterval(() => {
         if (performance.now() - lastWrite >= keepAliveMs) write([keepAliveFrame]);
       }, Math.max(50, Math.floor(keepAliveMs / 3)));
+      // The gateway stops before the answer is done: the protocol's error event ends it.
+      exchange.onStop(() => {
+        if (closed) return;
+        write(machine.step(state, { type: "error", error: shuttingDown() }));
+        closed = true;
+        clearInterval(keepAlive);
+        events.cancel();
+        controller.close();
+        exchange.finish(503, "shutdown");
+      });
       try {
         for (;;) {
           let event: StreamEvent | undefined;
@@ -102,6 +112,14 @@ export function streamResponse(
   // The stream's headers leave before finish(): the warnings the lowering reported go with them.
   exchange.announceWarnings();
   return new Response(body, { headers: Object.assign(exchange.headers, headers) });
+}
+
+/** What a request still open when the gateway's drain time ends is told. */
+export function shuttingDown(): GatewayError {
+  return new GatewayError("unavailable", "the gateway is shutting down: retry the request in a moment", {
+    code: "shutting_down",
+    retryAfterMs: 1000,
+  });
 }
 
 function upstreamStreamError(thrown: unknown): GatewayError {
