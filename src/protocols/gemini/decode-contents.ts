@@ -1,3 +1,4 @@
+import { decodeSignature } from "../shared/signature-codec.ts";
 import type { AssistantContent, Message, Signature, ToolCallPart, ToolResultPart, UserContent } from "../../ir/request.ts";
 import { invalidField } from "../shared/invalid-field.ts";
 import { decodeFileData, decodeInlineData } from "./decode-media.ts";
@@ -32,7 +33,13 @@ function decodeModelPart(part: GeminiPart, path: Path, messages: Message[], call
   if (part.functionResponse != null) {
     throw invalidField([...path, "functionResponse"], "a function response belongs in a user turn, not a model turn");
   }
-  const signature: Signature | undefined = part.thoughtSignature ? { family: "gemini", value: part.thoughtSignature } : undefined;
+  // Gemini's own signatures come raw; one agw tagged for another family (an Anthropic upstream's) says so.
+  const decoded: Signature | undefined = decodeSignature(part.thoughtSignature, "gemini")?.signature;
+  // Only Gemini signs calls and text: another family's signature on such a part signs the thinking
+  // before it, on whose next part it rode (the streamed thought's text had gone out before it).
+  const foreign = decoded !== undefined && decoded.family !== "gemini" && part.thought !== true;
+  if (foreign) signReasoning(assistantContent(messages), decoded);
+  const signature = foreign ? undefined : decoded;
 
   if (part.functionCall != null) {
     const call = part.functionCall;

@@ -379,3 +379,35 @@ describe("decodeGeminiAugmentedRequest and count tokens", () => {
     expect(request.stream).toBe(false);
   });
 });
+
+test("an Anthropic upstream's signature, tagged, returns to the thinking it signed, also when it rode on the call after it", () => {
+  const { request } = decodeGeminiRequest(
+    {
+      contents: [
+        { role: "user", parts: [{ text: "weather?" }] },
+        {
+          role: "model",
+          parts: [{ text: "Thinking.", thought: true }, { functionCall: { name: "get_weather", args: {} }, thoughtSignature: "agw1.anthropic.t.EqQB" }],
+        },
+        { role: "user", parts: [{ functionResponse: { name: "get_weather", response: { result: "sunny" } } }] },
+        { role: "model", parts: [{ text: "Again.", thought: true, thoughtSignature: "agw1.anthropic.t.EqQC" }, { text: "Sunny." }] },
+      ],
+    },
+    "m",
+    false,
+  );
+  expect(request.messages[1]).toEqual({
+    role: "assistant",
+    content: [
+      { type: "reasoning", text: "Thinking.", signature: { family: "anthropic", value: "EqQB" } },
+      { type: "tool-call", id: "call_0", name: "get_weather", arguments: "{}" },
+    ],
+  });
+  expect(request.messages[3]).toEqual({
+    role: "assistant",
+    content: [
+      { type: "reasoning", text: "Again.", signature: { family: "anthropic", value: "EqQC" } },
+      { type: "text", text: "Sunny." },
+    ],
+  });
+});

@@ -88,7 +88,7 @@ describe("encodeGeminiResponse", () => {
     ]);
   });
 
-  test("a signature with nothing after it goes out on an empty text part; other families' signatures are dropped", () => {
+  test("a signature with nothing after it goes out on an empty text part; other families' signatures go tagged", () => {
     const response: ChatResponse = {
       choices: [
         {
@@ -104,8 +104,10 @@ describe("encodeGeminiResponse", () => {
       ],
     };
     expect(encodeGeminiResponse(response, context({ includeThoughts: true })).candidates[0]?.content.parts).toStrictEqual([
-      { text: "claude thinking", thought: true },
-      { functionCall: { name: "f", args: {} } },
+      // An Anthropic upstream's signature reaches the Gemini client tagged, so the next turn keeps its thinking.
+      { text: "claude thinking", thought: true, thoughtSignature: "agw1.anthropic.t.EqQB" },
+      { text: "", thoughtSignature: "agw1.anthropic.t.redacted" },
+      { functionCall: { name: "f", args: {} }, thoughtSignature: "agw1.openai.t.x" },
       { text: "", thoughtSignature: "sig-end" },
     ]);
   });

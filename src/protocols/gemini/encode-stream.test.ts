@@ -77,7 +77,7 @@ describe("geminiStreamMachine, SSE framing (alt=sse)", () => {
       sse(
         response([candidate([{ functionCall: { name: "get_weather", args: { location: "San Francisco" } }, thoughtSignature: "EpEgCo4g" }])]),
       ) +
-        sse(response([candidate([{ functionCall: { name: "get_time", args: {} } }])])) +
+        sse(response([candidate([{ functionCall: { name: "get_time", args: {} }, thoughtSignature: "agw1.anthropic.t.x" }])])) +
         sse(response([candidate([{ text: "" }], { finishReason: "STOP" })], { promptTokenCount: 29, candidatesTokenCount: 15, totalTokenCount: 44 })),
     );
   });

@@ -1,4 +1,5 @@
 import type { Signature } from "../../ir/request.ts";
+import { encodeSignature } from "../shared/signature-codec.ts";
 import type { GeminiOutputPart } from "./types.ts";
 
 /**
@@ -6,8 +7,8 @@ import type { GeminiOutputPart } from "./types.ts";
  * shown only when the client set `includeThoughts`, as Gemini does; their
  * signature must reach the client either way, so a signature whose thought
  * is not shown rides on the next part (text or function call), as Gemini
- * sends it, or on an empty text part when nothing follows. Only Gemini's
- * own signatures are sent (raw): no Gemini client can use another's.
+ * sends it, or on an empty text part when nothing follows. Gemini's own
+ * signatures are sent raw, another family's tagged (see geminiSignature).
  */
 export class GeminiPartBuilder {
   private parts: GeminiOutputPart[] = [];
@@ -92,8 +93,15 @@ export class GeminiPartBuilder {
   }
 }
 
+/**
+ * A signature as a Gemini client carries it: Gemini's own raw; another
+ * family's (an Anthropic upstream's thinking signature) tagged by the codec
+ * (`agw1.anthropic.t.…`), so the client sends it back and the next turn to
+ * that upstream keeps its thinking. Where it sits says what it signs.
+ */
 function geminiSignature(signature: Signature | undefined): string | undefined {
-  return signature?.family === "gemini" && signature.value !== "" ? signature.value : undefined;
+  if (signature === undefined || signature.value === "") return undefined;
+  return encodeSignature(signature, "t", "gemini");
 }
 
 /** The model's arguments as the object Gemini sends; anything but a JSON object becomes `{}`. */
