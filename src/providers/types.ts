@@ -56,6 +56,15 @@ export interface Provider {
    * speaks this provider's format (`nativeProtocol`).
    */
   passthrough?(request: PassthroughRequest, call: ProviderCall): Promise<Response>;
+  /**
+   * Adjusts a client's own body (its parsed top-level fields, in this
+   * provider's format, for the upstream `model`) before it goes through:
+   * only what the upstream would refuse outright and the gateway knows
+   * better — an output budget above the model's limit is clamped — each
+   * change reported in `warnings`. Returns the fields as they are when
+   * nothing changes, else a copy.
+   */
+  preparePassthrough?(fields: Record<string, unknown>, model: string, warnings: Warning[]): Record<string, unknown>;
   /** The client protocol whose requests `passthrough` accepts ("gemini", "anthropic", "openai-chat"). */
   readonly nativeProtocol?: string;
   /** The ids of the models the upstream serves (`agw models --refresh`). */

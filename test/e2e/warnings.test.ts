@@ -42,6 +42,7 @@ beforeAll(() => {
       "gpt-4o": "claude/claude-sonnet-4-5",
       "gpt-4o-down": "claudeDown/claude-sonnet-4-5",
       "gpt-4o-native": "openai/gpt-4o",
+      "sonnet-native": "claude/claude-sonnet-4-5",
     },
     retry: { maxAttempts: 1 },
   });
@@ -102,6 +103,42 @@ describe("max_tokens above the model's output limit", () => {
     expect(data.choices[0]!.message.content).toBe("Echo: Hello");
     expect(response.headers.get("x-agw-warnings")).toBe("max_tokens_clamped");
     expect(gemini.requests.at(-1)!.body.generationConfig).toEqual({ maxOutputTokens: 30000 });
+  });
+});
+
+describe("max_tokens above the limit on a pass-through: the one change to the client's body, and said", () => {
+  test("an Anthropic client's stream to an Anthropic upstream", async () => {
+    const stream = anthropicClient.messages.stream({
+      model: "sonnet-native",
+      max_tokens: 128000,
+      thinking: { type: "enabled", budget_tokens: 10000 },
+      messages: [{ role: "user", content: "Tell me a long story" }],
+    });
+    const { response } = await stream.withResponse();
+    const message = await stream.finalMessage();
+    expect(message.content.at(-1)).toEqual({ type: "text", text: "Echo: Tell me a long story" });
+    expect(response.headers.get("x-agw-warnings")).toBe("max_tokens_clamped");
+    expect(JSON.parse(anthropic.requests.at(-1)!.rawBody)).toEqual({
+      model: "claude-sonnet-4-5",
+      max_tokens: 64000,
+      thinking: { type: "enabled", budget_tokens: 10000 },
+      messages: [{ role: "user", content: "Tell me a long story" }],
+      stream: true,
+    });
+  });
+
+  test("a Chat client's max_tokens to an OpenAI upstream; logprobs, honoured there, pass untouched and unreported", async () => {
+    const { data, response } = await openaiClient.chat.completions
+      .create({ model: "gpt-4o-native", max_tokens: 200000, logprobs: true, messages: [{ role: "user", content: "Hello" }] })
+      .withResponse();
+    expect(data.choices[0]!.message.content).toBe("Echo: Hello");
+    expect(response.headers.get("x-agw-warnings")).toBe("max_tokens_clamped");
+    expect(openai.requests.at(-1)!.body).toEqual({
+      model: "gpt-4o",
+      max_tokens: 16384,
+      logprobs: true,
+      messages: [{ role: "user", content: "Hello" }],
+    });
   });
 });
 

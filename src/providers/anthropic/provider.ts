@@ -3,6 +3,7 @@ import { addWarnings } from "../../ir/add-warning.ts";
 import type { ChatRequest } from "../../ir/request.ts";
 import { raiseSse } from "../../sse/raise-sse.ts";
 import { createOutputLimits, type OutputLimitLookup } from "../output-limits.ts";
+import { clampAnthropicPassthrough } from "./clamp-passthrough.ts";
 import type { PassthroughRequest, Provider, ProviderCall, ProviderSettings } from "../types.ts";
 import { passthroughPath, pickClientHeaders, postAnthropic } from "./anthropic-post.ts";
 import { countAnthropicTokens } from "./count-tokens.ts";
@@ -41,6 +42,7 @@ export function createAnthropicProvider(settings: ProviderSettings): Provider {
     countTokens: (request, call) => countAnthropicTokens(baseUrl, settings, request, call),
     nativeProtocol: "anthropic",
     passthrough: (request, call) => passthroughAnthropic(baseUrl, settings, request, call),
+    preparePassthrough: (fields, model, warnings) => clampAnthropicPassthrough(fields, outputLimits(model), model, warnings),
     passthroughUsage: readAnthropicUsageTail,
   };
 }

@@ -3,6 +3,7 @@ import { addWarnings } from "../../ir/add-warning.ts";
 import type { ChatRequest } from "../../ir/request.ts";
 import { raiseSse } from "../../sse/raise-sse.ts";
 import { createOutputLimits, type OutputLimitLookup } from "../output-limits.ts";
+import { clampGeminiPassthrough } from "./clamp-passthrough.ts";
 import type { Provider, ProviderCall, ProviderSettings } from "../types.ts";
 import { countGeminiTokens } from "./count-tokens.ts";
 import { lowerGeminiRequest } from "./lower.ts";
@@ -28,6 +29,10 @@ export function createGeminiProvider(settings: ProviderSettings): Provider {
     countTokens: (request, call) => countGeminiTokens(baseUrl, settings, request, call, outputLimits(geminiModelName(call))),
     nativeProtocol: "gemini",
     passthrough: (request, call) => postGemini(baseUrl, settings, call, request.operation, request.body),
+    preparePassthrough: (fields, model, warnings) => {
+      const name = model.replace(/^models\//, "");
+      return clampGeminiPassthrough(fields, outputLimits(name), name, warnings);
+    },
     passthroughUsage: readGeminiUsageTail,
   };
 }

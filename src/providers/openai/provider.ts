@@ -3,6 +3,7 @@ import { addWarnings } from "../../ir/add-warning.ts";
 import type { ChatRequest } from "../../ir/request.ts";
 import { raiseSse } from "../../sse/raise-sse.ts";
 import { createOutputLimits, type OutputLimitLookup } from "../output-limits.ts";
+import { clampOpenAIPassthrough } from "./clamp-passthrough.ts";
 import { listOpenAIModels } from "./list-models.ts";
 import type { Provider, ProviderCall, ProviderSettings } from "../types.ts";
 import { lowerOpenAIRequest, type LowerOpenAIOptions } from "./lower.ts";
@@ -34,6 +35,7 @@ export function createOpenAIProvider(
     nativeProtocol: "openai-chat",
     // The client's own Chat Completions body, already naming the upstream model, goes as is.
     passthrough: (request, call) => postOpenAI(baseUrl, settings, call, request.body),
+    preparePassthrough: (fields, model, warnings) => clampOpenAIPassthrough(fields, outputLimits(model), model, warnings),
     passthroughUsage: readOpenAIUsageTail,
     listModels: (call) => listOpenAIModels(baseUrl, settings, call),
   };

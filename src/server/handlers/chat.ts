@@ -133,7 +133,7 @@ export function chatHandler<State>(protocol: ClientProtocol, route: string, cont
             provider,
             target,
             operation: hooks.operation?.(request) ?? clientQuery(request, protocol),
-            body: passthroughBody(sent, target),
+            body: passthroughBody(sent, target, provider, exchange),
             headers: forwardedHeaders(request),
             signal: request.signal,
             stream: chat.stream,
@@ -168,11 +168,16 @@ export function isPassthrough(provider: Provider, protocol: ClientProtocol): boo
 /**
  * The client's body as the upstream gets it: untouched (unknown fields, betas
  * and cache_control included) but for the model, when the body names one
- * (Gemini's is in the URL).
+ * (Gemini's is in the URL), and what the provider knows the upstream would
+ * refuse (an output budget above the model's limit, clamped). Such changes
+ * are warnings, announced before a relayed stream's headers go out.
  */
-function passthroughBody(sent: unknown, target: ModelTarget): string {
+function passthroughBody(sent: unknown, target: ModelTarget, provider: Provider, exchange: Exchange): string {
   const fields = sent as Record<string, unknown>;
-  return JSON.stringify(typeof fields.model === "string" ? { ...fields, model: target.model } : fields);
+  const named = typeof fields.model === "string" ? { ...fields, model: target.model } : fields;
+  const prepared = provider.preparePassthrough?.(named, target.model, exchange.warnings) ?? named;
+  exchange.announceWarnings();
+  return JSON.stringify(prepared);
 }
 
 /** The client's query parameters the upstream may see: only those its protocol names, never the gateway's `key`. */
