@@ -191,6 +191,8 @@ export async function runClaude(options: RunClaudeOptions): Promise<RunClaudeRes
     ...inheritedEnv(),
     HOME: home,
     USERPROFILE: home,
+    // Some CLIs take their project folder from PWD, not from their working directory.
+    PWD: cwd,
     XDG_CONFIG_HOME: join(home, ".config"),
     XDG_CACHE_HOME: join(home, ".cache"),
     XDG_DATA_HOME: join(home, ".local", "share"),

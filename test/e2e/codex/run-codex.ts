@@ -192,6 +192,8 @@ export async function runCodex(options: RunCodexOptions): Promise<RunCodexResult
     ...inheritedEnv(),
     HOME: home,
     USERPROFILE: home,
+    // Some CLIs take their project folder from PWD, not from their working directory.
+    PWD: cwd,
     CODEX_HOME: codexHome,
     XDG_CONFIG_HOME: join(home, ".config"),
     XDG_CACHE_HOME: join(home, ".cache"),
