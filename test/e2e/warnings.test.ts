@@ -116,7 +116,7 @@ describe("max_tokens above the limit on a pass-through: the one change to the cl
     });
     const { response } = await stream.withResponse();
     const message = await stream.finalMessage();
-    expect(message.content.at(-1)).toEqual({ type: "text", text: "Echo: Tell me a long story" });
+    expect(message.content.at(-1) as unknown).toEqual({ type: "text", text: "Echo: Tell me a long story" });
     expect(response.headers.get("x-agw-warnings")).toBe("max_tokens_clamped");
     expect(JSON.parse(anthropic.requests.at(-1)!.rawBody)).toEqual({
       model: "claude-sonnet-4-5",
