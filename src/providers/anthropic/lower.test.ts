@@ -151,6 +151,34 @@ describe("lowerAnthropicRequest", () => {
     ]);
   });
 
+  test("answering tool calls that came without Anthropic's signed thinking: thinking is left out for the turn, and that is reported", () => {
+    const loop = (reasoning?: { type: "reasoning"; text: string; signature?: { family: "anthropic" | "gemini"; value: string } }): ChatRequest =>
+      ask({
+        tools: [weatherTool],
+        reasoning: { budgetTokens: 2000 },
+        maxOutputTokens: 8000,
+        messages: [
+          { role: "user", content: [{ type: "text", text: "Weather in Paris?" }] },
+          { role: "assistant", content: [...(reasoning ? [reasoning] : []), { type: "tool-call", id: "toolu_1", name: "get_weather", arguments: '{"city":"Paris"}' }] },
+          { role: "tool", content: [{ type: "tool-result", toolCallId: "toolu_1", name: "get_weather", content: [{ type: "text", text: "sunny" }] }] },
+        ],
+      });
+    const dropped = {
+      code: "thinking_dropped_unsigned_history",
+      message:
+        "the tool calls being answered came without Anthropic's signed thinking, which Anthropic requires while thinking is on; thinking was left out for this turn",
+    };
+    // A Chat client's reasoning_content comes back without a signature; a Gemini-signed thought means nothing to Anthropic.
+    for (const reasoning of [undefined, { type: "reasoning" as const, text: "I should look." }, { type: "reasoning" as const, text: "x", signature: { family: "gemini" as const, value: "g" } }]) {
+      const { body, warnings } = lowerAnthropicRequest(loop(reasoning), "m");
+      expect(body.thinking).toBeUndefined();
+      expect(warnings).toEqual([dropped]);
+    }
+    const signed = lowerAnthropicRequest(loop({ type: "reasoning", text: "I should look.", signature: { family: "anthropic", value: "EqQB" } }), "m");
+    expect(signed.body.thinking).toEqual({ type: "enabled", budget_tokens: 2000 });
+    expect(signed.warnings).toEqual([]);
+  });
+
   test("temperature is clamped to Anthropic's 0–1 range, and that is reported", () => {
     expect(lowerAnthropicRequest(ask({ temperature: 1.6 }), "m")).toMatchObject({
       body: { temperature: 1 },

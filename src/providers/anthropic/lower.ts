@@ -49,8 +49,18 @@ export function lowerAnthropicRequest(request: ChatRequest, model: string, optio
       message: "Anthropic cannot think while a tool is forced; thinking was left out",
     });
   }
+  // With thinking on, Anthropic requires the assistant turn whose tool calls are being answered to start
+  // with its signed thinking. A client that could not carry the signature (Chat Completions has no field
+  // for it) or a history from another model has none: that turn goes on without thinking.
+  const unsignedToolTurn = !forcedTool && wantsAnthropicThinking(request.reasoning) && answersUnsignedToolCalls(request);
+  if (unsignedToolTurn) {
+    addWarning(warnings, {
+      code: "thinking_dropped_unsigned_history",
+      message: "the tool calls being answered came without Anthropic's signed thinking, which Anthropic requires while thinking is on; thinking was left out for this turn",
+    });
+  }
   const answerTokens = clampOutputTokens(request.maxOutputTokens ?? DEFAULT_MAX_TOKENS, options.outputLimit, model, warnings);
-  const thinking = lowerAnthropicThinking(forcedTool ? undefined : request.reasoning, answerTokens, options.outputLimit, warnings);
+  const thinking = lowerAnthropicThinking(forcedTool || unsignedToolTurn ? undefined : request.reasoning, answerTokens, options.outputLimit, warnings);
   const thinkingOn = thinking.budgetTokens !== undefined;
 
   const body: AnthropicRequest = { model, max_tokens: thinking.maxTokens, messages };
@@ -169,4 +179,23 @@ function lowerToolChoice(choice: ToolChoice | undefined, parallelToolCalls: bool
 
 function clamp(value: number, min: number, max: number): number {
   return Math.min(max, Math.max(min, value));
+}
+
+/**
+ * Whether the request answers tool calls (it ends with tool results) of an
+ * assistant turn that carries no Anthropic-signed thinking before its first
+ * call: Anthropic refuses that turn while thinking is on.
+ */
+function answersUnsignedToolCalls(request: ChatRequest): boolean {
+  const messages = request.messages;
+  let index = messages.length - 1;
+  if (messages[index]?.role !== "tool") return false;
+  while (index >= 0 && messages[index]!.role === "tool") index--;
+  const turn = messages[index];
+  if (turn?.role !== "assistant") return false;
+  for (const part of turn.content) {
+    if (part.type === "reasoning" && part.signature?.family === "anthropic") return false;
+    if (part.type === "tool-call") return true;
+  }
+  return false;
 }
