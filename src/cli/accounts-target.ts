@@ -10,6 +10,8 @@ export interface AccountsTarget {
   config?: string;
   /** Provider name → ids of the accounts the config lists. Undefined without a config: any provider goes. */
   providers?: ReadonlyMap<string, readonly string[]>;
+  /** The config's secrets.key, when credentials are encrypted at rest. */
+  secretKey?: string;
 }
 
 /** A problem the user has to fix in how agw was called or configured (exit 2). */
@@ -37,15 +39,19 @@ export function resolveTarget(options: AccountsDatabase, env: Record<string, str
       Array.isArray(accounts) ? accounts.flatMap((a) => (typeof (a as { id?: unknown })?.id === "string" ? [(a as { id: string }).id] : [])) : [],
     );
   }
-  if (options.db !== undefined) return { database: resolve(cwd, options.db), config: path, providers };
   const problems: EnvProblem[] = [];
+  const secrets = raw.secrets as { key?: unknown } | undefined;
+  const secretKey = secrets?.key === undefined ? undefined : substituteEnv(secrets.key, env, problems, "secrets.key");
+  if (problems.length > 0) throw new TargetError(`${path}: ${problems.map((p) => `${p.path}: ${p.message}`).join("; ")}`);
+  const withKey = typeof secretKey === "string" && secretKey !== "" ? { secretKey } : {};
+  if (options.db !== undefined) return { database: resolve(cwd, options.db), config: path, providers, ...withKey };
   const database = substituteEnv(raw.database ?? "./agw.db", env, problems, "database");
   if (problems.length > 0) throw new TargetError(`${path}: ${problems.map((p) => `${p.path}: ${p.message}`).join("; ")}`);
   if (typeof database !== "string" || database === "") throw new TargetError(`${path}: database: expected a file path`);
   if (database === ":memory:") {
     throw new TargetError(`${path}: the database is ':memory:', which only the server itself can see; use the admin API (/admin/accounts)`);
   }
-  return { database: isAbsolute(database) ? database : resolve(dirname(path), database), config: path, providers };
+  return { database: isAbsolute(database) ? database : resolve(dirname(path), database), config: path, providers, ...withKey };
 }
 
 function readConfig(path: string): Record<string, unknown> {

@@ -61,7 +61,7 @@ export async function runAccounts(options: AccountsDatabase, command: AccountsCo
     }
     // Read credentials before touching the database: a bad key source changes nothing.
     const credentials = command.action === "add" ? await readCredentials(command, io) : undefined;
-    store = Store.open(target.database);
+    store = Store.open(target.database, target.secretKey ? { secretKey: target.secretKey } : {});
     switch (command.action) {
       case "list":
         list(store, command, io);

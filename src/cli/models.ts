@@ -8,7 +8,7 @@ import { Store } from "../store/index.ts";
  * where the provider has one), asked with its first usable account.
  */
 export async function runModels(config: LoadedConfig, refresh: boolean, print = console.log): Promise<number> {
-  const store = Store.open(config.database);
+  const store = Store.open(config.database, config.secrets.key ? { secretKey: config.secrets.key } : {});
   try {
     const context = buildContext(config, store);
     const names = context.router.listModels();

@@ -141,6 +141,19 @@ export const configSchema = z.strictObject({
       maxStoredBytes: positiveInt.default(256 * 1024 * 1024),
     })
     .default({ retentionDays: 30, maxStoredBytes: 256 * 1024 * 1024 }),
+  secrets: z
+    .strictObject({
+      /**
+       * 32 random bytes in base64 (`openssl rand -base64 32`; usually "${AGW_SECRET_KEY}"): upstream
+       * credentials and OAuth tokens are then stored AES-256-GCM-encrypted, and agw refuses to start
+       * with a key that does not open them.
+       */
+      key: z
+        .string()
+        .refine((text) => Buffer.from(text.trim(), "base64").length === 32, "32 random bytes in base64 (make one with: openssl rand -base64 32)")
+        .optional(),
+    })
+    .default({}),
   shutdown: z
     .strictObject({
       /** On SIGTERM/SIGINT, how long open requests may go on before each is ended with an error its client sees. */

@@ -21,7 +21,7 @@ export interface Gateway {
 
 /** Builds everything once (store, pool, router, providers, routes) and starts `Bun.serve`. */
 export function startGateway(config: LoadedConfig, options: { port?: number; host?: string } = {}): Gateway {
-  const store = Store.open(config.database);
+  const store = Store.open(config.database, config.secrets.key ? { secretKey: config.secrets.key } : {});
   let server: Server<unknown>;
   let context: GatewayContext;
   let pool: GatewayContext["pool"] | undefined;

@@ -1,4 +1,5 @@
 import type { Database } from "bun:sqlite";
+import { isSealed, SecretCodec } from "./secret-box.ts";
 
 /** An OAuth refresh-token grant, as configured. */
 export interface OAuthGrant {
@@ -47,11 +48,11 @@ interface AccountRow {
   source: string;
 }
 
-function fromRow(row: AccountRow): StoredAccount {
+function fromRow(row: AccountRow, secrets: SecretCodec): StoredAccount {
   const account: StoredAccount = {
     provider: row.provider,
     id: row.id,
-    credentials: JSON.parse(row.credentials) as AccountCredentials,
+    credentials: JSON.parse(secrets.open(row.credentials)) as AccountCredentials,
     enabled: row.enabled === 1,
     weight: row.weight,
     priority: row.priority,
@@ -81,24 +82,46 @@ const UPSERT = `
  * change it here.
  */
 export class AccountStore {
-  constructor(private readonly db: Database) {}
+  constructor(
+    private readonly db: Database,
+    /** Seals credentials when secrets.key is set (encryption at rest), opens them either way. */
+    private readonly secrets: SecretCodec = new SecretCodec(undefined),
+  ) {}
 
   list(provider?: string): StoredAccount[] {
     const rows =
       provider === undefined
         ? (this.db.query("SELECT * FROM accounts ORDER BY provider, priority, id").all() as AccountRow[])
         : (this.db.query("SELECT * FROM accounts WHERE provider = ? ORDER BY priority, id").all(provider) as AccountRow[]);
-    return rows.map(fromRow);
+    return rows.map((row) => fromRow(row, this.secrets));
   }
 
   get(provider: string, id: string): StoredAccount | undefined {
     const row = this.db.query("SELECT * FROM accounts WHERE provider = ? AND id = ?").get(provider, id) as AccountRow | null;
-    return row === null ? undefined : fromRow(row);
+    return row === null ? undefined : fromRow(row, this.secrets);
   }
 
   /** The accounts with this id, in any provider (ids are unique per provider only). */
   findById(id: string): StoredAccount[] {
-    return (this.db.query("SELECT * FROM accounts WHERE id = ? ORDER BY provider").all(id) as AccountRow[]).map(fromRow);
+    return (this.db.query("SELECT * FROM accounts WHERE id = ? ORDER BY provider").all(id) as AccountRow[]).map((row) =>
+      fromRow(row, this.secrets),
+    );
+  }
+
+  /**
+   * Checks that every stored credential opens with the configured key (else
+   * throws SecretKeyError: agw must not start and send garbage upstream), and
+   * with a key, seals the ones stored before encryption was turned on.
+   */
+  secureAtRest(): void {
+    const rows = this.db.query("SELECT provider, id, credentials FROM accounts").all() as Array<Pick<AccountRow, "provider" | "id" | "credentials">>;
+    const update = this.db.query("UPDATE accounts SET credentials = ?3 WHERE provider = ?1 AND id = ?2");
+    this.db.transaction(() => {
+      for (const row of rows) {
+        const plain = this.secrets.open(row.credentials);
+        if (this.secrets.encrypting && !isSealed(row.credentials)) update.run(row.provider, row.id, this.secrets.seal(plain));
+      }
+    })();
   }
 
   /**
@@ -154,11 +177,26 @@ export class AccountStore {
     })();
   }
 
+  /**
+   * The credentials as stored: sealed when encrypting. An unchanged account
+   * keeps its stored value (sealing twice gives different bytes), so the
+   * upsert sees the credentials unchanged and keeps its disabled reason.
+   */
+  private storedCredentials(account: NewAccount): string {
+    const plain = JSON.stringify(account.credentials);
+    if (!this.secrets.encrypting) return plain;
+    const row = this.db.query("SELECT credentials FROM accounts WHERE provider = ? AND id = ?").get(account.provider, account.id) as {
+      credentials: string;
+    } | null;
+    if (row !== null && this.secrets.open(row.credentials) === plain) return row.credentials;
+    return this.secrets.seal(plain);
+  }
+
   private values(account: NewAccount, source: "config" | "cli", now: number) {
     return [
       account.provider,
       account.id,
-      JSON.stringify(account.credentials),
+      this.storedCredentials(account),
       account.enabled ? 1 : 0,
       account.weight,
       account.priority,

@@ -7,6 +7,7 @@ import { ResponseStore } from "./responses.ts";
 import { AccountUsageStore } from "./account-usage.ts";
 import { OAuthTokenStore } from "./oauth-tokens.ts";
 import { WriteQueue } from "./write-queue.ts";
+import { SecretBox, SecretCodec } from "./secret-box.ts";
 
 export type { StoredAccount, NewAccount, AccountCredentials, OAuthGrant } from "./accounts.ts";
 export type { UsageRow } from "./account-usage.ts";
@@ -15,6 +16,13 @@ export type { StoredToken } from "./oauth-tokens.ts";
 export type { CooldownRow } from "./account-state.ts";
 export type { RequestLogRow, StoredRequestLog } from "./request-logs.ts";
 export type { StoredResponse } from "./responses.ts";
+
+export interface StoreOptions {
+  /** secrets.key: 32 bytes in base64; credentials and OAuth tokens are then encrypted at rest. */
+  secretKey?: string;
+}
+
+export { SecretKeyError } from "./secret-box.ts";
 
 /** The gateway's SQLite store: the only module that touches the database. */
 export class Store {
@@ -27,18 +35,37 @@ export class Store {
   private readonly queue: WriteQueue;
   private closed = false;
 
-  constructor(readonly db: Database) {
+  /**
+   * With `secretKey` (secrets.key), credentials and OAuth tokens are stored
+   * encrypted. Throws SecretKeyError when the stored ones do not open with
+   * the key given (or are encrypted and no key is given).
+   */
+  constructor(
+    readonly db: Database,
+    options: StoreOptions = {},
+  ) {
+    const secrets = new SecretCodec(options.secretKey ? SecretBox.fromBase64(options.secretKey) : undefined);
+    // Encrypted secrets must not survive in plain text in freed pages after they are sealed or replaced.
+    if (secrets.encrypting) db.run("PRAGMA secure_delete = ON");
     this.queue = new WriteQueue(db);
-    this.accounts = new AccountStore(db);
+    this.accounts = new AccountStore(db, secrets);
     this.accountState = new AccountStateStore(db, this.queue);
     this.requestLogs = new RequestLogStore(db, this.queue);
     this.responses = new ResponseStore(db, this.queue);
     this.usage = new AccountUsageStore(db, this.queue);
-    this.oauthTokens = new OAuthTokenStore(db);
+    this.oauthTokens = new OAuthTokenStore(db, secrets);
+    this.accounts.secureAtRest();
+    this.oauthTokens.secureAtRest();
   }
 
-  static open(path: string): Store {
-    return new Store(openDatabase(path));
+  static open(path: string, options: StoreOptions = {}): Store {
+    const db = openDatabase(path);
+    try {
+      return new Store(db, options);
+    } catch (error) {
+      db.close();
+      throw error;
+    }
   }
 
   /**

@@ -1,4 +1,5 @@
 import type { Database } from "bun:sqlite";
+import { isSealed, SecretCodec } from "./secret-box.ts";
 
 /** An access token obtained for an account, with when it expires (ms since the epoch). */
 export interface StoredToken {
@@ -10,15 +11,40 @@ export interface StoredToken {
 
 /** Access tokens of OAuth accounts, so a restart does not need a refresh. */
 export class OAuthTokenStore {
-  constructor(private readonly db: Database) {}
+  constructor(
+    private readonly db: Database,
+    /** Seals tokens when secrets.key is set (encryption at rest), opens them either way. */
+    private readonly secrets: SecretCodec = new SecretCodec(undefined),
+  ) {}
+
+  /** Like AccountStore.secureAtRest: every token opens with the key, and plain ones are sealed when there is one. */
+  secureAtRest(): void {
+    const rows = this.db.query("SELECT provider, account_id, access_token, refresh_token FROM oauth_tokens").all() as Array<{
+      provider: string;
+      account_id: string;
+      access_token: string;
+      refresh_token: string | null;
+    }>;
+    const update = this.db.query("UPDATE oauth_tokens SET access_token = ?3, refresh_token = ?4 WHERE provider = ?1 AND account_id = ?2");
+    this.db.transaction(() => {
+      for (const row of rows) {
+        const access = this.secrets.open(row.access_token);
+        const refresh = row.refresh_token === null ? null : this.secrets.open(row.refresh_token);
+        const plain = !isSealed(row.access_token) || (row.refresh_token !== null && !isSealed(row.refresh_token));
+        if (this.secrets.encrypting && plain) {
+          update.run(row.provider, row.account_id, this.secrets.seal(access), refresh === null ? null : this.secrets.seal(refresh));
+        }
+      }
+    })();
+  }
 
   get(provider: string, accountId: string): StoredToken | undefined {
     const row = this.db
       .query("SELECT access_token, expires_at, refresh_token FROM oauth_tokens WHERE provider = ? AND account_id = ?")
       .get(provider, accountId) as { access_token: string; expires_at: number; refresh_token: string | null } | null;
     if (row === null) return undefined;
-    const token: StoredToken = { accessToken: row.access_token, expiresAt: row.expires_at };
-    if (row.refresh_token !== null) token.refreshToken = row.refresh_token;
+    const token: StoredToken = { accessToken: this.secrets.open(row.access_token), expiresAt: row.expires_at };
+    if (row.refresh_token !== null) token.refreshToken = this.secrets.open(row.refresh_token);
     return token;
   }
 
@@ -31,7 +57,14 @@ export class OAuthTokenStore {
         ON CONFLICT (provider, account_id) DO UPDATE SET access_token = excluded.access_token,
           expires_at = excluded.expires_at, refresh_token = COALESCE(excluded.refresh_token, oauth_tokens.refresh_token),
           updated_at = excluded.updated_at`)
-      .run(provider, accountId, token.accessToken, token.expiresAt, token.refreshToken ?? null, Date.now());
+      .run(
+        provider,
+        accountId,
+        this.secrets.seal(token.accessToken),
+        token.expiresAt,
+        token.refreshToken === undefined ? null : this.secrets.seal(token.refreshToken),
+        Date.now(),
+      );
   }
 
   delete(provider: string, accountId: string): void {
