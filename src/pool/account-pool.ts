@@ -22,7 +22,7 @@ export interface PoolAccount {
 /** Gets and refreshes OAuth access tokens (src/pool/oauth). */
 export interface TokenSource {
   accessToken(provider: string, accountId: string, grant: OAuthGrant): Promise<string>;
-  invalidate(provider: string, accountId: string): void;
+  invalidate(provider: string, accountId: string, refused?: string): void;
 }
 
 interface Cooldown {
@@ -186,6 +186,16 @@ export class AccountPool {
     return account.apiKey === undefined ? { id: account.id } : { id: account.id, apiKey: account.apiKey };
   }
 
+  /**
+   * The upstream refused this access token: forget it (if it is still the one
+   * in use), so the next `credentials()` refreshes. Whether the account can.
+   */
+  refreshToken(account: PoolAccount, refused: string): boolean {
+    if (!account.oauth || !this.tokens) return false;
+    this.tokens.invalidate(account.provider, account.id, refused);
+    return true;
+  }
+
   /** An account started answering: its failure streak for the model ends, and the request counts for today. */
   reportSuccess(account: PoolAccount, model: string, now = Date.now()): void {
     this.usage.countRequest(account.provider, account.id, now);
@@ -211,10 +221,10 @@ export class AccountPool {
     const failures = this.failures.get(k) ?? 0;
     this.failures.set(k, failures + 1);
     const badCredentials = error.code === "upstream_unauthorized" || error.code === "upstream_forbidden";
-    if (badCredentials && account.oauth && this.tokens) {
-      // An access token can be revoked or expire early: fetch a new one next time.
-      this.tokens.invalidate(account.provider, account.id);
-    } else if (badCredentials || error.code === "oauth_invalid_grant") {
+    if (badCredentials || error.code === "oauth_invalid_grant") {
+      // An OAuth account got here with a freshly refreshed token (withRetries refreshes once on a 401):
+      // its grant, not its token, is at fault.
+      if (account.oauth && this.tokens) this.tokens.invalidate(account.provider, account.id);
       this.takeOut(account, `needs attention: ${error.message}`);
       return 0;
     }

@@ -2,7 +2,8 @@ import type { StreamEvent } from "../ir/event.ts";
 import type { ChatRequest } from "../ir/request.ts";
 import { GatewayError, toGatewayError } from "../ir/errors.ts";
 import { hasSignatures, stripSignatures } from "../ir/strip-signatures.ts";
-import type { Provider } from "../providers/types.ts";
+import type { AccountCredentials, Provider } from "../providers/types.ts";
+import { redactError } from "./redact-credentials.ts";
 import type { Warning } from "../ir/warning.ts";
 import type { AccountPool, PoolAccount } from "./account-pool.ts";
 
@@ -63,62 +64,124 @@ const sleep = (ms: number, signal: AbortSignal) =>
  * is tried when the error is retryable, with a short backoff and jitter only
  * when nothing untried is left. When every account rests, the answer is a
  * 429 naming when the first is free again (or, within maxWaitMs, a wait for
- * it). Attempts stop at maxAttempts or the deadline.
+ * it). Attempts stop at maxAttempts or the deadline, which also cuts an
+ * attempt still waiting for its upstream.
+ *
+ * Two things are done here once for every kind of call:
+ * - an OAuth access token the upstream refuses (401) may be stale (revoked
+ *   or expired early): it is refreshed once and the same account tried again
+ *   before the refusal counts against the account;
+ * - every error is stripped of the call's credentials (API key, access and
+ *   refresh tokens, client secret) before it is logged, stored as a reason,
+ *   or sent to the client.
  */
 export async function withRetries<T>(
   target: RetryTarget,
-  attempt: (account: PoolAccount) => Promise<T>,
+  attempt: (account: PoolAccount, credentials: AccountCredentials, signal: AbortSignal) => Promise<T>,
 ): Promise<{ account: PoolAccount; value: T }> {
   const { pool, providerName, model, attempts } = target;
   const tried = new Set<string>();
   const started = Date.now();
   const deadline = started + (target.deadlineMs ?? Number.POSITIVE_INFINITY);
+  const cut = deadlineSignal(target);
   let lastError: GatewayError | undefined;
-  for (let round = 0; round < target.maxAttempts; round++) {
-    let pick = pool.pick(providerName, model, { tried, conversation: target.conversation });
-    let waitedMs = 0;
-    if (pick.account === undefined && pick.cooldownUntil !== undefined) {
-      // Every account rests: when the first is free soon enough, wait for it and go on.
-      const wait = pick.cooldownUntil - Date.now();
-      if (wait <= (target.maxWaitMs ?? 0) && Date.now() + wait < deadline) {
-        await sleep(wait + 1, target.signal);
-        waitedMs = wait;
-        pick = pool.pick(providerName, model, { tried: new Set(), conversation: target.conversation });
+  try {
+    for (let round = 0; round < target.maxAttempts; round++) {
+      let pick = pool.pick(providerName, model, { tried, conversation: target.conversation });
+      let waitedMs = 0;
+      if (pick.account === undefined && pick.cooldownUntil !== undefined) {
+        // Every account rests: when the first is free soon enough, wait for it and go on.
+        const wait = pick.cooldownUntil - Date.now();
+        if (wait <= (target.maxWaitMs ?? 0) && Date.now() + wait < deadline) {
+          await sleep(wait + 1, cut.signal);
+          waitedMs = wait;
+          pick = pool.pick(providerName, model, { tried: new Set(), conversation: target.conversation });
+        }
+      }
+      if (pick.account === undefined) {
+        if (lastError) break;
+        throw noAccountError(providerName, model, pick.reason, pick.cooldownUntil);
+      }
+      if (pick.repeat) {
+        const backoff = Math.min(200 * 2 ** round, 2_000) * (0.5 + Math.random() / 2);
+        await sleep(backoff, cut.signal);
+        waitedMs += backoff;
+      }
+      if (target.signal.aborted) throw new GatewayError("invalid_request", "the client closed the request", { status: 499 });
+      if (cut.expired()) break;
+      const account = pick.account;
+      tried.add(account.id);
+      const record: AttemptRecord = { accountId: account.id, status: 200 };
+      if (waitedMs > 0) record.waitedMs = Math.round(waitedMs);
+      let credentials: AccountCredentials | undefined;
+      try {
+        credentials = await pool.credentials(account);
+        let value: T;
+        try {
+          value = await attempt(account, credentials, cut.signal);
+        } catch (first) {
+          const refused = toGatewayError(first);
+          if (refused.code !== "upstream_unauthorized" || credentials.accessToken === undefined || cut.signal.aborted) throw first;
+          if (!pool.refreshToken(account, credentials.accessToken)) throw first;
+          // The refused try is in the log as it happened; the retry gets its own record.
+          attempts.push({ accountId: account.id, status: refused.upstreamStatus ?? refused.status, errorClass: "stale_access_token" });
+          credentials = await pool.credentials(account);
+          value = await attempt(account, credentials, cut.signal);
+        }
+        attempts.push(record);
+        pool.reportSuccess(account, model);
+        return { account, value };
+      } catch (thrown) {
+        const error = cut.expired() && !target.signal.aborted ? deadlineError(target) : redactError(toGatewayError(thrown), secretsOf(account, credentials));
+        record.status = error.upstreamStatus ?? error.status;
+        record.errorClass = error.code ?? error.kind;
+        attempts.push(record);
+        if (target.signal.aborted) throw error;
+        const cooldownMs = pool.reportFailure(account, model, error);
+        if (cooldownMs > 0) record.cooldownMs = cooldownMs;
+        lastError = error;
+        if (!error.retryable) throw error;
+        if (cut.expired()) break;
       }
     }
-    if (pick.account === undefined) {
-      if (lastError) break;
-      throw noAccountError(providerName, model, pick.reason, pick.cooldownUntil);
-    }
-    if (pick.repeat) {
-      const backoff = Math.min(200 * 2 ** round, 2_000) * (0.5 + Math.random() / 2);
-      await sleep(backoff, target.signal);
-      waitedMs += backoff;
-    }
-    if (target.signal.aborted) throw new GatewayError("invalid_request", "the client closed the request", { status: 499 });
-    const account = pick.account;
-    tried.add(account.id);
-    const record: AttemptRecord = { accountId: account.id, status: 200 };
-    if (waitedMs > 0) record.waitedMs = Math.round(waitedMs);
-    try {
-      const value = await attempt(account);
-      attempts.push(record);
-      pool.reportSuccess(account, model);
-      return { account, value };
-    } catch (thrown) {
-      const error = toGatewayError(thrown);
-      record.status = error.upstreamStatus ?? error.status;
-      record.errorClass = error.code ?? error.kind;
-      attempts.push(record);
-      if (target.signal.aborted) throw error;
-      const cooldownMs = pool.reportFailure(account, model, error);
-      if (cooldownMs > 0) record.cooldownMs = cooldownMs;
-      lastError = error;
-      if (!error.retryable) throw error;
-      if (Date.now() >= deadline) break;
-    }
+    if (cut.expired() && !target.signal.aborted) throw deadlineError(target);
+    throw finalError(lastError!, pool, providerName, model, tried);
+  } finally {
+    cut.done();
   }
-  throw finalError(lastError!, pool, providerName, model, tried);
+}
+
+/** Every secret a call with this account may have used, for redaction. */
+function secretsOf(account: PoolAccount, credentials: AccountCredentials | undefined): Array<string | undefined> {
+  return [account.apiKey, credentials?.apiKey, credentials?.accessToken, account.oauth?.refreshToken, account.oauth?.clientSecret];
+}
+
+/**
+ * The signal attempts run under: the client's, and past retry.deadlineMs an
+ * abort of its own, so an upstream that hangs cannot hold the request beyond
+ * the deadline whatever its own timeout. Once an answer has started the
+ * deadline no longer applies (done() clears it); the client's abort still does.
+ */
+function deadlineSignal(target: RetryTarget): { signal: AbortSignal; expired(): boolean; done(): void } {
+  if (target.deadlineMs === undefined || !Number.isFinite(target.deadlineMs)) {
+    return { signal: target.signal, expired: () => false, done: () => {} };
+  }
+  const controller = new AbortController();
+  let expired = false;
+  const onClientAbort = () => controller.abort(target.signal.reason);
+  if (target.signal.aborted) controller.abort(target.signal.reason);
+  else target.signal.addEventListener("abort", onClientAbort, { once: true });
+  const timer = setTimeout(() => {
+    expired = true;
+    controller.abort(deadlineError(target));
+  }, target.deadlineMs);
+  return { signal: controller.signal, expired: () => expired, done: () => clearTimeout(timer) };
+}
+
+function deadlineError(target: RetryTarget): GatewayError {
+  return new GatewayError("timeout", `no upstream answer for ${target.model} within ${target.deadlineMs} ms (retry.deadlineMs)`, {
+    code: "deadline_exceeded",
+  });
 }
 
 /**
@@ -131,15 +194,16 @@ export async function withRetries<T>(
 export async function sendWithRetries(options: AttemptOptions): Promise<AttemptSuccess> {
   let request = options.request;
   let signaturesStripped = false;
-  const send = async (account: PoolAccount): Promise<AnswerEvents> => {
+  const send = async (account: PoolAccount, credentials: AccountCredentials, signal: AbortSignal): Promise<AnswerEvents> => {
     const call = {
       model: options.model,
-      account: await options.pool.credentials(account),
-      signal: options.signal,
+      account: credentials,
+      signal,
       ...(options.warnings ? { warnings: options.warnings } : {}),
     };
+    const secrets = secretsOf(account, credentials);
     try {
-      return await firstOutput(await options.provider.stream(request, call));
+      return await firstOutput(await options.provider.stream(request, call), secrets);
     } catch (thrown) {
       const error = toGatewayError(thrown);
       if (signaturesStripped || options.signal.aborted || !isSignatureRefusal(error) || !hasSignatures(request)) throw error;
@@ -148,7 +212,7 @@ export async function sendWithRetries(options: AttemptOptions): Promise<AttemptS
       // without them. The account did nothing wrong.
       signaturesStripped = true;
       request = stripSignatures(request);
-      return await firstOutput(await options.provider.stream(request, call));
+      return await firstOutput(await options.provider.stream(request, call), secrets);
     }
   };
   const { account, value } = await withRetries(options, send);
@@ -171,6 +235,8 @@ export class AnswerEvents {
   constructor(
     private readonly buffered: StreamEvent[],
     private readonly reader: EventReader,
+    /** The call's credentials, stripped from an error that arrives inside the answer. */
+    private readonly secrets: ReadonlyArray<string | undefined> = [],
   ) {}
 
   /** An answer made locally (an intercepted request): these events and nothing more. */
@@ -178,11 +244,43 @@ export class AnswerEvents {
     return new AnswerEvents(events, { read: async () => ({ done: true }), cancel: async () => {} });
   }
 
+  /**
+   * An answer still being sought (the attempts go on): its events once one
+   * account answers, or the final failure as an `error` event. For streams
+   * that must start before the upstream does.
+   */
+  static later(answer: Promise<AnswerEvents>): AnswerEvents {
+    let events: AnswerEvents | undefined;
+    let failed = false;
+    return new AnswerEvents([], {
+      async read() {
+        if (failed) return { done: true };
+        if (events === undefined) {
+          try {
+            events = await answer;
+          } catch (thrown) {
+            failed = true;
+            return { done: false, value: { type: "error", error: toGatewayError(thrown) } };
+          }
+        }
+        const value = await events.next();
+        return value === undefined ? { done: true } : { done: false, value };
+      },
+      async cancel() {
+        failed = true;
+        if (events) events.cancel();
+        else answer.then((late) => late.cancel(), () => {});
+      },
+    });
+  }
+
   /** The next event, or undefined at the end. Rejects if the upstream stream breaks. */
   async next(): Promise<StreamEvent | undefined> {
     if (this.index < this.buffered.length) return this.buffered[this.index++];
     const result = await this.reader.read();
-    return result.done ? undefined : result.value;
+    if (result.done) return undefined;
+    const event = result.value!;
+    return event.type === "error" ? { type: "error", error: redactError(event.error, this.secrets) } : event;
   }
 
   cancel(): void {
@@ -191,7 +289,7 @@ export class AnswerEvents {
 }
 
 /** Reads until the first output event; an error, or the end, before it fails the attempt. */
-async function firstOutput(stream: ReadableStream<StreamEvent>): Promise<AnswerEvents> {
+async function firstOutput(stream: ReadableStream<StreamEvent>, secrets: ReadonlyArray<string | undefined>): Promise<AnswerEvents> {
   const reader = stream.getReader();
   const buffered: StreamEvent[] = [];
   try {
@@ -200,7 +298,7 @@ async function firstOutput(stream: ReadableStream<StreamEvent>): Promise<AnswerE
       if (done) throw new GatewayError("upstream", "the upstream answered with an empty stream", { retryable: true });
       if (value.type === "error") throw value.error;
       buffered.push(value);
-      if (isOutput(value)) return new AnswerEvents(buffered, reader);
+      if (isOutput(value)) return new AnswerEvents(buffered, reader, secrets);
     }
   } catch (error) {
     reader.cancel().catch(() => {});

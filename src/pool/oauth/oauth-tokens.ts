@@ -1,4 +1,5 @@
 import { isGatewayError } from "../../ir/errors.ts";
+import { redactCredentials } from "../redact-credentials.ts";
 import type { OAuthGrant, Store, StoredToken } from "../../store/index.ts";
 import { refreshAccessToken, type FetchFunction } from "./refresh-access-token.ts";
 
@@ -58,10 +59,15 @@ export class OAuthTokenManager {
     return pending;
   }
 
-  /** Forgets the account's access token (the upstream refused it), so the next request refreshes. A rotated refresh token is kept. */
-  invalidate(provider: string, accountId: string): void {
+  /**
+   * Forgets the account's access token (the upstream refused it), so the next
+   * request refreshes; with `refused`, only if that is still the token in use.
+   * A rotated refresh token is kept.
+   */
+  invalidate(provider: string, accountId: string, refused?: string): void {
     const tokens = this.accounts.get(keyOf(provider, accountId));
-    if (tokens !== undefined) delete tokens.token;
+    // Many requests may be refused with the same stale token: only the first drop counts, so one refresh serves them all.
+    if (tokens?.token !== undefined && (refused === undefined || tokens.token.accessToken === refused)) delete tokens.token;
   }
 
   private async refresh(key: string, provider: string, accountId: string, grant: OAuthGrant): Promise<string> {
@@ -76,7 +82,7 @@ export class OAuthTokenManager {
         // refresh token in the config (or `accounts reset`) brings the account back.
         this.accounts.delete(key);
         this.store.oauthTokens.delete(provider, accountId);
-        this.store.accounts.setDisabledReason(provider, accountId, error.message);
+        this.store.accounts.setDisabledReason(provider, accountId, redactCredentials(error.message, [refreshToken, grant.clientSecret]));
         throw error;
       }
       // The endpoint is down but the old token has not expired yet: use it while it lasts.

@@ -64,23 +64,23 @@ export async function relayPassthrough(
   framing: RelayFraming,
 ): Promise<Response> {
   const { provider, target } = call;
-  const { account, value } = await withRetries(retry, async (account) => {
+  const { value } = await withRetries(retry, async (account, credentials, signal) => {
     const upstream = await provider.passthrough!(
       { operation: call.operation, body: call.body, ...(call.headers ? { headers: call.headers } : {}) },
-      { model: target.model, account: await retry.pool.credentials(account), signal: call.signal },
+      { model: target.model, account: credentials, signal },
     );
-    if (call.stream) return { upstream };
+    if (call.stream) return { upstream, account };
     try {
-      return { upstream, whole: await upstream.arrayBuffer() };
+      return { upstream, account, whole: await upstream.arrayBuffer() };
     } catch (error) {
-      if (call.signal.aborted) throw error;
+      if (signal.aborted) throw error;
       throw new GatewayError("upstream", "the upstream's answer broke off before it was complete", { retryable: true, cause: error });
     }
   });
+  const { upstream, whole, account } = value;
   exchange.log.accountId = account.id;
   exchange.headers["x-account-email"] = account.id;
   exchange.firstByte();
-  const { upstream, whole } = value;
   const contentType = upstream.headers.get("content-type");
   if (contentType) exchange.headers["content-type"] = contentType;
   if (whole !== undefined) {
