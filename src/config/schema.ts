@@ -42,7 +42,7 @@ export const providerSchema = z.strictObject({
   models: z.array(z.string().min(1)).default([]),
   headers: z.record(z.string(), z.string()).default({}),
   /** How long to wait for the upstream's response headers, in milliseconds. */
-  timeoutMs: positiveInt.default(120_000),
+  timeoutMs: positiveInt.default(60_000),
   /** `openai` providers: the output limit's name the upstream expects (older servers want max_tokens). */
   maxTokensField: z.enum(["max_completion_tokens", "max_tokens"]).optional(),
   /**
@@ -100,9 +100,9 @@ export const configSchema = z.strictObject({
       /** When every account rests and the first is free within this, wait for it instead of answering 429. */
       maxWaitMs: z.number().int().min(0).default(0),
       /** Total time the attempts of one request may take before the answer starts. */
-      deadlineMs: positiveInt.default(300_000),
+      deadlineMs: positiveInt.default(240_000),
     })
-    .default({ maxAttempts: 3, defaultCooldownMs: 30_000, maxCooldownMs: 30 * 60_000, maxWaitMs: 0, deadlineMs: 300_000 }),
+    .default({ maxAttempts: 3, defaultCooldownMs: 30_000, maxCooldownMs: 30 * 60_000, maxWaitMs: 0, deadlineMs: 240_000 }),
   limits: z
     .strictObject({
       /** Largest accepted request body, in bytes. */

@@ -3,7 +3,7 @@ import { GatewayError, toGatewayError } from "../../ir/errors.ts";
 import type { ChatRequest } from "../../ir/request.ts";
 import { asBackgroundRequest, detectBackgroundTask, isWarmupRequest, warmupEvents } from "../../intercept/index.ts";
 import { resolveMedia } from "../../media/index.ts";
-import { AnswerEvents, type RetryTarget, sendWithRetries } from "../../pool/attempt.ts";
+import { AnswerEvents, type AttemptSuccess, type RetryTarget, sendWithRetries } from "../../pool/attempt.ts";
 import { conversationKey } from "../../pool/conversation-key.ts";
 import type { ClientProtocol, Decoded, EncodeContext } from "../../protocols/types.ts";
 import type { ChatResponse } from "../../ir/response.ts";
@@ -145,11 +145,23 @@ export function chatHandler<State>(protocol: ClientProtocol, route: string, cont
       }
       exchange.warnings.push(...(decoded.warnings ?? [])); // translated, so what the decoder accepted and dropped reaches no upstream
       await resolveMedia(chat, context.media);
-      const { account, events } = await sendWithRetries({ ...retryTarget, request: chat, provider, warnings: exchange.warnings });
-      exchange.log.accountId = account.id;
-      exchange.headers["x-account-email"] = account.id;
+      const sending = sendWithRetries({ ...retryTarget, request: chat, provider, warnings: exchange.warnings });
+      const answered = (success: AttemptSuccess) => {
+        exchange.log.accountId = success.account.id;
+        exchange.headers["x-account-email"] = success.account.id;
+        return success.events;
+      };
+      if (chat.stream) {
+        // A stream waiting long for its upstream (rate-limit waits, slow accounts, failover) starts
+        // anyway, with keep-alive frames, so the client does not give up; what follows is the same
+        // answer, or the final failure as the protocol's error event. Failover stays invisible.
+        const early = await within(sending, keepAliveMs);
+        exchange.firstByte();
+        const events = early ? answered(early) : AnswerEvents.later(sending.then(answered));
+        return streamResponse(protocol, encodeContext, events, exchange, keepAliveMs, onAnswer);
+      }
+      const events = answered(await sending);
       exchange.firstByte();
-      if (chat.stream) return streamResponse(protocol, encodeContext, events, exchange, keepAliveMs, onAnswer);
       return await jsonResponse(protocol, encodeContext, events, exchange, onAnswer);
     } catch (thrown) {
       const error = toGatewayError(thrown);
@@ -158,6 +170,23 @@ export function chatHandler<State>(protocol: ClientProtocol, route: string, cont
       return errorResponse(protocol, error, exchange.headers);
     }
   }
+}
+
+/** The promise's value if it settles within `ms`, else undefined (it goes on); a rejection within `ms` rejects. */
+function within<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => resolve(undefined), ms);
+    promise.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
+  });
 }
 
 /** Whether the provider takes this protocol's requests as they are. */
