@@ -66,6 +66,12 @@ function answer(socket: Socket, request: Seen): void {
     socket.end(head(200, "application/json", json.length) + json);
     return;
   }
+  if (request.key === "late" || request.key === "late-gone") {
+    // Slow to answer at all: headers only after a while, or never (the connection just closes).
+    const then = request.key === "late" ? () => answer(socket, { ...request, key: "ok" }) : () => socket.destroy();
+    setTimeout(then, 400);
+    return;
+  }
   socket.write(head(200, "text/event-stream") + chunk(streamStart));
   if (request.key === "cut") {
     // The connection drops before the last chunk: a cut, not an end.
@@ -114,8 +120,16 @@ beforeAll(async () => {
       },
       broken: { type: "anthropic", baseUrl: upstreamUrl, accounts: [{ id: "only@example.com", apiKey: "cut" }] },
       slow: { type: "anthropic", baseUrl: upstreamUrl, accounts: [{ id: "slow@example.com", apiKey: "slow" }] },
+      late: { type: "anthropic", baseUrl: upstreamUrl, accounts: [{ id: "late@example.com", apiKey: "late" }] },
+      gone: { type: "anthropic", baseUrl: upstreamUrl, accounts: [{ id: "gone@example.com", apiKey: "late-gone" }] },
     },
-    models: { "claude-flaky": "flaky/claude-sonnet-4-5", "claude-broken": "broken/claude-sonnet-4-5", "claude-slow": "slow/claude-sonnet-4-5" },
+    models: {
+      "claude-flaky": "flaky/claude-sonnet-4-5",
+      "claude-broken": "broken/claude-sonnet-4-5",
+      "claude-slow": "slow/claude-sonnet-4-5",
+      "claude-late": "late/claude-sonnet-4-5",
+      "claude-gone": "gone/claude-sonnet-4-5",
+    },
     scheduling: { mode: "priority" },
     retry: { maxAttempts: 2 },
     limits: { keepAliveMs: 100 },
@@ -174,4 +188,24 @@ test("the gateway's key in the query string never reaches the upstream; beta=tru
   const paths = seen.slice(before).map((request) => request.path);
   expect(paths.length).toBeGreaterThan(0);
   for (const path of paths) expect(path).toBe("/v1/messages?beta=true");
+});
+
+test("an upstream slow to answer at all: the relayed stream starts with pings, then the upstream's answer intact", async () => {
+  const response = await post("claude-late", true);
+  expect(response.status).toBe(200);
+  expect(response.headers.get("content-type")).toStartWith("text/event-stream");
+  const text = await response.text();
+  const ping = 'event: ping\ndata: {"type": "ping"}\n\n';
+  expect(text.startsWith(ping)).toBe(true);
+  expect(text.split(ping).join("")).toBe(streamStart + streamEnd);
+});
+
+test("an upstream that never answers after the stream started: pings, then Anthropic's error event", async () => {
+  const response = await post("claude-gone", true);
+  expect(response.status).toBe(200);
+  const text = await response.text();
+  const ping = 'event: ping\ndata: {"type": "ping"}\n\n';
+  const rest = text.split(ping).join("");
+  expect(text.startsWith(ping)).toBe(true);
+  expect(rest).toMatch(/^event: error\ndata: \{"type":"error","error":\{"type":"api_error","message":"could not reach the upstream: [^"]+"\}\}\n\n$/);
 });

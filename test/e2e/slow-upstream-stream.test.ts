@@ -70,7 +70,7 @@ test("a hanging account before failover: pings at once, then the whole answer fr
   expect(frames.at(-1)!.event).toBe("message_stop");
   agw.gateway.store.flush();
   const row = agw.gateway.store.requestLogs.recent(1)[0]!;
-  expect([row.status, row.accountId, row.attemptDetails?.map((attempt) => [attempt.accountId, attempt.errorClass ?? "ok"])]).toEqual([
+  expect([row.status, row.accountId, (row.attemptDetails as Array<{ accountId: string; errorClass?: string }> | undefined)?.map((attempt) => [attempt.accountId, attempt.errorClass ?? "ok"])]).toEqual([
     200,
     "good@example.com",
     [

@@ -17,6 +17,7 @@ import { readJsonBody } from "../read-body.ts";
 import { Exchange } from "./exchange.ts";
 import { jsonResponse, shuttingDown, streamResponse } from "./respond.ts";
 import { relayFramingOf, relayPassthrough } from "./passthrough.ts";
+import { within } from "./within.ts";
 
 /** What a route may add around the common chat flow; `State` travels from prepare to onAnswer. */
 export interface ChatHooks<State = unknown> {
@@ -170,23 +171,6 @@ export function chatHandler<State>(protocol: ClientProtocol, route: string, cont
       return errorResponse(protocol, error, exchange.headers);
     }
   }
-}
-
-/** The promise's value if it settles within `ms`, else undefined (it goes on); a rejection within `ms` rejects. */
-function within<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => resolve(undefined), ms);
-    promise.then(
-      (value) => {
-        clearTimeout(timer);
-        resolve(value);
-      },
-      (error) => {
-        clearTimeout(timer);
-        reject(error);
-      },
-    );
-  });
 }
 
 /** Whether the provider takes this protocol's requests as they are. */

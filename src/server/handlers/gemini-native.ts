@@ -125,7 +125,7 @@ export function geminiNativeRoutes(protocol: ClientProtocol, context: GatewayCon
         },
         exchange,
         // countTokens answers JSON: nothing is framed.
-        { keepAliveFrame: "", keepAliveMs: Number.POSITIVE_INFINITY, eventEnds: () => false, errorFrame: () => "" },
+        { keepAliveFrame: "", keepAliveMs: Number.POSITIVE_INFINITY, eventEnds: () => false, errorFrame: () => "", streamHeaders: {} },
       );
     } catch (error) {
       return fail(error, exchange);

@@ -1,10 +1,12 @@
-import { GatewayError } from "../../ir/errors.ts";
+import { GatewayError, toGatewayError } from "../../ir/errors.ts";
 import type { ClientProtocol, EncodeContext, RelayedStreamFraming } from "../../protocols/types.ts";
 import type { Provider } from "../../providers/types.ts";
 import { describeNetworkError } from "../../providers/http/describe-network-error.ts";
 import { type RetryTarget, withRetries } from "../../pool/attempt.ts";
 import type { ModelTarget } from "../../routing/model-router.ts";
 import type { Exchange } from "./exchange.ts";
+import { SSE_HEADERS } from "../../sse/encode.ts";
+import { within } from "./within.ts";
 import { shuttingDown } from "./respond.ts";
 
 /** How much of a relayed answer's end is kept to read its usage. */
@@ -29,6 +31,8 @@ export interface RelayFraming extends RelayedStreamFraming {
   /** Sent while the upstream is silent, between events. */
   keepAliveFrame: string;
   keepAliveMs: number;
+  /** The headers of a stream agw starts before the upstream answers. */
+  streamHeaders: Record<string, string>;
 }
 
 /** The client protocol's framing for a relayed stream: SSE unless the protocol says otherwise. */
@@ -37,6 +41,7 @@ export function relayFramingOf(protocol: ClientProtocol, context: EncodeContext<
   return {
     keepAliveFrame: protocol.streamKeepAlive?.(context.options) ?? protocol.keepAliveFrame,
     keepAliveMs,
+    streamHeaders: protocol.streamHeaders?.(context.options) ?? SSE_HEADERS,
     eventEnds: own?.eventEnds ?? endsSseEvent,
     errorFrame:
       own?.errorFrame ??
@@ -64,7 +69,7 @@ export async function relayPassthrough(
   framing: RelayFraming,
 ): Promise<Response> {
   const { provider, target } = call;
-  const { value } = await withRetries(retry, async (account, credentials, signal) => {
+  const retrying = withRetries(retry, async (account, credentials, signal) => {
     const upstream = await provider.passthrough!(
       { operation: call.operation, body: call.body, ...(call.headers ? { headers: call.headers } : {}) },
       { model: target.model, account: credentials, signal },
@@ -77,6 +82,33 @@ export async function relayPassthrough(
       throw new GatewayError("upstream", "the upstream's answer broke off before it was complete", { retryable: true, cause: error });
     }
   });
+  if (call.stream) {
+    const early = await within(retrying, framing.keepAliveMs);
+    if (early === undefined) {
+      // The upstream is slow to answer (a hanging account before failover, a long wait): the
+      // stream starts now with keep-alive frames so the client does not give up; the upstream's
+      // answer follows as it comes, or its final failure as the protocol's error event.
+      exchange.firstByte();
+      const source = retrying.then(({ value }) => {
+        exchange.log.accountId = value.account.id;
+        return value.upstream.body!;
+      });
+      return new Response(relayStream(source, provider, exchange, framing), { headers: Object.assign(exchange.headers, framing.streamHeaders) });
+    }
+    return relayed(early.value, provider, exchange, framing);
+  }
+  return relayed((await retrying).value, provider, exchange, framing);
+}
+
+interface Relayed {
+  upstream: Response;
+  account: { id: string };
+  /** A JSON answer, read whole. */
+  whole?: ArrayBuffer;
+}
+
+/** The upstream's answer as the client's: a JSON body whole, a stream as it comes. */
+function relayed(value: Relayed, provider: Provider, exchange: Exchange, framing: RelayFraming): Response {
   const { upstream, whole, account } = value;
   exchange.log.accountId = account.id;
   exchange.headers["x-account-email"] = account.id;
@@ -91,8 +123,29 @@ export async function relayPassthrough(
   return new Response(relayStream(upstream.body!, provider, exchange, framing), { status: upstream.status, headers: exchange.headers });
 }
 
-function relayStream(source: ReadableStream<Uint8Array>, provider: Provider, exchange: Exchange, framing: RelayFraming) {
-  const reader = source.getReader();
+/** What the relay needs of a body reader. */
+interface ByteReader {
+  read(): Promise<{ done: boolean; value?: Uint8Array }>;
+  cancel(reason?: unknown): Promise<void>;
+}
+
+/**
+ * The relayed stream. Its source may still be on its way (a stream started
+ * before the upstream answered): keep-alive frames go out meanwhile, and a
+ * source that never comes ends the stream with the protocol's error event.
+ */
+function relayStream(
+  source: ReadableStream<Uint8Array> | Promise<ReadableStream<Uint8Array>>,
+  provider: Provider,
+  exchange: Exchange,
+  framing: RelayFraming,
+) {
+  let reader: ByteReader | undefined = source instanceof ReadableStream ? source.getReader() : undefined;
+  /** Lets go of the upstream's answer, whether it has come or is still coming. */
+  const dropSource = (reason?: unknown) => {
+    if (reader !== undefined) void reader.cancel(reason).catch(() => {});
+    else void Promise.resolve(source).then((late) => late.cancel(reason), () => {});
+  };
   const decoder = new TextDecoder();
   let tail = "";
   let closed = false;
@@ -120,11 +173,22 @@ function relayStream(source: ReadableStream<Uint8Array>, provider: Provider, exc
         closed = true;
         clearInterval(keepAlive);
         controller.close();
-        void reader.cancel().catch(() => {});
+        dropSource();
         exchange.finish(503, "shutdown");
       });
       try {
-        for (;;) {
+        if (reader === undefined) {
+          try {
+            reader = (await source).getReader();
+          } catch (thrown) {
+            if (closed) return;
+            const error = toGatewayError(thrown);
+            errorClass = error.code ?? error.kind;
+            controller.write(framing.errorFrame(error));
+            reader = undefined;
+          }
+        }
+        for (; reader !== undefined; ) {
           let chunk: Awaited<ReturnType<typeof reader.read>>;
           try {
             chunk = await reader.read();
@@ -137,7 +201,7 @@ function relayStream(source: ReadableStream<Uint8Array>, provider: Provider, exc
             break;
           }
           if (closed) return;
-          if (chunk.done) break;
+          if (chunk.done || chunk.value === undefined) break;
           tail = (tail + decoder.decode(chunk.value, { stream: true })).slice(-TAIL_BYTES);
           controller.write(chunk.value);
           controller.flush();
@@ -157,7 +221,7 @@ function relayStream(source: ReadableStream<Uint8Array>, provider: Provider, exc
       if (closed) return;
       closed = true;
       exchange.finish(499, "client_closed");
-      return reader.cancel(reason);
+      dropSource(reason);
     },
   });
 }
