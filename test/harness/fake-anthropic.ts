@@ -48,7 +48,10 @@ import { anthropicRequestRefusal, signThinking } from "./anthropic-request-refus
  * `key-429` (retry-after: 2, requests limit exhausted), `key-529`
  * (overloaded_error), `key-500` (api_error), `key-401`
  * (authentication_error), `key-midstream-error` (a text delta, then an
- * `error` event). count_tokens answers error faults and error replies of the
+ * `error` event); `key-429-tokens-reset` (only the exhausted limit's
+ * `anthropic-ratelimit-*-reset`); and refused accounts
+ * (`accountRefusalKeyFaults`: `key-usage-limit`, the 400 of a workspace past
+ * its spend limit; `key-403-permission`). count_tokens answers error faults and error replies of the
  * script; a stream reply means nothing to it, so it counts as usual.
  */
 
@@ -124,6 +127,49 @@ export function anthropicSse(events: unknown[]): string {
   return events.map((event) => `event: ${(event as { type?: string }).type ?? "message"}\ndata: ${JSON.stringify(event)}\n\n`).join("");
 }
 
+/** The first day of next month, at 00:00 UTC: when a spend limit resets. */
+function nextMonth(): Date {
+  const now = new Date();
+  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1));
+}
+
+/**
+ * A 429 that names its delay only in the `anthropic-ratelimit-<limit>-reset`
+ * header of the exhausted limit (RFC 3339, about 2 s ahead), without
+ * `retry-after`, as Anthropic-compatible services answer
+ * (platform.claude.com/docs/en/api/rate-limits, "Response headers").
+ */
+export const rateLimitKeyFaults: Record<string, FakeAnthropicReply> = {
+  "key-429-tokens-reset": {
+    type: "error",
+    status: 429,
+    message: "This request would exceed the rate limit for your organization of 30,000 input tokens per minute.",
+    headers: () => ({
+      "anthropic-ratelimit-input-tokens-limit": "30000",
+      "anthropic-ratelimit-input-tokens-remaining": "0",
+      "anthropic-ratelimit-input-tokens-reset": new Date(Date.now() + 2000).toISOString(),
+      "anthropic-ratelimit-requests-limit": "50",
+      "anthropic-ratelimit-requests-remaining": "49",
+      "anthropic-ratelimit-requests-reset": new Date(Date.now() + 60_000).toISOString(),
+    }),
+  },
+};
+
+/**
+ * Accounts Anthropic refuses: a workspace past its spend limit gets a 400
+ * invalid_request_error naming when access returns (the message Claude Code
+ * users quote, anthropics/claude-code#2127), a key without access to the
+ * resource a 403 permission_error (platform.claude.com/docs/en/api/errors).
+ */
+export const accountRefusalKeyFaults: Record<string, FakeAnthropicReply> = {
+  "key-usage-limit": {
+    type: "error",
+    status: 400,
+    message: `You have reached your specified API usage limits. You will regain access on ${nextMonth().toISOString().slice(0, 10)} at 00:00 UTC.`,
+  },
+  "key-403-permission": { type: "error", status: 403, message: "Your API key does not have permission to use the specified resource." },
+};
+
 export const defaultKeyFaults: Record<string, FakeAnthropicReply> = {
   "key-429": {
     type: "error",
@@ -148,6 +194,8 @@ export const defaultKeyFaults: Record<string, FakeAnthropicReply> = {
       { type: "error", error: { type: "overloaded_error", message: "Overloaded" } },
     ],
   },
+  ...rateLimitKeyFaults,
+  ...accountRefusalKeyFaults,
 };
 
 export function startFakeAnthropic(options: FakeAnthropicOptions = {}): FakeAnthropic {

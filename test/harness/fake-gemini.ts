@@ -46,7 +46,10 @@ import { geminiRequestRefusal } from "./gemini-request-refusal.ts";
  * Every chunk carries cumulative usageMetadata; the last one has finishReason.
  *
  * Faults by API key (option `keyFaults`, default `defaultKeyFaults`): `key-429`
- * (RetryInfo "2s"), `key-quota` (daily quota), `key-500`, `key-midstream-error`.
+ * (RetryInfo "2s"), `key-quota` (daily quota), `key-500`, `key-503`, `key-midstream-error`,
+ * and the refused accounts of `accountRefusalKeyFaults`: `key-invalid-api-key`
+ * (400 API_KEY_INVALID, Gemini's answer to a bad key) and `key-403-suspended`
+ * (403 PERMISSION_DENIED quoting the key, as Gemini does).
  * `:countTokens` answers error faults and error replies of the script; a
  * stream reply means nothing to it, so it counts as usual.
  */
@@ -108,6 +111,36 @@ export function geminiErrorBody(status: number, message: string, details?: unkno
   return { error: { code: status, message, status: statusNames[status] ?? "UNKNOWN", ...(details ? { details } : {}) } };
 }
 
+/**
+ * Accounts Gemini refuses, in its own words: a bad API key is a 400
+ * INVALID_ARGUMENT with ErrorInfo reason API_KEY_INVALID (not a 401), and a
+ * suspended key a 403 PERMISSION_DENIED whose message quotes the key
+ * ("Consumer 'api_key:…' has been suspended"), as users of the Gemini API
+ * report them (google-gemini/gemini-cli issues, discuss.ai.google.dev).
+ */
+export const accountRefusalKeyFaults: Record<string, FakeGeminiReply> = {
+  "key-invalid-api-key": {
+    type: "error",
+    status: 400,
+    body: geminiErrorBody(400, "API key not valid. Please pass a valid API key.", [
+      { "@type": `${rpc}ErrorInfo`, reason: "API_KEY_INVALID", domain: "googleapis.com", metadata: { service: "generativelanguage.googleapis.com" } },
+      { "@type": `${rpc}LocalizedMessage`, locale: "en-US", message: "API key not valid. Please pass a valid API key." },
+    ]),
+  },
+  "key-403-suspended": {
+    type: "error",
+    status: 403,
+    body: geminiErrorBody(403, "Permission denied: Consumer 'api_key:key-403-suspended' has been suspended.", [
+      {
+        "@type": `${rpc}ErrorInfo`,
+        reason: "CONSUMER_SUSPENDED",
+        domain: "googleapis.com",
+        metadata: { consumer: "projects/000000000000", service: "generativelanguage.googleapis.com" },
+      },
+    ]),
+  },
+};
+
 export const defaultKeyFaults: Record<string, FakeGeminiReply> = {
   "key-429": {
     type: "error",
@@ -134,6 +167,7 @@ export const defaultKeyFaults: Record<string, FakeGeminiReply> = {
       geminiErrorBody(500, "An internal error has occurred."),
     ],
   },
+  ...accountRefusalKeyFaults,
 };
 
 export function startFakeGemini(options: FakeGeminiOptions = {}): FakeGemini {

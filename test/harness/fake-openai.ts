@@ -39,7 +39,11 @@ import { openAIRequestRefusal } from "./openai-request-refusal.ts";
  * Faults by API key (option `keyFaults`, default `defaultKeyFaults`):
  * `key-429` (retry-after: 2 and x-ratelimit-* headers), `key-quota`
  * (insufficient_quota), `key-401`, `key-500`, `key-503`,
- * `key-midstream-error` (a text chunk, then an `{"error": …}` chunk).
+ * `key-midstream-error` (a text chunk, then an `{"error": …}` chunk); each
+ * delay format of a 429 on its own (`rateLimitKeyFaults`: `key-429-retry-after`,
+ * `key-429-retry-after-ms`, `key-429-ratelimit-reset`); and refused accounts
+ * (`accountRefusalKeyFaults`: `key-401-invalid-key`, whose message quotes
+ * the whole key, and `key-403-region`).
  */
 
 export interface FakeOpenAIRequest {
@@ -99,6 +103,68 @@ export function openAIErrorBody(status: number, message: string, code: string | 
   return { error: { message, type: type ?? errorTypes[status] ?? "server_error", param, code } };
 }
 
+const rateLimitMessage =
+  "Rate limit reached for gpt-4o-mini in organization org-fake on requests per min (RPM): Limit 3, Used 3, Requested 1. Please try again in 2s.";
+
+/**
+ * A 429 in each way an OpenAI-compatible upstream says how long to wait,
+ * one at a time, every one asking for about 2 s: `retry-after` in seconds
+ * (vLLM, Groq and most compatible servers), `retry-after-ms` (Azure OpenAI;
+ * the openai SDKs read it first), and only the `x-ratelimit-*` headers with
+ * the exhausted window's reset, as OpenAI itself sends them
+ * (platform.openai.com/docs/guides/rate-limits, "Rate limits in headers").
+ */
+export const rateLimitKeyFaults: Record<string, FakeOpenAIReply> = {
+  "key-429-retry-after": {
+    type: "error",
+    status: 429,
+    body: openAIErrorBody(429, rateLimitMessage, "rate_limit_exceeded"),
+    headers: { "retry-after": "2" },
+  },
+  "key-429-retry-after-ms": {
+    type: "error",
+    status: 429,
+    body: openAIErrorBody(429, rateLimitMessage, "rate_limit_exceeded"),
+    headers: { "retry-after-ms": "1500" },
+  },
+  "key-429-ratelimit-reset": {
+    type: "error",
+    status: 429,
+    body: openAIErrorBody(429, rateLimitMessage, "rate_limit_exceeded"),
+    headers: {
+      "x-ratelimit-limit-requests": "3",
+      "x-ratelimit-limit-tokens": "40000",
+      "x-ratelimit-remaining-requests": "0",
+      "x-ratelimit-remaining-tokens": "39978",
+      "x-ratelimit-reset-requests": "2s",
+      "x-ratelimit-reset-tokens": "6m0s",
+    },
+  },
+};
+
+/**
+ * Accounts OpenAI refuses: a wrong key is a 401 invalid_api_key (compatible
+ * servers often quote the whole key, as here), a region OpenAI does not serve
+ * a 403 unsupported_country_region_territory
+ * (platform.openai.com/docs/guides/error-codes).
+ */
+export const accountRefusalKeyFaults: Record<string, FakeOpenAIReply> = {
+  "key-401-invalid-key": {
+    type: "error",
+    status: 401,
+    body: openAIErrorBody(
+      401,
+      "Incorrect API key provided: key-401-invalid-key. You can find your API key at https://platform.openai.com/account/api-keys.",
+      "invalid_api_key",
+    ),
+  },
+  "key-403-region": {
+    type: "error",
+    status: 403,
+    body: openAIErrorBody(403, "Country, region, or territory not supported", "unsupported_country_region_territory", "request_forbidden"),
+  },
+};
+
 export const defaultKeyFaults: Record<string, FakeOpenAIReply> = {
   "key-429": {
     type: "error",
@@ -147,6 +213,8 @@ export const defaultKeyFaults: Record<string, FakeOpenAIReply> = {
     ],
     noDone: true,
   },
+  ...rateLimitKeyFaults,
+  ...accountRefusalKeyFaults,
 };
 
 /** What `GET /v1/models` lists. */
