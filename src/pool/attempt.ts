@@ -41,6 +41,12 @@ export interface AttemptOptions extends RetryTarget {
   provider: Provider;
   /** Lowering adds what the upstream cannot honour here (each attempt lowers again; duplicates are the collector's to drop). */
   warnings?: Warning[];
+  /**
+   * The whole answer is part of the attempt (a JSON client, sent nothing
+   * until it is complete): a break or an error anywhere in it fails the
+   * attempt, so the next account may answer instead.
+   */
+  whole?: boolean;
 }
 
 export interface AttemptSuccess {
@@ -203,7 +209,7 @@ export async function sendWithRetries(options: AttemptOptions): Promise<AttemptS
     };
     const secrets = secretsOf(account, credentials);
     try {
-      return await firstOutput(await options.provider.stream(request, call), secrets);
+      return await firstOutput(await options.provider.stream(request, call), secrets, options.whole === true);
     } catch (thrown) {
       const error = toGatewayError(thrown);
       if (signaturesStripped || options.signal.aborted || !isSignatureRefusal(error) || !hasSignatures(request)) throw error;
@@ -212,7 +218,7 @@ export async function sendWithRetries(options: AttemptOptions): Promise<AttemptS
       // without them. The account did nothing wrong.
       signaturesStripped = true;
       request = stripSignatures(request);
-      return await firstOutput(await options.provider.stream(request, call), secrets);
+      return await firstOutput(await options.provider.stream(request, call), secrets, options.whole === true);
     }
   };
   const { account, value } = await withRetries(options, send);
@@ -288,16 +294,23 @@ export class AnswerEvents {
   }
 }
 
-/** Reads until the first output event; an error, or the end, before it fails the attempt. */
-async function firstOutput(stream: ReadableStream<StreamEvent>, secrets: ReadonlyArray<string | undefined>): Promise<AnswerEvents> {
+/**
+ * Reads until the first output event (or, `whole`, to the end); an error,
+ * or the end, before that fails the attempt.
+ */
+async function firstOutput(stream: ReadableStream<StreamEvent>, secrets: ReadonlyArray<string | undefined>, whole: boolean): Promise<AnswerEvents> {
   const reader = stream.getReader();
   const buffered: StreamEvent[] = [];
   try {
     for (;;) {
       const { done, value } = await reader.read();
-      if (done) throw new GatewayError("upstream", "the upstream answered with an empty stream", { retryable: true });
+      if (done) {
+        if (whole && buffered.some(isOutput)) return AnswerEvents.of(buffered);
+        throw new GatewayError("upstream", "the upstream answered with an empty stream", { retryable: true });
+      }
       if (value.type === "error") throw value.error;
       buffered.push(value);
+      if (whole) continue;
       if (isOutput(value)) return new AnswerEvents(buffered, reader, secrets);
     }
   } catch (error) {

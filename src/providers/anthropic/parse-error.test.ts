@@ -151,3 +151,23 @@ describe("parseAnthropicRetryDelay", () => {
     expect(parseAnthropicRetryDelay(new Headers({ "retry-after": "soon", "anthropic-ratelimit-requests-reset": "60" }), NOW)).toBeUndefined();
   });
 });
+
+test("a workspace past its spend limit is a quota: retryable on another account, resting until access returns", () => {
+  const now = Date.parse("2026-12-03T10:00:00Z");
+  const body = JSON.stringify({
+    type: "error",
+    error: { type: "invalid_request_error", message: "You have reached your specified API usage limits. You will regain access on 2027-01-01 at 00:00 UTC." },
+  });
+  const error = parseAnthropicError(400, new Headers(), body, now);
+  expect([error.kind, error.code, error.retryable, error.quotaExhausted, error.retryAfterMs, error.upstreamStatus]).toEqual([
+    "rate_limit",
+    "quota_exhausted",
+    true,
+    true,
+    Date.parse("2027-01-01T00:00:00Z") - now,
+    400,
+  ]);
+  expect(error.message).toBe(
+    "the account's spend limit is used up: You have reached your specified API usage limits. You will regain access on 2027-01-01 at 00:00 UTC.",
+  );
+});

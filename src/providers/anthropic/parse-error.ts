@@ -71,6 +71,20 @@ export function mapAnthropicError(status: number, data: AnthropicErrorData | und
       retryable: true,
     });
   }
+  if (status === 400 && /reached your specified API usage limits/i.test(message)) {
+    // A workspace past its spend limit: a quota, not a bad request ("You will regain access on
+    // 2026-01-01 at 00:00 UTC"). The account rests; another one may serve.
+    const until = /regain access on (\d{4}-\d{2}-\d{2})(?: at (\d{2}:\d{2}))?/i.exec(message);
+    const resetAt = until ? Date.parse(`${until[1]}T${until[2] ?? "00:00"}:00Z`) : Number.NaN;
+    const now = options.now ?? Date.now();
+    return new GatewayError("rate_limit", `the account's spend limit is used up: ${message}`, {
+      ...base,
+      code: "quota_exhausted",
+      retryable: true,
+      quotaExhausted: true,
+      ...(Number.isFinite(resetAt) && resetAt > now ? { retryAfterMs: resetAt - now } : {}),
+    });
+  }
   if (status === 403 || type === "permission_error") {
     return new GatewayError("upstream", `the upstream denied access for this account: ${message}`, {
       ...base,

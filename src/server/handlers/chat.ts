@@ -146,7 +146,7 @@ export function chatHandler<State>(protocol: ClientProtocol, route: string, cont
       }
       exchange.warnings.push(...(decoded.warnings ?? [])); // translated, so what the decoder accepted and dropped reaches no upstream
       await resolveMedia(chat, context.media);
-      const sending = sendWithRetries({ ...retryTarget, request: chat, provider, warnings: exchange.warnings });
+      const sending = sendWithRetries({ ...retryTarget, request: chat, provider, warnings: exchange.warnings, whole: !chat.stream });
       const answered = (success: AttemptSuccess) => {
         exchange.log.accountId = success.account.id;
         exchange.headers["x-account-email"] = success.account.id;

@@ -74,7 +74,25 @@ export async function relayPassthrough(
       { operation: call.operation, body: call.body, ...(call.headers ? { headers: call.headers } : {}) },
       { model: target.model, account: credentials, signal },
     );
-    if (call.stream) return { upstream, account };
+    if (call.stream) {
+      // The first bytes are part of the attempt: an upstream that answers 200 and then closes or
+      // breaks before its body has said nothing yet, and the next account may answer instead.
+      const reader: ByteReader = upstream.body!.getReader();
+      let first: { done: boolean; value?: Uint8Array };
+      try {
+        first = await reader.read();
+      } catch (error) {
+        if (signal.aborted) throw error;
+        throw new GatewayError("upstream", `the upstream's stream broke off before its first byte: ${describeNetworkError(error)}`, {
+          retryable: true,
+          cause: error,
+        });
+      }
+      if (first.done || first.value === undefined) {
+        throw new GatewayError("upstream", "the upstream closed its stream before answering", { retryable: true });
+      }
+      return { upstream, account, body: { reader, first: first.value } };
+    }
     try {
       return { upstream, account, whole: await upstream.arrayBuffer() };
     } catch (error) {
@@ -91,7 +109,7 @@ export async function relayPassthrough(
       exchange.firstByte();
       const source = retrying.then(({ value }) => {
         exchange.log.accountId = value.account.id;
-        return value.upstream.body!;
+        return value.body!;
       });
       return new Response(relayStream(source, provider, exchange, framing), { headers: Object.assign(exchange.headers, framing.streamHeaders) });
     }
@@ -105,6 +123,14 @@ interface Relayed {
   account: { id: string };
   /** A JSON answer, read whole. */
   whole?: ArrayBuffer;
+  /** A stream, its first bytes already read. */
+  body?: RelayedBody;
+}
+
+/** A relayed stream's body: its reader, and the first bytes the attempt read to know the upstream answers. */
+interface RelayedBody {
+  reader: ByteReader;
+  first: Uint8Array;
 }
 
 /** The upstream's answer as the client's: a JSON body whole, a stream as it comes. */
@@ -120,7 +146,7 @@ function relayed(value: Relayed, provider: Provider, exchange: Exchange, framing
     exchange.finish(upstream.status);
     return new Response(whole, { status: upstream.status, headers: exchange.headers });
   }
-  return new Response(relayStream(upstream.body!, provider, exchange, framing), { status: upstream.status, headers: exchange.headers });
+  return new Response(relayStream(value.body!, provider, exchange, framing), { status: upstream.status, headers: exchange.headers });
 }
 
 /** What the relay needs of a body reader. */
@@ -135,16 +161,17 @@ interface ByteReader {
  * source that never comes ends the stream with the protocol's error event.
  */
 function relayStream(
-  source: ReadableStream<Uint8Array> | Promise<ReadableStream<Uint8Array>>,
+  source: RelayedBody | Promise<RelayedBody>,
   provider: Provider,
   exchange: Exchange,
   framing: RelayFraming,
 ) {
-  let reader: ByteReader | undefined = source instanceof ReadableStream ? source.getReader() : undefined;
+  let reader: ByteReader | undefined = source instanceof Promise ? undefined : source.reader;
+  let first: Uint8Array | undefined = source instanceof Promise ? undefined : source.first;
   /** Lets go of the upstream's answer, whether it has come or is still coming. */
   const dropSource = (reason?: unknown) => {
     if (reader !== undefined) void reader.cancel(reason).catch(() => {});
-    else void Promise.resolve(source).then((late) => late.cancel(reason), () => {});
+    else void Promise.resolve(source).then((late) => late.reader.cancel(reason), () => {});
   };
   const decoder = new TextDecoder();
   let tail = "";
@@ -179,7 +206,7 @@ function relayStream(
       try {
         if (reader === undefined) {
           try {
-            reader = (await source).getReader();
+            ({ reader, first } = await source);
           } catch (thrown) {
             if (closed) return;
             const error = toGatewayError(thrown);
@@ -191,7 +218,9 @@ function relayStream(
         for (; reader !== undefined; ) {
           let chunk: Awaited<ReturnType<typeof reader.read>>;
           try {
-            chunk = await reader.read();
+            // The bytes the attempt read first go out first.
+            chunk = first !== undefined ? { done: false, value: first } : await reader.read();
+            first = undefined;
           } catch (error) {
             if (closed) return;
             // The upstream broke off mid-answer: the client sees the protocol's error event, the log says why.
@@ -214,7 +243,7 @@ function relayStream(
       closed = true;
       controller.close();
       exchange.usage(provider.passthroughUsage?.(tail));
-      exchange.finish(200, errorClass);
+      exchange.finish(200, errorClass ?? endsInError(tail));
     },
     cancel(reason) {
       clearInterval(keepAlive);
@@ -224,6 +253,24 @@ function relayStream(
       dropSource(reason);
     },
   });
+}
+
+/**
+ * Whether a relayed stream ended with the upstream's own error event (an
+ * Anthropic `error` event, `{"error": …}` from OpenAI or Gemini): the client
+ * got it as sent, the log must say it too.
+ */
+function endsInError(tail: string): string | undefined {
+  const at = tail.lastIndexOf("data:");
+  if (at === -1) return undefined;
+  const data = tail.slice(at + 5).trim();
+  if (!data.startsWith("{")) return undefined;
+  try {
+    const event = JSON.parse(data) as { type?: unknown; error?: unknown };
+    return event.type === "error" || (event.error !== undefined && event.error !== null) ? "upstream_error" : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** SSE events end with a blank line. */
