@@ -71,7 +71,8 @@ const sleep = (ms: number, signal: AbortSignal) =>
  * when nothing untried is left. When every account rests, the answer is a
  * 429 naming when the first is free again (or, within maxWaitMs, a wait for
  * it). Attempts stop at maxAttempts or the deadline, which also cuts an
- * attempt still waiting for its upstream.
+ * attempt still waiting for its upstream (an attempt that reads on past its
+ * answer's start calls `answering`, after which the deadline no longer cuts it).
  *
  * Two things are done here once for every kind of call:
  * - an OAuth access token the upstream refuses (401) may be stale (revoked
@@ -83,7 +84,7 @@ const sleep = (ms: number, signal: AbortSignal) =>
  */
 export async function withRetries<T>(
   target: RetryTarget,
-  attempt: (account: PoolAccount, credentials: AccountCredentials, signal: AbortSignal) => Promise<T>,
+  attempt: (account: PoolAccount, credentials: AccountCredentials, signal: AbortSignal, answering: () => void) => Promise<T>,
 ): Promise<{ account: PoolAccount; value: T }> {
   const { pool, providerName, model, attempts } = target;
   const tried = new Set<string>();
@@ -124,7 +125,7 @@ export async function withRetries<T>(
         credentials = await pool.credentials(account);
         let value: T;
         try {
-          value = await attempt(account, credentials, cut.signal);
+          value = await attempt(account, credentials, cut.signal, cut.done);
         } catch (first) {
           const refused = toGatewayError(first);
           if (refused.code !== "upstream_unauthorized" || credentials.accessToken === undefined || cut.signal.aborted) throw first;
@@ -132,7 +133,7 @@ export async function withRetries<T>(
           // The refused try is in the log as it happened; the retry gets its own record.
           attempts.push({ accountId: account.id, status: refused.upstreamStatus ?? refused.status, errorClass: "stale_access_token" });
           credentials = await pool.credentials(account);
-          value = await attempt(account, credentials, cut.signal);
+          value = await attempt(account, credentials, cut.signal, cut.done);
         }
         attempts.push(record);
         pool.reportSuccess(account, model);
@@ -200,7 +201,7 @@ function deadlineError(target: RetryTarget): GatewayError {
 export async function sendWithRetries(options: AttemptOptions): Promise<AttemptSuccess> {
   let request = options.request;
   let signaturesStripped = false;
-  const send = async (account: PoolAccount, credentials: AccountCredentials, signal: AbortSignal): Promise<AnswerEvents> => {
+  const send = async (account: PoolAccount, credentials: AccountCredentials, signal: AbortSignal, answering: () => void): Promise<AnswerEvents> => {
     const call = {
       model: options.model,
       account: credentials,
@@ -209,7 +210,7 @@ export async function sendWithRetries(options: AttemptOptions): Promise<AttemptS
     };
     const secrets = secretsOf(account, credentials);
     try {
-      return await firstOutput(await options.provider.stream(request, call), secrets, options.whole === true);
+      return await firstOutput(await options.provider.stream(request, call), secrets, options.whole === true, answering);
     } catch (thrown) {
       const error = toGatewayError(thrown);
       if (signaturesStripped || options.signal.aborted || !isSignatureRefusal(error) || !hasSignatures(request)) throw error;
@@ -218,7 +219,7 @@ export async function sendWithRetries(options: AttemptOptions): Promise<AttemptS
       // without them. The account did nothing wrong.
       signaturesStripped = true;
       request = stripSignatures(request);
-      return await firstOutput(await options.provider.stream(request, call), secrets, options.whole === true);
+      return await firstOutput(await options.provider.stream(request, call), secrets, options.whole === true, answering);
     }
   };
   const { account, value } = await withRetries(options, send);
@@ -298,7 +299,12 @@ export class AnswerEvents {
  * Reads until the first output event (or, `whole`, to the end); an error,
  * or the end, before that fails the attempt.
  */
-async function firstOutput(stream: ReadableStream<StreamEvent>, secrets: ReadonlyArray<string | undefined>, whole: boolean): Promise<AnswerEvents> {
+async function firstOutput(
+  stream: ReadableStream<StreamEvent>,
+  secrets: ReadonlyArray<string | undefined>,
+  whole: boolean,
+  answering: () => void,
+): Promise<AnswerEvents> {
   const reader = stream.getReader();
   const buffered: StreamEvent[] = [];
   try {
@@ -310,7 +316,11 @@ async function firstOutput(stream: ReadableStream<StreamEvent>, secrets: Readonl
       }
       if (value.type === "error") throw value.error;
       buffered.push(value);
-      if (whole) continue;
+      if (whole) {
+        // The answer has started: the deadline was for its start, not its length.
+        if (isOutput(value)) answering();
+        continue;
+      }
       if (isOutput(value)) return new AnswerEvents(buffered, reader, secrets);
     }
   } catch (error) {

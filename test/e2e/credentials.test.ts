@@ -221,3 +221,27 @@ describe("retry.deadlineMs", () => {
     });
   });
 });
+
+describe("retry.deadlineMs bounds the start of an answer, not its length", () => {
+  test("a JSON answer that started in time but takes longer than the deadline arrives whole", async () => {
+    const chunk = (text: string, finish = false) => ({
+      candidates: [{ content: { role: "model", parts: [{ text }] }, index: 0, ...(finish ? { finishReason: "STOP" } : {}) }],
+      usageMetadata: { promptTokenCount: 3, candidatesTokenCount: 2, totalTokenCount: 5 },
+    });
+    const gemini = startFakeGemini({
+      script: () => ({ type: "stream", chunks: [chunk("A slow "), chunk("but whole answer.", true)], pauseBeforeChunkMs: { 1: 600 } }),
+    });
+    const agw = startTestGateway({
+      providers: { g: { type: "gemini", baseUrl: gemini.url, accounts: [{ id: "s@example.com", apiKey: "good-key" }] } },
+      models: { "*": "g/gemini-2.5-flash" },
+      retry: { deadlineMs: 300 },
+    });
+    cleanups.push(
+      () => gemini.stop(),
+      () => agw.stop(),
+    );
+    const response = await chat(agw);
+    expect(response.status).toBe(200);
+    expect(((await response.json()) as any).choices[0].message.content).toBe("A slow but whole answer.");
+  });
+});
