@@ -78,7 +78,7 @@ export class OriginPolicy {
       headers: {
         "access-control-allow-origin": origin,
         "access-control-allow-methods": ALLOWED_METHODS,
-        "access-control-allow-headers": ALLOWED_HEADERS,
+        "access-control-allow-headers": allowedHeaders(request.headers.get("access-control-request-headers")),
         "access-control-max-age": "600",
         vary: "Origin",
       },
@@ -93,6 +93,22 @@ export class OriginPolicy {
     const host = request.headers.get("host");
     return host !== null && (normalized === `http://${host.toLowerCase()}` || normalized === `https://${host.toLowerCase()}`);
   }
+}
+
+/**
+ * The headers an allowed origin may send: the ones agw's clients need, and
+ * whatever else its preflight asks for (the official SDKs send their own:
+ * `x-stainless-*`, `anthropic-dangerous-direct-browser-access`,
+ * `x-goog-api-client`). The origin is already trusted; the names are checked
+ * to be header tokens.
+ */
+function allowedHeaders(requested: string | null): string {
+  if (requested === null) return ALLOWED_HEADERS;
+  const names = requested
+    .split(",")
+    .map((name) => name.trim().toLowerCase())
+    .filter((name) => /^[!#$%&'*+.^_`|~0-9a-z-]+$/.test(name) && !ALLOWED_HEADERS.split(", ").includes(name));
+  return names.length === 0 ? ALLOWED_HEADERS : `${ALLOWED_HEADERS}, ${names.join(", ")}`;
 }
 
 /** The request's host name without its port; IPv6 keeps its brackets. */

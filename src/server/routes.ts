@@ -148,6 +148,8 @@ export function fallbackHandler(routes: RouteTable, origins: OriginPolicy): (req
     }
     const refusal = origins.refusal(request);
     if (refusal) return errorResponse(protocolForPath(url.pathname), refusal, headers);
+    // An allowed page that got the path wrong must be able to read agw's hint.
+    Object.assign(headers, origins.corsHeaders(request));
     if (known) {
       const allowed = Object.keys(known);
       headers.allow = allowed.join(", ");

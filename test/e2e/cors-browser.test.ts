@@ -318,7 +318,7 @@ document.title = "sdks ready";
     }
   }
 
-  test.failing("openai: chat.completions.create answers in full", async () => {
+  test("openai: chat.completions.create answers in full", async () => {
     const answer = await inSdkPage(async (base) => {
       const client = new (globalThis as any).OpenAI({ baseURL: `${base}/v1`, apiKey: "any", dangerouslyAllowBrowser: true, maxRetries: 0 });
       const completion = await client.chat.completions.create({ model: "demo", messages: [{ role: "user", content: "hello from the OpenAI SDK" }] });
@@ -327,7 +327,7 @@ document.title = "sdks ready";
     expect(answer).toBe("hello from the OpenAI SDK");
   });
 
-  test.failing("@anthropic-ai/sdk: messages.create answers in full", async () => {
+  test("@anthropic-ai/sdk: messages.create answers in full", async () => {
     const answer = await inSdkPage(async (base) => {
       const client = new (globalThis as any).Anthropic({ baseURL: base, apiKey: "any", dangerouslyAllowBrowser: true, maxRetries: 0 });
       const message = await client.messages.create({ model: "demo", max_tokens: 50, messages: [{ role: "user", content: "hello from the Anthropic SDK" }] });
@@ -336,7 +336,7 @@ document.title = "sdks ready";
     expect(answer).toBe("hello from the Anthropic SDK");
   });
 
-  test.failing("@google/genai: models.generateContent answers in full", async () => {
+  test("@google/genai: models.generateContent answers in full", async () => {
     const answer = await inSdkPage(async (base) => {
       const client = new (globalThis as any).GoogleGenAI({ apiKey: "any", httpOptions: { baseUrl: base } });
       const response = await client.models.generateContent({ model: "demo", contents: "hello from the Google GenAI SDK" });

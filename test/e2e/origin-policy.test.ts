@@ -142,3 +142,33 @@ describe("cors.origins lets the operator's web clients in", () => {
     expect(response.status).toBe(403);
   });
 });
+
+describe("what an allowed web page needs beyond the basics", () => {
+  let agw: TestGateway;
+  beforeAll(() => {
+    agw = startTestGateway({ cors: { origins: ["http://app.example:3000"] }, providers: { demo: { type: "mock" } }, models: { "*": "demo/echo" } });
+  });
+  afterAll(() => agw.stop());
+
+  test("a preflight asking for the SDKs' own headers gets them allowed; odd names are not echoed", async () => {
+    const response = await fetch(`${agw.url}/v1/chat/completions`, {
+      method: "OPTIONS",
+      headers: {
+        origin: "http://app.example:3000",
+        "access-control-request-method": "POST",
+        "access-control-request-headers": "authorization,content-type,x-stainless-os,x-stainless-retry-count,anthropic-dangerous-direct-browser-access,bad header",
+      },
+    });
+    expect(response.status).toBe(204);
+    expect(response.headers.get("access-control-allow-headers")).toBe(
+      "authorization, x-api-key, x-goog-api-key, anthropic-version, anthropic-beta, content-type, x-stainless-os, x-stainless-retry-count, anthropic-dangerous-direct-browser-access",
+    );
+  });
+
+  test("a wrong path from an allowed page: the 404 is readable (CORS headers on it)", async () => {
+    const response = await fetch(`${agw.url}/v1/chat/completion`, { method: "POST", headers: { origin: "http://app.example:3000" }, body: "{}" });
+    expect(response.status).toBe(404);
+    expect(response.headers.get("access-control-allow-origin")).toBe("http://app.example:3000");
+    expect(((await response.json()) as any).error.message).toBe("no route for POST /v1/chat/completion.");
+  });
+});
