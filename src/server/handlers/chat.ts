@@ -53,7 +53,6 @@ export function chatHandler<State>(protocol: ClientProtocol, route: string, cont
   const intercept = context.config.intercept;
   const keepAliveMs = context.config.limits.keepAliveMs;
   const sticky = context.config.scheduling.mode === "sticky";
-  const retry = context.config.retry;
   return (request: Request, server: Server<unknown>): Promise<Response> => {
     const exchange = new Exchange(route, protocol.name, context);
     // The gateway stops before this request has an answer: a 503 in its protocol's shape.
@@ -114,17 +113,7 @@ export function chatHandler<State>(protocol: ClientProtocol, route: string, cont
       exchange.headers["x-mapped-model"] = target.model;
 
       // Scheduling: one retry target, whichever way the request is lowered.
-      const retryTarget: RetryTarget = {
-        providerName: target.provider,
-        model: target.model,
-        pool: context.pool,
-        maxAttempts: retry.maxAttempts,
-        signal: request.signal,
-        attempts: exchange.attempts,
-        maxWaitMs: retry.maxWaitMs,
-        deadlineMs: retry.deadlineMs,
-        ...(sticky ? { conversation: conversationKey(chat, request.headers) } : {}),
-      };
+      const retryTarget = retryTargetFor(context, target, request, exchange, sticky ? conversationKey(chat, request.headers) : undefined);
 
       // Lowering: the client's own format when the provider speaks it and
       // the request is still the client's (a slimmed background task is not).
@@ -171,6 +160,28 @@ export function chatHandler<State>(protocol: ClientProtocol, route: string, cont
       return errorResponse(protocol, error, exchange.headers);
     }
   }
+}
+
+/** Where a request's attempts go and how long they may take (`retry`), with the conversation for sticky scheduling. */
+export function retryTargetFor(
+  context: GatewayContext,
+  target: ModelTarget,
+  request: Request,
+  exchange: Exchange,
+  conversation?: string,
+): RetryTarget {
+  const retry = context.config.retry;
+  return {
+    providerName: target.provider,
+    model: target.model,
+    pool: context.pool,
+    maxAttempts: retry.maxAttempts,
+    signal: request.signal,
+    attempts: exchange.attempts,
+    maxWaitMs: retry.maxWaitMs,
+    deadlineMs: retry.deadlineMs,
+    ...(conversation !== undefined ? { conversation } : {}),
+  };
 }
 
 /** Whether the provider takes this protocol's requests as they are. */

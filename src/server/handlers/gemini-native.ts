@@ -11,7 +11,7 @@ import type { ClientProtocol } from "../../protocols/types.ts";
 import type { GatewayContext } from "../context.ts";
 import { errorResponse } from "../error-response.ts";
 import { readBodyText } from "../read-body.ts";
-import { chatHandler, isPassthrough, modelNotFound } from "./chat.ts";
+import { chatHandler, isPassthrough, modelNotFound, retryTargetFor } from "./chat.ts";
 import { countTokensHandler } from "./count-tokens.ts";
 import { Exchange } from "./exchange.ts";
 import { relayPassthrough } from "./passthrough.ts";
@@ -110,19 +110,9 @@ export function geminiNativeRoutes(protocol: ClientProtocol, context: GatewayCon
     exchange.headers["x-mapped-model"] = target.model;
     try {
       const body = await readBodyText(request, context.config.limits);
-      const retry = context.config.retry;
       return await relayPassthrough(
         { provider, target, operation: operationOf(call), body, signal: request.signal, stream: false },
-        {
-          providerName: target.provider,
-          model: target.model,
-          pool: context.pool,
-          maxAttempts: retry.maxAttempts,
-          signal: request.signal,
-          attempts: exchange.attempts,
-          maxWaitMs: retry.maxWaitMs,
-          deadlineMs: retry.deadlineMs,
-        },
+        retryTargetFor(context, target, request, exchange),
         exchange,
         // countTokens answers JSON: nothing is framed.
         { keepAliveFrame: "", keepAliveMs: Number.POSITIVE_INFINITY, eventEnds: () => false, errorFrame: () => "", streamHeaders: {} },
