@@ -168,6 +168,12 @@ export const configSchema = z.strictObject({
       retentionDays: positiveInt.default(30),
     })
     .default({ requests: true, retentionDays: 30 }),
+  metrics: z
+    .strictObject({
+      /** Serve GET /metrics without a key; otherwise it needs auth.adminKey (else auth.apiKey), like the admin API. */
+      public: z.boolean().default(false),
+    })
+    .default({ public: false }),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -32,6 +32,15 @@ interface Cooldown {
   soft: boolean;
 }
 
+/** An account as the metrics see it: read from memory, no SQL (see `snapshot`). */
+export interface AccountSnapshot {
+  provider: string;
+  id: string;
+  state: "ready" | "cooling" | "needs_attention" | "disabled";
+  /** Running cooldowns: model ("*" for every model) and milliseconds left. */
+  cooldowns: Array<{ model: string; remainingMs: number }>;
+}
+
 /** What `pick` found: an account, or why there is none and when one is free again. */
 export type PickResult =
   | { account: PoolAccount; repeat: boolean }
@@ -61,6 +70,8 @@ export class AccountPool {
   private readonly cooldowns = new Map<string, Cooldown>();
   private readonly failures = new Map<string, number>();
   private readonly usage: UsageMeter;
+  /** Stored accounts not in rotation, for `snapshot`: switched off, or taken out until someone looks. */
+  private outOfRotation: Array<{ provider: string; id: string; state: "needs_attention" | "disabled" }> = [];
   private watchTimer: ReturnType<typeof setInterval> | undefined;
   private seenVersion = -1;
 
@@ -96,8 +107,12 @@ export class AccountPool {
       if (row.failures > 0) this.failures.set(k, row.failures);
     }
     const next = new Map<string, PoolAccount[]>();
+    const outOfRotation: typeof this.outOfRotation = [];
     for (const stored of this.store.accounts.list()) {
-      if (!stored.enabled || stored.disabledReason !== undefined || !hasCredentials(stored)) continue;
+      if (!stored.enabled || stored.disabledReason !== undefined || !hasCredentials(stored)) {
+        outOfRotation.push({ provider: stored.provider, id: stored.id, state: stored.enabled ? "needs_attention" : "disabled" });
+        continue;
+      }
       const list = next.get(stored.provider) ?? [];
       list.push(toPoolAccount(stored));
       next.set(stored.provider, list);
@@ -106,6 +121,7 @@ export class AccountPool {
       next.set(provider, [{ provider, id: "local", weight: 1, priority: 0 }]);
     }
     this.byProvider = next;
+    this.outOfRotation = outOfRotation;
     this.seenVersion = this.store.externalVersion();
   }
 
@@ -124,6 +140,28 @@ export class AccountPool {
 
   accounts(provider: string): readonly PoolAccount[] {
     return this.byProvider.get(provider) ?? [];
+  }
+
+  /** Every account the pool knows, with its state and running cooldowns, from memory only (for /metrics). */
+  snapshot(now = Date.now()): AccountSnapshot[] {
+    const running = new Map<string, Array<{ model: string; remainingMs: number }>>();
+    for (const [k, cooldown] of this.cooldowns) {
+      if (cooldown.until <= now) continue;
+      const [provider, id, model] = k.split("\u0000") as [string, string, string];
+      const account = key(provider, id, "");
+      const list = running.get(account) ?? [];
+      list.push({ model: model === "" ? "*" : model, remainingMs: cooldown.until - now });
+      running.set(account, list);
+    }
+    const snapshot: AccountSnapshot[] = [];
+    for (const list of this.byProvider.values()) {
+      for (const account of list) {
+        const cooldowns = running.get(key(account.provider, account.id, "")) ?? [];
+        snapshot.push({ provider: account.provider, id: account.id, state: cooldowns.length > 0 ? "cooling" : "ready", cooldowns });
+      }
+    }
+    for (const account of this.outOfRotation) snapshot.push({ ...account, cooldowns: [] });
+    return snapshot;
   }
 
   /**
@@ -248,6 +286,7 @@ export class AccountPool {
   private takeOut(account: PoolAccount, reason: string): void {
     const list = this.byProvider.get(account.provider);
     if (list) this.byProvider.set(account.provider, list.filter((other) => other.id !== account.id));
+    this.outOfRotation.push({ provider: account.provider, id: account.id, state: "needs_attention" });
     this.store.defer(() => this.store.accounts.setDisabledReason(account.provider, account.id, reason));
   }
 

@@ -14,6 +14,7 @@ import { decodeAnthropicCountTokensRequest } from "../protocols/anthropic/index.
 import { methodNotAllowed, routeNotFound } from "./route-hints.ts";
 import type { OriginPolicy } from "./origin-policy.ts";
 import { logInternalError } from "./log-internal-error.ts";
+import { metricsHandler } from "./handlers/metrics.ts";
 
 export type Handler = (request: Request, server: Server<unknown>) => Response | Promise<Response>;
 export type RouteTable = Record<string, Record<string, Handler>>;
@@ -106,6 +107,8 @@ export function buildRoutes(context: GatewayContext, authMode: EffectiveAuthMode
 
   const routes: RouteTable = {};
   for (const spec of specs) (routes[spec.path] ??= {})[spec.method] = guard(spec);
+  // Guarded like the admin API (or open with metrics.public), whatever auth.mode is.
+  routes["/metrics"] = { GET: withOriginPolicy(origins, openai, metricsHandler(context)) };
   // The admin API checks auth.adminKey (else auth.apiKey) itself, whatever auth.mode is.
   for (const [path, methods] of Object.entries(adminRouteTable(context))) {
     routes[path] = Object.fromEntries(

@@ -81,6 +81,11 @@ export class Store {
     this.queue.enqueue(write);
   }
 
+  /** Writes queued and not yet written (the metrics' `agw_log_queue_depth`). */
+  get queuedWrites(): number {
+    return this.queue.size;
+  }
+
   /** Writes every queued row now. */
   flush(): void {
     this.queue.flush();

@@ -3,6 +3,7 @@ import type { Warning } from "../../ir/warning.ts";
 import type { AttemptRecord } from "../../pool/attempt.ts";
 import type { RequestLogRow } from "../../store/index.ts";
 import type { GatewayContext } from "../context.ts";
+import { metricsFor } from "../../metrics/metrics-for.ts";
 
 /** Per-request bookkeeping: the id, the response headers, and what ends up as one request-log row. */
 export class Exchange {
@@ -85,6 +86,7 @@ export class Exchange {
     if (this.countsUsage && provider !== undefined && accountId !== undefined && mappedModel !== undefined) {
       this.context.pool.recordUsage(provider, accountId, mappedModel, this.lastUsage);
     }
+    metricsFor(this.context).record(this.log, this.lastUsage);
     if (this.context.config.logging.requests) this.context.store.requestLogs.record(this.log);
   }
 }
