@@ -51,6 +51,12 @@ export class GatewayMetrics {
   private readonly intercepted = this.registry.register(
     new Counter("agw_intercepted_total", "Requests answered or rerouted by an interception, by kind.", ["kind"]),
   );
+  private readonly signaturesDropped = this.registry.register(
+    new Counter(
+      "agw_signatures_dropped_total",
+      "Requests whose history lacked the signed thinking the upstream requires, so thinking was left out for that turn.",
+    ),
+  );
   private readonly duration = this.registry.register(
     new Histogram("agw_request_duration_seconds", "Time from a request's arrival to the end of its answer.", ["protocol", "provider"], LATENCY_BUCKETS),
   );
@@ -61,6 +67,8 @@ export class GatewayMetrics {
 
   constructor(sources: MetricsSources) {
     const registry = this.registry;
+    // Shown at 0 from the start, so a rate() over it works before the first one.
+    this.signaturesDropped.inc([], 0);
     registry.register(new Collected("agw_inflight_requests", "Requests (and streams) not finished yet.", [], () => [[[], sources.inflight()]]));
     registry.register(
       new Collected("agw_accounts", "Accounts by provider and state.", ["provider", "state"], () => {
@@ -130,6 +138,9 @@ export class GatewayMetrics {
       if (usage.output.reasoning) this.tokens.inc([provider, model, account, "reasoning"], usage.output.reasoning);
     }
     if (log.intercepted !== undefined) this.intercepted.inc([log.intercepted]);
+    if (log.warnings !== undefined && log.warnings.some((warning) => warning.code === "thinking_dropped_unsigned_history")) {
+      this.signaturesDropped.inc([]);
+    }
     const labels = [protocol, provider];
     if (log.latencyMs !== undefined) this.duration.observe(labels, log.latencyMs / 1000);
     if (log.ttfbMs !== undefined) this.firstByte.observe(labels, log.ttfbMs / 1000);

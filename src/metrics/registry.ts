@@ -65,7 +65,7 @@ export class Counter extends Metric {
   }
 
   inc(values: readonly string[], by = 1): void {
-    const key = values.length === 1 ? values[0]! : values.join(SEPARATOR);
+    const key = values.length === 1 ? values[0]! : values.length === 0 ? "" : values.join(SEPARATOR);
     const found = this.series.get(key);
     if (found !== undefined) found.value += by;
     else this.series.set(key, { labels: labelText(this.labelNames, values), value: by });
