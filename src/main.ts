@@ -3,6 +3,8 @@ import { existsSync } from "node:fs";
 import { ACCOUNTS_USAGE, parseArgs, USAGE, UsageError, type Command } from "./cli/args.ts";
 import { runAccounts } from "./cli/accounts.ts";
 import { runModels } from "./cli/models.ts";
+import { runLogs } from "./cli/logs.ts";
+import { runStats } from "./cli/stats.ts";
 import { startBanner } from "./cli/banner.ts";
 import { ConfigError, defaultConfig, loadConfigFile, type LoadedConfig } from "./config/load.ts";
 import { startGateway } from "./server/gateway.ts";
@@ -86,6 +88,10 @@ async function main(argv: string[]): Promise<void> {
         return;
       }
       process.exit(await runAccounts(command.database, command.command));
+    case "logs":
+      process.exit(await runLogs(command.database, command.options, { stdout: (text) => console.log(text), stderr: (text) => console.error(text), env: process.env }));
+    case "stats":
+      process.exit(runStats(command.database, command.options, { stdout: (text) => console.log(text), stderr: (text) => console.error(text), env: process.env }));
     case "serve":
       await serve(command);
   }

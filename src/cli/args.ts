@@ -4,8 +4,29 @@ export type Command =
   | { kind: "check-config"; file: string }
   | { kind: "models"; config?: string; refresh: boolean }
   | { kind: "accounts"; database: AccountsDatabase; command: AccountsCommand }
+  | { kind: "logs"; database: AccountsDatabase; options: LogsOptions }
+  | { kind: "stats"; database: AccountsDatabase; options: StatsOptions }
   | { kind: "help" }
   | { kind: "version" };
+
+/** `agw logs`: which request-log rows, and how to print them. */
+export interface LogsOptions {
+  /** Milliseconds back from now. */
+  sinceMs?: number;
+  status?: { exact: number } | { class: number };
+  model?: string;
+  account?: string;
+  follow: boolean;
+  json: boolean;
+}
+
+/** `agw stats`: the window and the grouping. */
+export interface StatsOptions {
+  /** Milliseconds back from now (default 24 h). */
+  sinceMs: number;
+  by: "model" | "account" | "provider" | "protocol";
+  json: boolean;
+}
 
 /** Where `agw accounts` finds the database: the config's `database`, or a path given directly. */
 export interface AccountsDatabase {
@@ -46,6 +67,10 @@ Usage:
   agw check-config FILE                             validate a config file; exit 0 if valid, 2 if not
   agw models [--config FILE] [--refresh]            the model names clients can use; --refresh asks each upstream too
   agw accounts list|add|remove|enable|disable|reset manage upstream accounts (agw accounts --help)
+  agw logs [--since 1h] [--status 5xx] [--model M] [--account A] [--follow] [--json]
+                                                    the request log, read from the database (also while the server runs)
+  agw stats [--since 24h] [--by model|account|provider|protocol] [--json]
+                                                    requests, errors, p50/p95 latency and tokens per group
   agw --help                                        this text
   agw --version                                     version and git commit
 
@@ -54,6 +79,7 @@ Docs: README.md — config reference, client recipes, troubleshooting.`;
 export function parseArgs(argv: readonly string[]): Command {
   const args = [...argv];
   if (args[0] === "accounts") return parseAccountsArgs(args.slice(1));
+  if (args[0] === "logs" || args[0] === "stats") return parseLogArgs(args[0], args.slice(1));
   if (args[0] === "models") {
     const command: Extract<Command, { kind: "models" }> = { kind: "models", refresh: false };
     for (let index = 1; index < args.length; index++) {
@@ -265,4 +291,65 @@ function parseAdd(text: (flag: string) => string | undefined, disabled: boolean,
     command.models = list;
   }
   return command;
+}
+
+export const LOGS_USAGE =
+  "usage: agw logs [--config FILE | --db PATH] [--since 1h] [--status 5xx|429] [--model M] [--account A] [--follow] [--json]";
+export const STATS_USAGE = "usage: agw stats [--config FILE | --db PATH] [--since 24h] [--by model|account|provider|protocol] [--json]";
+
+/** A duration such as `90s`, `15m`, `1h`, `7d`, in milliseconds. */
+export function parseDuration(flag: string, text: string): number {
+  const match = /^(\d+)(s|m|h|d)$/.exec(text);
+  if (match === null || Number(match[1]) === 0) throw new UsageError(`${flag}: expected a duration such as 30m, 1h or 7d, got '${text}'`);
+  const unit = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 }[match[2] as "s" | "m" | "h" | "d"];
+  return Number(match[1]) * unit;
+}
+
+function parseStatus(text: string): { exact: number } | { class: number } {
+  if (/^[1-5]xx$/i.test(text)) return { class: Number(text[0]) };
+  if (/^[1-5]\d\d$/.test(text)) return { exact: Number(text) };
+  throw new UsageError(`--status: expected a status such as 429 or a class such as 5xx, got '${text}'`);
+}
+
+/** `agw logs …` and `agw stats …`. */
+function parseLogArgs(kind: "logs" | "stats", argv: readonly string[]): Command {
+  const args = [...argv];
+  const usage = kind === "logs" ? LOGS_USAGE : STATS_USAGE;
+  const database: AccountsDatabase = {};
+  const valued = kind === "logs" ? ["--config", "--db", "--since", "--status", "--model", "--account"] : ["--config", "--db", "--since", "--by"];
+  const switches = kind === "logs" ? ["--follow", "--json"] : ["--json"];
+  const flags = new Map<string, string | true>();
+  while (args.length > 0) {
+    const arg = args.shift()!;
+    if (arg === "-h" || arg === "--help") return { kind: "help" };
+    const equals = arg.startsWith("--") ? arg.indexOf("=") : -1;
+    const flag = equals === -1 ? (arg === "-c" ? "--config" : arg === "-f" && kind === "logs" ? "--follow" : arg) : arg.slice(0, equals);
+    if (switches.includes(flag) && equals === -1) {
+      flags.set(flag, true);
+      continue;
+    }
+    if (!valued.includes(flag)) throw new UsageError(`unknown argument '${arg}'; ${usage}`);
+    const value = equals === -1 ? args.shift() : arg.slice(equals + 1);
+    if (value === undefined || value === "" || value.startsWith("--")) throw new UsageError(`${flag} needs a value`);
+    if (flags.has(flag)) throw new UsageError(`${flag} given twice`);
+    flags.set(flag, value);
+  }
+  const text = (flag: string) => flags.get(flag) as string | undefined;
+  if (text("--config") !== undefined) database.config = text("--config");
+  if (text("--db") !== undefined) database.db = text("--db");
+  const since = text("--since");
+  if (kind === "stats") {
+    const by = text("--by") ?? "model";
+    if (!["model", "account", "provider", "protocol"].includes(by)) {
+      throw new UsageError(`--by: expected model, account, provider or protocol, got '${by}'`);
+    }
+    const sinceMs = since === undefined ? 86_400_000 : parseDuration("--since", since);
+    return { kind, database, options: { sinceMs, by: by as StatsOptions["by"], json: flags.has("--json") } };
+  }
+  const options: LogsOptions = { follow: flags.has("--follow"), json: flags.has("--json") };
+  if (since !== undefined) options.sinceMs = parseDuration("--since", since);
+  if (text("--status") !== undefined) options.status = parseStatus(text("--status")!);
+  if (text("--model") !== undefined) options.model = text("--model");
+  if (text("--account") !== undefined) options.account = text("--account");
+  return { kind, database, options };
 }

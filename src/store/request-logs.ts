@@ -29,6 +29,50 @@ export interface RequestLogRow {
 
 export interface StoredRequestLog extends RequestLogRow {}
 
+/** What `agw logs` asks for; every field narrows the rows. */
+export interface RequestLogQuery {
+  /** Rows that started at or after this time (ms since the epoch). */
+  since?: number;
+  /** An exact status (`429`) or a class (`5` for 5xx). */
+  status?: { exact: number } | { class: number };
+  /** Matches the requested or the mapped model. */
+  model?: string;
+  account?: string;
+  /** Only rows written after this cursor (the `cursor` of a row read before): for following the log. */
+  after?: number;
+  /** The newest rows up to this many (default 100, at most 10,000). */
+  limit?: number;
+}
+
+/** A row as read back with its position in the table, for following the log. */
+export interface CursorRequestLog extends StoredRequestLog {
+  cursor: number;
+}
+
+export type RequestLogGrouping = "model" | "account" | "provider" | "protocol";
+
+/** One group of `agw stats`. */
+export interface RequestLogStats {
+  /** Null for requests without one (e.g. rejected before a model or account was chosen). */
+  group: string | null;
+  requests: number;
+  errors: number;
+  p50Ms: number | null;
+  p95Ms: number | null;
+  inputTokens: number;
+  outputTokens: number;
+}
+
+const GROUP_COLUMNS: Record<RequestLogGrouping, string> = {
+  model: "COALESCE(requested_model, mapped_model)",
+  account: "account_id",
+  provider: "provider",
+  protocol: "protocol",
+};
+
+/** Latencies read per group for the percentiles: enough for a stable p95, bounded in memory. */
+const PERCENTILE_SAMPLE = 100_000;
+
 export class RequestLogStore {
   private readonly insert: Statement;
 
@@ -82,10 +126,81 @@ export class RequestLogStore {
     >[]).map(fromRow);
   }
 
+  /** Rows matching the query, oldest first (the newest `limit` of them). */
+  query(query: RequestLogQuery = {}): CursorRequestLog[] {
+    const [where, parameters] = whereClause(query);
+    const limit = Math.min(Math.max(1, query.limit ?? 100), 10_000);
+    const rows = this.db
+      .query(`SELECT rowid AS cursor, * FROM request_logs ${where} ORDER BY rowid DESC LIMIT ${limit}`)
+      .all(...parameters) as Record<string, unknown>[];
+    return rows.reverse().map((row) => ({ ...fromRow(row), cursor: row.cursor as number }));
+  }
+
+  /** Per group: requests, errors (status 400 and above), p50/p95 latency and token totals; busiest group first. */
+  stats(by: RequestLogGrouping, query: Pick<RequestLogQuery, "since"> = {}): RequestLogStats[] {
+    const [where, parameters] = whereClause(query);
+    const column = GROUP_COLUMNS[by];
+    const totals = this.db
+      .query(
+        `SELECT ${column} AS grp, COUNT(*) AS requests, SUM(status >= 400) AS errors,
+           COALESCE(SUM(input_tokens), 0) AS input_tokens, COALESCE(SUM(output_tokens), 0) AS output_tokens
+         FROM request_logs ${where} GROUP BY grp ORDER BY requests DESC, grp`,
+      )
+      .all(...parameters) as Array<{ grp: string | null; requests: number; errors: number; input_tokens: number; output_tokens: number }>;
+    const latencies = this.db.query(
+      `SELECT latency_ms FROM request_logs ${where}${where ? " AND" : " WHERE"} ${column} IS ?${parameters.length + 1}
+         AND latency_ms IS NOT NULL ORDER BY started_at DESC LIMIT ${PERCENTILE_SAMPLE}`,
+    );
+    return totals.map((total) => {
+      const sample = (latencies.all(...parameters, total.grp) as Array<{ latency_ms: number }>).map((row) => row.latency_ms);
+      sample.sort((a, b) => a - b);
+      return {
+        group: total.grp,
+        requests: total.requests,
+        errors: total.errors,
+        p50Ms: percentile(sample, 0.5),
+        p95Ms: percentile(sample, 0.95),
+        inputTokens: total.input_tokens,
+        outputTokens: total.output_tokens,
+      };
+    });
+  }
+
   /** Deletes rows older than the given time; returns how many. */
   prune(before: number): number {
     return this.db.query("DELETE FROM request_logs WHERE started_at < ?").run(before).changes;
   }
+}
+
+function whereClause(query: RequestLogQuery): [string, Array<string | number>] {
+  const conditions: string[] = [];
+  const parameters: Array<string | number> = [];
+  const add = (condition: string, ...values: Array<string | number>) => {
+    // Numbered parameters, so one value can appear twice (the model matches either column).
+    conditions.push(condition.replace(/\?/g, () => `?${parameters.length + 1}`));
+    parameters.push(...values);
+  };
+  if (query.since !== undefined) add("started_at >= ?", query.since);
+  if (query.after !== undefined) add("rowid > ?", query.after);
+  if (query.status !== undefined) {
+    if ("exact" in query.status) add("status = ?", query.status.exact);
+    else {
+      conditions.push(`status BETWEEN ?${parameters.length + 1} AND ?${parameters.length + 2}`);
+      parameters.push(query.status.class * 100, query.status.class * 100 + 99);
+    }
+  }
+  if (query.model !== undefined) {
+    conditions.push(`(requested_model = ?${parameters.length + 1} OR mapped_model = ?${parameters.length + 1})`);
+    parameters.push(query.model);
+  }
+  if (query.account !== undefined) add("account_id = ?", query.account);
+  return [conditions.length === 0 ? "" : `WHERE ${conditions.join(" AND ")}`, parameters];
+}
+
+/** Nearest-rank percentile of sorted numbers; null when there are none. */
+export function percentile(sorted: readonly number[], fraction: number): number | null {
+  if (sorted.length === 0) return null;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(fraction * sorted.length) - 1))]!;
 }
 
 function fromRow(row: Record<string, unknown>): StoredRequestLog {

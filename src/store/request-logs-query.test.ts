@@ -1,0 +1,99 @@
+import { afterEach, expect, test } from "bun:test";
+import { Store } from "./index.ts";
+import { percentile, type RequestLogRow } from "./request-logs.ts";
+
+const stores: Store[] = [];
+afterEach(() => {
+  for (const store of stores.splice(0)) store.close();
+});
+
+function storeWith(rows: Array<Partial<RequestLogRow> & { id: string; startedAt: number; status: number }>): Store {
+  const store = Store.open(":memory:");
+  stores.push(store);
+  for (const row of rows) store.requestLogs.record({ route: "/v1/chat/completions", stream: false, attempts: 1, ...row });
+  store.flush();
+  return store;
+}
+
+const rows = [
+  { id: "a", startedAt: 1_000, status: 200, requestedModel: "fast", mappedModel: "gemini-2.5-flash", provider: "g", accountId: "g1", protocol: "openai-chat", latencyMs: 100, inputTokens: 10, outputTokens: 5 },
+  { id: "b", startedAt: 2_000, status: 503, requestedModel: "fast", mappedModel: "gemini-2.5-flash", provider: "g", accountId: "g2", protocol: "openai-chat", latencyMs: 300, errorClass: "upstream_unavailable" },
+  { id: "c", startedAt: 3_000, status: 429, requestedModel: "smart", mappedModel: "claude-sonnet-4-5", provider: "a", accountId: "a1", protocol: "anthropic", latencyMs: 50 },
+  { id: "d", startedAt: 4_000, status: 200, requestedModel: "smart", mappedModel: "claude-sonnet-4-5", provider: "a", accountId: "a1", protocol: "anthropic", latencyMs: 200, inputTokens: 7, outputTokens: 3 },
+  { id: "e", startedAt: 5_000, status: 401 },
+];
+
+test("query filters by time, status (exact or class), model (requested or mapped) and account; oldest first", () => {
+  const store = storeWith(rows);
+  const ids = (query: Parameters<typeof store.requestLogs.query>[0]) => store.requestLogs.query(query).map((row) => row.id);
+  expect(ids({})).toEqual(["a", "b", "c", "d", "e"]);
+  expect(ids({ since: 3_000 })).toEqual(["c", "d", "e"]);
+  expect(ids({ status: { class: 5 } })).toEqual(["b"]);
+  expect(ids({ status: { class: 4 } })).toEqual(["c", "e"]);
+  expect(ids({ status: { exact: 429 } })).toEqual(["c"]);
+  expect(ids({ model: "fast" })).toEqual(["a", "b"]);
+  expect(ids({ model: "claude-sonnet-4-5" })).toEqual(["c", "d"]);
+  expect(ids({ account: "a1", status: { exact: 200 }, since: 1 })).toEqual(["d"]);
+  expect(ids({ limit: 2 })).toEqual(["d", "e"]);
+});
+
+test("query after a cursor returns only rows written since", () => {
+  const store = storeWith(rows.slice(0, 2));
+  const cursor = store.requestLogs.query({}).at(-1)!.cursor;
+  expect(store.requestLogs.query({ after: cursor })).toEqual([]);
+  store.requestLogs.record({ id: "new", startedAt: 9_000, route: "/v1/messages", stream: true, status: 200, attempts: 1 });
+  store.flush();
+  expect(store.requestLogs.query({ after: cursor })).toEqual([
+    {
+      cursor: cursor + 1,
+      id: "new",
+      startedAt: 9_000,
+      route: "/v1/messages",
+      stream: true,
+      status: 200,
+      attempts: 1,
+      protocol: undefined,
+      requestedModel: undefined,
+      mappedModel: undefined,
+      provider: undefined,
+      accountId: undefined,
+      latencyMs: undefined,
+      ttfbMs: undefined,
+      inputTokens: undefined,
+      outputTokens: undefined,
+      errorClass: undefined,
+      intercepted: undefined,
+      attemptDetails: undefined,
+      warnings: undefined,
+    },
+  ]);
+});
+
+test("stats per model, account, provider and protocol: requests, errors, p50/p95, tokens; busiest first", () => {
+  const store = storeWith(rows);
+  expect(store.requestLogs.stats("model")).toEqual([
+    { group: "fast", requests: 2, errors: 1, p50Ms: 100, p95Ms: 300, inputTokens: 10, outputTokens: 5 },
+    { group: "smart", requests: 2, errors: 1, p50Ms: 50, p95Ms: 200, inputTokens: 7, outputTokens: 3 },
+    { group: null, requests: 1, errors: 1, p50Ms: null, p95Ms: null, inputTokens: 0, outputTokens: 0 },
+  ]);
+  expect(store.requestLogs.stats("account", { since: 2_000 })).toEqual([
+    { group: "a1", requests: 2, errors: 1, p50Ms: 50, p95Ms: 200, inputTokens: 7, outputTokens: 3 },
+    { group: null, requests: 1, errors: 1, p50Ms: null, p95Ms: null, inputTokens: 0, outputTokens: 0 },
+    { group: "g2", requests: 1, errors: 1, p50Ms: 300, p95Ms: 300, inputTokens: 0, outputTokens: 0 },
+  ]);
+  expect(store.requestLogs.stats("provider").map((group) => [group.group, group.requests])).toEqual([
+    ["a", 2],
+    ["g", 2],
+    [null, 1],
+  ]);
+  expect(store.requestLogs.stats("protocol").map((group) => [group.group, group.requests])).toEqual([
+    ["anthropic", 2],
+    ["openai-chat", 2],
+    [null, 1],
+  ]);
+});
+
+test("percentile is nearest-rank", () => {
+  const hundred = Array.from({ length: 100 }, (_, index) => index + 1);
+  expect([percentile(hundred, 0.5), percentile(hundred, 0.95), percentile([7], 0.95), percentile([], 0.5)]).toEqual([50, 95, 7, null]);
+});
