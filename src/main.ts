@@ -5,6 +5,7 @@ import { runAccounts } from "./cli/accounts.ts";
 import { runModels } from "./cli/models.ts";
 import { runLogs } from "./cli/logs.ts";
 import { runStats } from "./cli/stats.ts";
+import { runService } from "./cli/service.ts";
 import { startBanner } from "./cli/banner.ts";
 import { ConfigError, defaultConfig, loadConfigFile, type LoadedConfig } from "./config/load.ts";
 import { startGateway } from "./server/gateway.ts";
@@ -92,6 +93,8 @@ async function main(argv: string[]): Promise<void> {
       process.exit(await runLogs(command.database, command.options, { stdout: (text) => console.log(text), stderr: (text) => console.error(text), env: process.env }));
     case "stats":
       process.exit(runStats(command.database, command.options, { stdout: (text) => console.log(text), stderr: (text) => console.error(text), env: process.env }));
+    case "service":
+      process.exit(runService(command.command));
     case "serve":
       await serve(command);
   }

@@ -6,8 +6,20 @@ export type Command =
   | { kind: "accounts"; database: AccountsDatabase; command: AccountsCommand }
   | { kind: "logs"; database: AccountsDatabase; options: LogsOptions }
   | { kind: "stats"; database: AccountsDatabase; options: StatsOptions }
+  | { kind: "service"; command: ServiceCommand }
   | { kind: "help" }
   | { kind: "version" };
+
+/** `agw service install|uninstall|status`. */
+export interface ServiceCommand {
+  action: "install" | "uninstall" | "status";
+  /** The user's own service manager instead of the system's. */
+  user: boolean;
+  /** The config the service runs with (default ./agw.json), for install. */
+  config?: string;
+  /** Print the file and the commands instead of doing it. */
+  print: boolean;
+}
 
 /** `agw logs`: which request-log rows, and how to print them. */
 export interface LogsOptions {
@@ -71,6 +83,8 @@ Usage:
                                                     the request log, read from the database (also while the server runs)
   agw stats [--since 24h] [--by model|account|provider|protocol] [--json]
                                                     requests, errors, p50/p95 latency and tokens per group
+  agw service install|uninstall|status [--user] [--config PATH] [--print]
+                                                    run agw under systemd (Linux) or launchd (macOS)
   agw --help                                        this text
   agw --version                                     version and git commit
 
@@ -79,6 +93,7 @@ Docs: README.md — config reference, client recipes, troubleshooting.`;
 export function parseArgs(argv: readonly string[]): Command {
   const args = [...argv];
   if (args[0] === "accounts") return parseAccountsArgs(args.slice(1));
+  if (args[0] === "service") return parseServiceArgs(args.slice(1));
   if (args[0] === "logs" || args[0] === "stats") return parseLogArgs(args[0], args.slice(1));
   if (args[0] === "models") {
     const command: Extract<Command, { kind: "models" }> = { kind: "models", refresh: false };
@@ -352,4 +367,26 @@ function parseLogArgs(kind: "logs" | "stats", argv: readonly string[]): Command 
   if (text("--model") !== undefined) options.model = text("--model");
   if (text("--account") !== undefined) options.account = text("--account");
   return { kind, database, options };
+}
+
+export const SERVICE_USAGE =
+  "usage: agw service install [--user] [--config PATH] [--print] | agw service uninstall [--user] [--print] | agw service status [--user]";
+
+function parseServiceArgs(argv: readonly string[]): Command {
+  const args = [...argv];
+  const action = args.shift();
+  if (action !== "install" && action !== "uninstall" && action !== "status") throw new UsageError(SERVICE_USAGE);
+  const command: ServiceCommand = { action, user: false, print: false };
+  while (args.length > 0) {
+    const arg = args.shift()!;
+    if (arg === "--user") command.user = true;
+    else if (arg === "--print" && action !== "status") command.print = true;
+    else if ((arg === "--config" || arg === "-c") && action === "install") {
+      const value = args.shift();
+      if (value === undefined || value === "" || value.startsWith("--")) throw new UsageError("--config needs a value");
+      command.config = value;
+    } else if (arg.startsWith("--config=") && action === "install" && arg.length > "--config=".length) command.config = arg.slice("--config=".length);
+    else throw new UsageError(`unknown argument '${arg}' for 'agw service ${action}'; ${SERVICE_USAGE}`);
+  }
+  return { kind: "service", command };
 }
