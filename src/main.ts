@@ -10,11 +10,12 @@ import { startBanner } from "./cli/banner.ts";
 import { ConfigError, defaultConfig, loadConfigFile, type LoadedConfig } from "./config/load.ts";
 import { startGateway } from "./server/gateway.ts";
 import { commit, VERSION } from "./version.ts";
+import { log, setLogFormat } from "./util/logger.ts";
 
 const EXIT_USAGE = 2;
 
 function fail(message: string): never {
-  console.error(`agw: ${message}`);
+  log.error(`agw: ${message}`);
   process.exit(EXIT_USAGE);
 }
 
@@ -33,8 +34,9 @@ async function serve(command: Extract<Command, { kind: "serve" }>): Promise<void
   else if (existsSync("agw.json")) config = loadOrExit("agw.json");
   else {
     config = defaultConfig();
-    console.log("agw: no ./agw.json found; starting with built-in defaults. Pass --config FILE (see examples/agw.json).");
+    log.info("agw: no ./agw.json found; starting with built-in defaults. Pass --config FILE (see examples/agw.json).");
   }
+  setLogFormat(config.logging.format);
   let gateway;
   try {
     gateway = startGateway(config, { host: command.host, port: command.port });
@@ -45,12 +47,12 @@ async function serve(command: Extract<Command, { kind: "serve" }>): Promise<void
     }
     fail(message);
   }
-  for (const line of startBanner(config, gateway.url, gateway.authMode, VERSION)) console.log(line);
+  for (const line of startBanner(config, gateway.url, gateway.authMode, VERSION)) log.info(line);
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) process.exit(1);
     stopping = true;
-    console.log(`agw: ${signal} received, finishing open requests (up to ${config.shutdown.drainMs} ms) and flushing logs…`);
+    log.info(`agw: ${signal} received, finishing open requests (up to ${config.shutdown.drainMs} ms) and flushing logs…`);
     await gateway.stop();
     process.exit(0);
   };

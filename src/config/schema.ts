@@ -166,8 +166,12 @@ export const configSchema = z.strictObject({
       requests: z.boolean().default(true),
       /** Days of request logs to keep; older rows are deleted at start-up and daily. */
       retentionDays: positiveInt.default(30),
+      /** The process's own lines on stdout/stderr: "text" for a terminal, "json" (one object per line) for journald and log shippers. */
+      format: z.enum(["text", "json"]).default("text"),
+      /** One line per finished request (route, status, latency, model, account; never a key or body). */
+      access: z.boolean().default(false),
     })
-    .default({ requests: true, retentionDays: 30 }),
+    .default({ requests: true, retentionDays: 30, format: "text", access: false }),
   metrics: z
     .strictObject({
       /** Serve GET /metrics without a key; otherwise it needs auth.adminKey (else auth.apiKey), like the admin API. */

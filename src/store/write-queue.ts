@@ -1,4 +1,5 @@
 import type { Database } from "bun:sqlite";
+import { log } from "../util/logger.ts";
 
 /**
  * Batches writes off the request path: callers enqueue, and the queue runs
@@ -15,7 +16,7 @@ export class WriteQueue {
     private readonly delayMs = 200,
     private readonly maxPending = 500,
     private readonly onError: (error: unknown) => void = (error) =>
-      console.error(`agw: could not write to the database: ${(error as Error).message}`),
+      log.error(`agw: could not write to the database: ${(error as Error).message}`),
   ) {}
 
   enqueue(write: () => void): void {

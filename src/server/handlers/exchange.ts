@@ -4,6 +4,7 @@ import type { AttemptRecord } from "../../pool/attempt.ts";
 import type { RequestLogRow } from "../../store/index.ts";
 import type { GatewayContext } from "../context.ts";
 import { metricsFor } from "../../metrics/metrics-for.ts";
+import { logAccess } from "../../util/logger.ts";
 
 /** Per-request bookkeeping: the id, the response headers, and what ends up as one request-log row. */
 export class Exchange {
@@ -88,5 +89,6 @@ export class Exchange {
     }
     metricsFor(this.context).record(this.log, this.lastUsage);
     if (this.context.config.logging.requests) this.context.store.requestLogs.record(this.log);
+    if (this.context.config.logging.access) logAccess(this.log);
   }
 }
