@@ -58,6 +58,8 @@ async function serve(command: Extract<Command, { kind: "serve" }>): Promise<void
   };
   process.on("SIGINT", () => void shutdown("SIGINT"));
   process.on("SIGTERM", () => void shutdown("SIGTERM"));
+  // The gateway logs the one line saying what the reload applied, or why it refused it.
+  process.on("SIGHUP", () => void gateway.reload());
 }
 
 async function main(argv: string[]): Promise<void> {

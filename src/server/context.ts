@@ -7,6 +7,7 @@ import type { Provider } from "../providers/types.ts";
 import { ModelRouter } from "../routing/model-router.ts";
 import type { Store } from "../store/index.ts";
 import type { Exchange } from "./handlers/exchange.ts";
+import type { ReloadResult } from "./gateway.ts";
 
 /** What request handlers share: built once at start-up, never per request. */
 export interface GatewayContext {
@@ -18,6 +19,8 @@ export interface GatewayContext {
   media: MediaOptions;
   /** Requests not done yet, so a shutdown can end each one visibly once the drain time is over. */
   inflight: Set<Exchange>;
+  /** Re-reads the config file (POST /admin/reload); set by the gateway. */
+  reload?: () => ReloadResult;
 }
 
 /**

@@ -1,10 +1,11 @@
 import type { Server } from "bun";
-import type { LoadedConfig } from "../config/load.ts";
+import { ConfigError, loadConfigFile, type LoadedConfig } from "../config/load.ts";
 import { Store } from "../store/index.ts";
 import { effectiveAuthMode, type EffectiveAuthMode } from "./auth.ts";
 import { buildContext, type GatewayContext } from "./context.ts";
 import { buildRoutes, fallbackHandler, unhandledError } from "./routes.ts";
 import { defaultAllowedHosts, OriginPolicy } from "./origin-policy.ts";
+import { log } from "../util/logger.ts";
 
 export interface Gateway {
   server: Server<unknown>;
@@ -17,6 +18,49 @@ export interface Gateway {
    * error its client can see, flushes the logs and closes the database.
    */
   stop(force?: boolean): Promise<void>;
+  /**
+   * Reads the config file again and, when it is valid, serves new requests
+   * with it: providers, accounts, models, limits, auth, CORS. Requests in
+   * flight finish on the state they started with. An invalid file changes
+   * nothing. Settings only a restart can apply are named in `restartNeeded`.
+   */
+  reload(): ReloadResult;
+}
+
+export interface ReloadResult {
+  ok: boolean;
+  /** Top-level config sections (providers by name) that changed and now apply. */
+  changes?: string[];
+  /** Changed settings that keep their old value until agw restarts. */
+  restartNeeded?: string[];
+  error?: string;
+}
+
+/** Settings bound at start-up: the listening socket, the open database, the key it was opened with. */
+const restartSettings: Record<string, (config: LoadedConfig) => unknown> = {
+  "listen.host": (config) => config.listen.host,
+  "listen.port": (config) => config.listen.port,
+  database: (config) => config.database,
+  "secrets.key": (config) => config.secrets.key,
+};
+
+/** What differs between two configs, as `section` or `providers.NAME` names; restart-bound settings left out. */
+function configChanges(before: LoadedConfig, after: LoadedConfig): string[] {
+  const changes: string[] = [];
+  const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+  for (const key of new Set([...Object.keys(before), ...Object.keys(after)]) as Set<keyof LoadedConfig>) {
+    if (key === "database" || key === "file") continue;
+    if (key === "providers") {
+      for (const name of new Set([...Object.keys(before.providers), ...Object.keys(after.providers)])) {
+        if (!same(before.providers[name], after.providers[name])) changes.push(`providers.${name}`);
+      }
+    } else if (key === "listen") {
+      if (!same(before.listen.allowedHosts, after.listen.allowedHosts)) changes.push("listen.allowedHosts");
+    } else if (key === "secrets") {
+      continue;
+    } else if (!same(before[key], after[key])) changes.push(key);
+  }
+  return changes;
 }
 
 /** Builds everything once (store, pool, router, providers, routes) and starts `Bun.serve`. */
@@ -24,20 +68,26 @@ export function startGateway(config: LoadedConfig, options: { port?: number; hos
   const store = Store.open(config.database, config.secrets.key ? { secretKey: config.secrets.key } : {});
   let server: Server<unknown>;
   let context: GatewayContext;
+  let routesFor: (context: GatewayContext, config: LoadedConfig) => Pick<Bun.Serve.Options<unknown>, "routes" | "fetch" | "error">;
   let pool: GatewayContext["pool"] | undefined;
   let authMode: EffectiveAuthMode;
   try {
-    context = buildContext(config, store);
+    context = { ...buildContext(config, store), reload: () => gateway.reload() };
     context.pool.watch();
     pool = context.pool;
     authMode = effectiveAuthMode(config.auth.mode, config.allowLanAccess);
     const hostname = options.host ?? config.listen.host;
-    const origins = new OriginPolicy({
-      origins: config.cors.origins,
-      authOff: authMode === "off",
-      allowedHosts: defaultAllowedHosts(hostname, config.listen.allowedHosts),
-    });
-    const routes = buildRoutes(context, authMode, origins);
+    routesFor = (context, config) => {
+      const mode = effectiveAuthMode(config.auth.mode, config.allowLanAccess);
+      const origins = new OriginPolicy({
+        origins: config.cors.origins,
+        authOff: mode === "off",
+        allowedHosts: defaultAllowedHosts(hostname, config.listen.allowedHosts),
+      });
+      const routes = buildRoutes(context, mode, origins);
+      return { routes, fetch: fallbackHandler(routes, origins), error: unhandledError };
+    };
+    const handlers = routesFor(context, config);
     server = Bun.serve({
       hostname,
       port: options.port ?? config.listen.port,
@@ -46,10 +96,8 @@ export function startGateway(config: LoadedConfig, options: { port?: number; hos
       // Content-Length, else while reading, never buffering past it).
       maxRequestBodySize: Number.MAX_SAFE_INTEGER,
       idleTimeout: 255,
-      routes,
-      fetch: fallbackHandler(routes, origins),
-      error: unhandledError,
-    });
+      ...handlers,
+    } as Bun.Serve.Options<unknown>);
   } catch (error) {
     pool?.unwatch();
     store.close();
@@ -57,14 +105,15 @@ export function startGateway(config: LoadedConfig, options: { port?: number; hos
   }
 
   let stopped: Promise<void> | undefined;
-  return {
+  let current = config;
+  const gateway: Gateway = {
     server,
     store,
     url: server.url,
     authMode,
     stop(force = false) {
       stopped ??= (async () => {
-        pool?.unwatch();
+        context.pool.unwatch();
         const closing = server.stop(false);
         const drained = force ? false : await Promise.race([closing.then(() => true), Bun.sleep(config.shutdown.drainMs).then(() => false)]);
         if (!drained) {
@@ -77,5 +126,43 @@ export function startGateway(config: LoadedConfig, options: { port?: number; hos
       })();
       return stopped;
     },
+    reload() {
+      const result = reloadConfig();
+      if (!result.ok) log.error(`agw: config reload refused, still serving the previous config: ${result.error}`);
+      else {
+        const restart = result.restartNeeded!.length > 0 ? `; ${result.restartNeeded!.join(", ")} changed but need a restart to apply` : "";
+        log.info(`agw: config reloaded from ${current.file} (${result.changes!.length > 0 ? `changed: ${result.changes!.join(", ")}` : "no changes"})${restart}`);
+      }
+      return result;
+    },
   };
+  function reloadConfig(): ReloadResult {
+    if (stopped !== undefined) return { ok: false, error: "agw is shutting down" };
+    if (current.file === undefined) return { ok: false, error: "agw was started without a config file: there is nothing to reload" };
+    let next: LoadedConfig;
+    let nextContext: GatewayContext;
+    let handlers: ReturnType<typeof routesFor>;
+    try {
+      next = loadConfigFile(current.file);
+      // The same inflight set: a shutdown must still see requests begun before the reload.
+      nextContext = { ...buildContext(next, store), inflight: context.inflight, reload: () => gateway.reload() };
+      handlers = routesFor(nextContext, next);
+    } catch (error) {
+      return { ok: false, error: error instanceof ConfigError ? `invalid config ${error.message}` : (error as Error).message };
+    }
+    // Requests already running keep the old handlers' closures (and so the old pool and router).
+    server.reload(handlers as Bun.Serve.Options<unknown>);
+    context.pool.unwatch();
+    nextContext.pool.watch();
+    const changes = configChanges(current, next);
+    const restartNeeded = Object.entries(restartSettings)
+      .filter(([, read]) => read(current) !== read(next))
+      .map(([name]) => name);
+    // Restart-bound settings keep the values agw runs with, so the next reload compares against those.
+    next = { ...next, listen: { ...next.listen, host: current.listen.host, port: current.listen.port }, database: current.database, secrets: current.secrets };
+    context = nextContext;
+    current = next;
+    return { ok: true, changes, restartNeeded };
+  }
+  return gateway;
 }

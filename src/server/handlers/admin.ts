@@ -129,6 +129,13 @@ export function adminRoutes(context: GatewayContext) {
     enable: change((account) => store.accounts.setEnabled(account.provider, account.id, true)),
     disable: change((account) => store.accounts.setEnabled(account.provider, account.id, false)),
     reset: change((account) => store.accounts.reset(account.provider, account.id)),
+
+    /** Re-reads the config file; 400 with the reason when it is refused (the running config stays). */
+    reload: guarded(() => {
+      const result = context.reload?.() ?? { ok: false, error: "this gateway cannot reload its config" };
+      if (!result.ok) throw new GatewayError("invalid_request", result.error ?? "reload refused", { code: "reload_refused" });
+      return Response.json(result);
+    }),
   };
 }
 
@@ -145,6 +152,7 @@ export function adminRouteTable(context: GatewayContext): Record<string, Record<
     "/admin/accounts": { GET: routes.list, POST: routes.add },
     "/admin/accounts/:id": { DELETE: routes.remove },
     "/admin/accounts/:provider/:id": { DELETE: routes.remove },
+    "/admin/reload": { POST: routes.reload },
   };
   for (const action of ["enable", "disable", "reset"] as const) {
     table[`/admin/accounts/:id/${action}`] = { POST: routes[action] };
