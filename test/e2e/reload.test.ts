@@ -107,6 +107,14 @@ test("POST /admin/reload: new requests use the new mapping and accounts, an open
   // The new mapping, and only the new account: account "a" left the config.
   expect([openai.requests.at(-1)!.model, openai.requests.at(-1)!.apiKey]).toEqual(["gpt-4o", "key-b"]);
   expect(gateway.store.accounts.list().map((account) => account.id)).toEqual(["b"]);
+
+  // Counters go on across the reload, and the account gauges show the new pool.
+  const metrics = await (await fetch(`${url}/metrics`, { headers: { authorization: "Bearer client-key" } })).text();
+  const attempts = metrics.split("\n").filter((line) => line.startsWith("agw_upstream_attempts_total{"));
+  expect(attempts).toEqual([
+    'agw_upstream_attempts_total{provider="openai",account="a",outcome="ok"} 2',
+    'agw_upstream_attempts_total{provider="openai",account="b",outcome="ok"} 1',
+  ]);
 });
 
 test("an invalid config is refused with its errors, and the running one keeps serving", async () => {
