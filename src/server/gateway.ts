@@ -5,7 +5,7 @@ import { effectiveAuthMode, type EffectiveAuthMode } from "./auth.ts";
 import { buildContext, type GatewayContext } from "./context.ts";
 import { buildRoutes, fallbackHandler, unhandledError } from "./routes.ts";
 import { defaultAllowedHosts, OriginPolicy } from "./origin-policy.ts";
-import { log } from "../util/logger.ts";
+import { log, setLogFormat } from "../util/logger.ts";
 
 export interface Gateway {
   server: Server<unknown>;
@@ -154,6 +154,7 @@ export function startGateway(config: LoadedConfig, options: { port?: number; hos
     server.reload(handlers as Bun.Serve.Options<unknown>);
     context.pool.unwatch();
     nextContext.pool.watch();
+    setLogFormat(next.logging.format);
     const changes = configChanges(current, next);
     const restartNeeded = Object.entries(restartSettings)
       .filter(([, read]) => read(current) !== read(next))
