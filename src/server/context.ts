@@ -8,6 +8,7 @@ import { ModelRouter } from "../routing/model-router.ts";
 import type { Store } from "../store/index.ts";
 import type { Exchange } from "./handlers/exchange.ts";
 import type { ReloadResult } from "./gateway.ts";
+import { RequestFeed } from "./request-feed.ts";
 
 /** What request handlers share: built once at start-up, never per request. */
 export interface GatewayContext {
@@ -19,6 +20,8 @@ export interface GatewayContext {
   media: MediaOptions;
   /** Requests not done yet, so a shutdown can end each one visibly once the drain time is over. */
   inflight: Set<Exchange>;
+  /** Finished requests as they happen, for the dashboard's live log; handed on across reloads like `inflight`. */
+  feed: RequestFeed;
   /** Re-reads the config file (POST /admin/reload); set by the gateway. */
   reload?: () => ReloadResult;
 }
@@ -82,5 +85,6 @@ export function buildContext(config: LoadedConfig, store: Store): GatewayContext
     providers,
     media: config.media,
     inflight: new Set(),
+    feed: new RequestFeed(),
   };
 }

@@ -114,6 +114,8 @@ export function startGateway(config: LoadedConfig, options: { port?: number; hos
     stop(force = false) {
       stopped ??= (async () => {
         context.pool.unwatch();
+        // Open live logs would otherwise hold the drain up to its end.
+        context.feed.close();
         const closing = server.stop(false);
         const drained = force ? false : await Promise.race([closing.then(() => true), Bun.sleep(config.shutdown.drainMs).then(() => false)]);
         if (!drained) {
@@ -145,7 +147,7 @@ export function startGateway(config: LoadedConfig, options: { port?: number; hos
     try {
       next = loadConfigFile(current.file);
       // The same inflight set: a shutdown must still see requests begun before the reload.
-      nextContext = { ...buildContext(next, store), inflight: context.inflight, reload: () => gateway.reload() };
+      nextContext = { ...buildContext(next, store), inflight: context.inflight, feed: context.feed, reload: () => gateway.reload() };
       handlers = routesFor(nextContext, next);
     } catch (error) {
       return { ok: false, error: error instanceof ConfigError ? `invalid config ${error.message}` : (error as Error).message };

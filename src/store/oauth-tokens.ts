@@ -38,6 +38,16 @@ export class OAuthTokenStore {
     })();
   }
 
+  /** When each stored access token expires, without opening any token: for the dashboard. */
+  expiries(): Array<{ provider: string; accountId: string; expiresAt: number }> {
+    const rows = this.db.query("SELECT provider, account_id, expires_at FROM oauth_tokens").all() as Array<{
+      provider: string;
+      account_id: string;
+      expires_at: number;
+    }>;
+    return rows.map((row) => ({ provider: row.provider, accountId: row.account_id, expiresAt: row.expires_at }));
+  }
+
   get(provider: string, accountId: string): StoredToken | undefined {
     const row = this.db
       .query("SELECT access_token, expires_at, refresh_token FROM oauth_tokens WHERE provider = ? AND account_id = ?")

@@ -97,3 +97,40 @@ test("percentile is nearest-rank", () => {
   const hundred = Array.from({ length: 100 }, (_, index) => index + 1);
   expect([percentile(hundred, 0.5), percentile(hundred, 0.95), percentile([7], 0.95), percentile([], 0.5)]).toEqual([50, 95, 7, null]);
 });
+
+test("query filters by protocol and provider too", () => {
+  const store = storeWith(rows);
+  const ids = (query: Parameters<typeof store.requestLogs.query>[0]) => store.requestLogs.query(query).map((row) => row.id);
+  expect(ids({ protocol: "anthropic" })).toEqual(["c", "d"]);
+  expect(ids({ provider: "g" })).toEqual(["a", "b"]);
+  expect(ids({ provider: "g", protocol: "anthropic" })).toEqual([]);
+});
+
+test("timeline: every slice from the first to the last, empty ones as zeros, errors and tokens summed", () => {
+  const store = storeWith(rows);
+  // Slices of 2 s from 1.5 s: the first slice starts at 0 (rounded down), the last ends past 5 s.
+  expect(store.requestLogs.timeline(1_500, 6_000, 2_000)).toEqual([
+    { start: 0, requests: 1, errors: 0, inputTokens: 10, outputTokens: 5 },
+    { start: 2_000, requests: 2, errors: 2, inputTokens: 0, outputTokens: 0 },
+    { start: 4_000, requests: 2, errors: 1, inputTokens: 7, outputTokens: 3 },
+  ]);
+  expect(store.requestLogs.timeline(10_000, 12_000, 1_000)).toEqual([
+    { start: 10_000, requests: 0, errors: 0, inputTokens: 0, outputTokens: 0 },
+    { start: 11_000, requests: 0, errors: 0, inputTokens: 0, outputTokens: 0 },
+  ]);
+});
+
+test("lastFailures: each account's newest failed attempt, also when another account then served the request", () => {
+  const store = storeWith([
+    { id: "1", startedAt: 1_000, status: 200, provider: "g", accountId: "g2", attemptDetails: [{ accountId: "g1", status: 429, errorClass: "rate_limited", cooldownMs: 2000 }, { accountId: "g2", status: 200 }] },
+    { id: "2", startedAt: 2_000, status: 502, provider: "g", accountId: "g1", attemptDetails: [{ accountId: "g1", status: 500, errorClass: "upstream" }] },
+    { id: "3", startedAt: 3_000, status: 200, provider: "g", accountId: "g1", attemptDetails: [{ accountId: "g1", status: 200 }] },
+    { id: "4", startedAt: 4_000, status: 504, provider: "a", accountId: "a1", attemptDetails: [{ accountId: "a1", status: 0, errorClass: "timeout" }] },
+    { id: "old", startedAt: 10, status: 500, provider: "a", accountId: "a2", attemptDetails: [{ accountId: "a2", status: 500, errorClass: "upstream" }] },
+  ]);
+  const failures = store.requestLogs.lastFailures(100).sort((x, y) => x.accountId.localeCompare(y.accountId));
+  expect(failures).toEqual([
+    { provider: "a", accountId: "a1", at: 4_000, status: 0, errorClass: "timeout" },
+    { provider: "g", accountId: "g1", at: 2_000, status: 500, errorClass: "upstream" },
+  ]);
+});

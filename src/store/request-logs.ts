@@ -38,6 +38,8 @@ export interface RequestLogQuery {
   /** Matches the requested or the mapped model. */
   model?: string;
   account?: string;
+  protocol?: string;
+  provider?: string;
   /** Only rows written after this cursor (the `cursor` of a row read before): for following the log. */
   after?: number;
   /** The newest rows up to this many (default 100, at most 10,000). */
@@ -47,6 +49,25 @@ export interface RequestLogQuery {
 /** A row as read back with its position in the table, for following the log. */
 export interface CursorRequestLog extends StoredRequestLog {
   cursor: number;
+}
+
+/** Requests in one slice of time, for the dashboard's charts. */
+export interface TimelineBucket {
+  /** The slice's start (ms since the epoch). */
+  start: number;
+  requests: number;
+  errors: number;
+  inputTokens: number;
+  outputTokens: number;
+}
+
+/** An account's newest failed attempt: when, the upstream's status (0 = no answer) and agw's error class. */
+export interface AccountFailure {
+  provider: string;
+  accountId: string;
+  at: number;
+  status: number;
+  errorClass?: string;
 }
 
 export type RequestLogGrouping = "model" | "account" | "provider" | "protocol";
@@ -166,6 +187,59 @@ export class RequestLogStore {
     });
   }
 
+  /**
+   * Requests, errors and tokens per slice of `bucketMs` from `since` to
+   * `until`, every slice present (empty ones as zeros), oldest first.
+   */
+  timeline(since: number, until: number, bucketMs: number): TimelineBucket[] {
+    const first = Math.floor(since / bucketMs) * bucketMs;
+    const rows = this.db
+      .query(
+        `SELECT (started_at - ?1) / ?3 AS slot, COUNT(*) AS requests, SUM(status >= 400) AS errors,
+           COALESCE(SUM(input_tokens), 0) AS input_tokens, COALESCE(SUM(output_tokens), 0) AS output_tokens
+         FROM request_logs WHERE started_at >= ?1 AND started_at < ?2 GROUP BY slot`,
+      )
+      .all(first, until, bucketMs) as Array<{ slot: number; requests: number; errors: number; input_tokens: number; output_tokens: number }>;
+    const bySlot = new Map(rows.map((row) => [row.slot, row]));
+    const buckets: TimelineBucket[] = [];
+    for (let start = first, slot = 0; start < until; start += bucketMs, slot++) {
+      const row = bySlot.get(slot);
+      buckets.push({
+        start,
+        requests: row?.requests ?? 0,
+        errors: row?.errors ?? 0,
+        inputTokens: row?.input_tokens ?? 0,
+        outputTokens: row?.output_tokens ?? 0,
+      });
+    }
+    return buckets;
+  }
+
+  /**
+   * Each account's newest failed attempt since the given time, read from the
+   * attempts of every request (a request another account then served
+   * still shows the failure of the first).
+   */
+  lastFailures(since: number): AccountFailure[] {
+    const rows = this.db
+      .query(
+        `SELECT r.provider AS provider, json_extract(a.value, '$.accountId') AS attempt_account, MAX(r.started_at) AS at,
+           json_extract(a.value, '$.status') AS status, json_extract(a.value, '$.errorClass') AS error_class
+         FROM request_logs r, json_each(r.attempt_details) a
+         WHERE r.started_at >= ?1 AND r.attempt_details IS NOT NULL AND r.provider IS NOT NULL
+           AND (json_extract(a.value, '$.errorClass') IS NOT NULL OR json_extract(a.value, '$.status') >= 400)
+         GROUP BY r.provider, attempt_account`,
+      )
+      .all(since) as Array<{ provider: string; attempt_account: string; at: number; status: number | null; error_class: string | null }>;
+    return rows.map((row) => ({
+      provider: row.provider,
+      accountId: row.attempt_account,
+      at: row.at,
+      status: row.status ?? 0,
+      ...(row.error_class === null ? {} : { errorClass: row.error_class }),
+    }));
+  }
+
   /** Deletes rows older than the given time; returns how many. */
   prune(before: number): number {
     return this.db.query("DELETE FROM request_logs WHERE started_at < ?").run(before).changes;
@@ -194,6 +268,8 @@ function whereClause(query: RequestLogQuery): [string, Array<string | number>] {
     parameters.push(query.model);
   }
   if (query.account !== undefined) add("account_id = ?", query.account);
+  if (query.protocol !== undefined) add("protocol = ?", query.protocol);
+  if (query.provider !== undefined) add("provider = ?", query.provider);
   return [conditions.length === 0 ? "" : `WHERE ${conditions.join(" AND ")}`, parameters];
 }
 

@@ -24,13 +24,108 @@ type Params = { provider?: string; id?: string };
 // Bun's router puts the `:provider` and `:id` of the path, decoded, in `params`.
 const paramsOf = (request: Request): Params => (request as Request & { params?: Params }).params ?? {};
 
+/** An account as a path or a form names it: `provider` may be left out when no other provider has the id. */
+export interface AccountRef {
+  provider?: string;
+  id: string;
+}
+
+/**
+ * What can be done to the accounts, for the admin API and the dashboard
+ * alike: each takes effect at once (the pool reloads) and answers the
+ * account's new status. Errors are GatewayErrors: 404 for an unknown
+ * account, 400/409 for a refused new one.
+ */
+export function accountOperations(context: GatewayContext) {
+  const { store, pool } = context;
+
+  const statusOf = (provider: string, id: string): AccountStatus => {
+    const status = accountStatuses(store).find((s) => s.provider === provider && s.id === id);
+    if (status === undefined) throw notFound(id, provider);
+    return status;
+  };
+
+  /** The account a path names: `{provider}/{id}`, or `{id}` alone when no other provider has that id. */
+  const find = ({ provider, id }: AccountRef): StoredAccount => {
+    if (provider !== undefined) {
+      const account = store.accounts.get(provider, id);
+      if (account === undefined) throw notFound(id, provider);
+      return account;
+    }
+    const found = store.accounts.findById(id);
+    if (found.length === 0) throw notFound(id);
+    if (found.length > 1) {
+      throw new GatewayError(
+        "invalid_request",
+        `more than one provider has an account '${id}' (${found.map((a) => a.provider).join(", ")}): use /admin/accounts/{provider}/${id}`,
+        { code: "ambiguous_account_id", param: "id" },
+      );
+    }
+    return found[0]!;
+  };
+
+  /** Runs a change on the account named, reloads the pool and answers its status. */
+  const change =
+    (apply: (account: StoredAccount) => void) =>
+    (ref: AccountRef): AccountStatus => {
+      // Queued cooldown writes land first, so a reset is not undone by an older write.
+      store.flush();
+      const account = find(ref);
+      apply(account);
+      pool.reload();
+      return statusOf(account.provider, account.id);
+    };
+
+  return {
+    list(): AccountStatus[] {
+      store.flush();
+      return accountStatuses(store);
+    },
+
+    /** Adds an account from a body shaped like a config entry plus its provider. */
+    add(body: unknown): AccountStatus {
+      const account = parseNewAccount(body, Object.keys(context.config.providers));
+      if (!store.accounts.add(account)) {
+        throw new GatewayError("invalid_request", `${account.provider} already has an account '${account.id}'`, {
+          status: 409,
+          code: "account_exists",
+          param: "id",
+        });
+      }
+      pool.reload();
+      return statusOf(account.provider, account.id);
+    },
+
+    remove(ref: AccountRef): { provider: string; id: string; deleted: true; note?: string } {
+      store.flush();
+      const account = find(ref);
+      store.accounts.remove(account.provider, account.id);
+      pool.reload();
+      return {
+        provider: account.provider,
+        id: account.id,
+        deleted: true,
+        ...(account.source === "config"
+          ? { note: "this account comes from the config file: the gateway adds it back at its next start unless it is removed there" }
+          : {}),
+      };
+    },
+
+    enable: change((account) => store.accounts.setEnabled(account.provider, account.id, true)),
+    disable: change((account) => store.accounts.setEnabled(account.provider, account.id, false)),
+    reset: change((account) => store.accounts.reset(account.provider, account.id)),
+  };
+}
+
+export type AccountOperations = ReturnType<typeof accountOperations>;
+
 /**
  * The admin API over the accounts: list with status, add, remove, enable,
  * disable, reset. Every handler requires `auth.adminKey` (else `auth.apiKey`)
  * whatever `auth.mode` says: with neither set, the admin API is closed.
  */
 export function adminRoutes(context: GatewayContext) {
-  const { store, pool } = context;
+  const operations = accountOperations(context);
   const keys = new KeyChecker(context.config.auth.adminKey || context.config.auth.apiKey);
 
   const guarded =
@@ -54,81 +149,21 @@ export function adminRoutes(context: GatewayContext) {
       }
     };
 
-  const statusOf = (provider: string, id: string): AccountStatus => {
-    const status = accountStatuses(store).find((s) => s.provider === provider && s.id === id);
-    if (status === undefined) throw notFound(id, provider);
-    return status;
-  };
-
-  /** The account a path names: `{provider}/{id}`, or `{id}` alone when no other provider has that id. */
-  const find = (request: Request): StoredAccount => {
+  const ref = (request: Request): AccountRef => {
     const { provider, id = "" } = paramsOf(request);
-    if (provider !== undefined) {
-      const account = store.accounts.get(provider, id);
-      if (account === undefined) throw notFound(id, provider);
-      return account;
-    }
-    const found = store.accounts.findById(id);
-    if (found.length === 0) throw notFound(id);
-    if (found.length > 1) {
-      throw new GatewayError(
-        "invalid_request",
-        `more than one provider has an account '${id}' (${found.map((a) => a.provider).join(", ")}): use /admin/accounts/{provider}/${id}`,
-        { code: "ambiguous_account_id", param: "id" },
-      );
-    }
-    return found[0]!;
+    return provider === undefined ? { id } : { provider, id };
   };
-
-  /** Runs a change on the account the path names, reloads the pool and answers its status. */
-  const change = (apply: (account: StoredAccount) => void) =>
-    guarded((request) => {
-      // Queued cooldown writes land first, so a reset is not undone by an older write.
-      store.flush();
-      const account = find(request);
-      apply(account);
-      pool.reload();
-      return Response.json(statusOf(account.provider, account.id));
-    });
 
   return {
-    list: guarded(() => {
-      store.flush();
-      return Response.json({ accounts: accountStatuses(store) });
-    }),
-
+    list: guarded(() => Response.json({ accounts: operations.list() })),
     add: guarded(async (request) => {
       const body = await readJsonBody(request, context.config.limits);
-      const account = parseNewAccount(body, Object.keys(context.config.providers));
-      if (!store.accounts.add(account)) {
-        throw new GatewayError("invalid_request", `${account.provider} already has an account '${account.id}'`, {
-          status: 409,
-          code: "account_exists",
-          param: "id",
-        });
-      }
-      pool.reload();
-      return Response.json(statusOf(account.provider, account.id), { status: 201 });
+      return Response.json(operations.add(body), { status: 201 });
     }),
-
-    remove: guarded((request) => {
-      store.flush();
-      const account = find(request);
-      store.accounts.remove(account.provider, account.id);
-      pool.reload();
-      return Response.json({
-        provider: account.provider,
-        id: account.id,
-        deleted: true,
-        ...(account.source === "config"
-          ? { note: "this account comes from the config file: the gateway adds it back at its next start unless it is removed there" }
-          : {}),
-      });
-    }),
-
-    enable: change((account) => store.accounts.setEnabled(account.provider, account.id, true)),
-    disable: change((account) => store.accounts.setEnabled(account.provider, account.id, false)),
-    reset: change((account) => store.accounts.reset(account.provider, account.id)),
+    remove: guarded((request) => Response.json(operations.remove(ref(request)))),
+    enable: guarded((request) => Response.json(operations.enable(ref(request)))),
+    disable: guarded((request) => Response.json(operations.disable(ref(request)))),
+    reset: guarded((request) => Response.json(operations.reset(ref(request)))),
 
     /** Re-reads the config file; 400 with the reason when it is refused (the running config stays). */
     reload: guarded(() => {

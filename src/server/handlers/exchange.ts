@@ -89,6 +89,7 @@ export class Exchange {
     }
     metricsFor(this.context).record(this.log, this.lastUsage);
     if (this.context.config.logging.requests) this.context.store.requestLogs.record(this.log);
+    this.context.feed.publish(this.log);
     if (this.context.config.logging.access) logAccess(this.log);
   }
 }
