@@ -42,6 +42,11 @@ export class KeyChecker {
     return this.expected !== undefined;
   }
 
+  /** Whether a key typed in (the dashboard's sign-in) is the expected one; false while none is configured. */
+  matches(key: string): boolean {
+    return this.expected !== undefined && timingSafeEqual(digest(key), this.expected);
+  }
+
   /** Throws a GatewayError("authentication") unless the request carries the key. */
   check(headers: Headers, url?: string): void {
     if (this.expected === undefined) {

@@ -15,6 +15,7 @@ import { methodNotAllowed, routeNotFound } from "./route-hints.ts";
 import type { OriginPolicy } from "./origin-policy.ts";
 import { logInternalError } from "./log-internal-error.ts";
 import { metricsHandler } from "./handlers/metrics.ts";
+import { dashboardRouteTable } from "./handlers/dashboard.ts";
 
 export type Handler = (request: Request, server: Server<unknown>) => Response | Promise<Response>;
 export type RouteTable = Record<string, Record<string, Handler>>;
@@ -109,8 +110,8 @@ export function buildRoutes(context: GatewayContext, authMode: EffectiveAuthMode
   for (const spec of specs) (routes[spec.path] ??= {})[spec.method] = guard(spec);
   // Guarded like the admin API (or open with metrics.public), whatever auth.mode is.
   routes["/metrics"] = { GET: withOriginPolicy(origins, openai, metricsHandler(context)) };
-  // The admin API checks auth.adminKey (else auth.apiKey) itself, whatever auth.mode is.
-  for (const [path, methods] of Object.entries(adminRouteTable(context))) {
+  // The admin API and the dashboard check auth.adminKey (else auth.apiKey) themselves, whatever auth.mode is.
+  for (const [path, methods] of Object.entries({ ...adminRouteTable(context), ...dashboardRouteTable(context) })) {
     routes[path] = Object.fromEntries(
       Object.entries(methods).map(([method, handler]) => [method, withOriginPolicy(origins, openai, handler as Handler)]),
     );

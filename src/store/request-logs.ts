@@ -70,7 +70,8 @@ export interface AccountFailure {
   errorClass?: string;
 }
 
-export type RequestLogGrouping = "model" | "account" | "provider" | "protocol";
+/** `all` is one group of every request, for totals. */
+export type RequestLogGrouping = "model" | "account" | "provider" | "protocol" | "all";
 
 /** One group of `agw stats`. */
 export interface RequestLogStats {
@@ -89,6 +90,7 @@ const GROUP_COLUMNS: Record<RequestLogGrouping, string> = {
   account: "account_id",
   provider: "provider",
   protocol: "protocol",
+  all: "'all'",
 };
 
 /** Latencies read per group for the percentiles: enough for a stable p95, bounded in memory. */

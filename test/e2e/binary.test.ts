@@ -97,6 +97,21 @@ describe("dist/agw", () => {
       expect(answer.status).toBe(200);
       const requestId = answer.headers.get("x-request-id")!;
       expect(((await answer.json()) as any).choices[0].message.content).toBe("from the binary");
+      // The dashboard's files are inside the binary (it runs in a folder without them): byte for byte the sources.
+      for (const [path, file, type] of [
+        ["/ui/assets/dashboard.js", "src/server/dashboard/assets/dashboard.js", "text/javascript; charset=utf-8"],
+        ["/ui/assets/dashboard.css", "src/server/dashboard/assets/dashboard.css", "text/css; charset=utf-8"],
+      ] as const) {
+        const asset = await fetch(`${base}${path}`);
+        expect({ status: asset.status, type: asset.headers.get("content-type"), body: await asset.text() }).toEqual({
+          status: 200,
+          type,
+          body: await Bun.file(join(root, file)).text(),
+        });
+      }
+      const signIn = await fetch(`${base}/ui/sign-in`);
+      expect(signIn.status).toBe(200);
+      expect(await signIn.text()).toContain('<input type="password" name="key"');
       child.kill("SIGTERM");
       expect(await child.exited).toBe(0);
       const db = new Database(join(dir, "state/agw.db"), { readonly: true });
