@@ -78,7 +78,10 @@ test("tokens count input, output, cached and reasoning; attempts by outcome; a r
       latencyMs: 1200,
       ttfbMs: 300,
       attempts: 2,
-      warnings: [{ code: "thinking_dropped_unsigned_history", message: "thinking was left out for this turn" }],
+      warnings: [
+        { code: "thinking_dropped_unsigned_history", message: "thinking was left out for this turn" },
+        { code: "signatures_stripped_after_refusal", message: "retried once without the history's signatures" },
+      ],
       attemptDetails: [
         { accountId: "home", status: 429, errorClass: "rate_limit_exceeded" },
         { accountId: "work", status: 200 },
@@ -103,6 +106,7 @@ test("tokens count input, output, cached and reasoning; attempts by outcome; a r
   ]);
   expect(series(text, "agw_intercepted_total")).toEqual(['agw_intercepted_total{kind="warmup"} 1']);
   expect(series(text, "agw_signatures_dropped_total")).toEqual(["agw_signatures_dropped_total 1"]);
+  expect(series(text, "agw_signatures_retried_total")).toEqual(["agw_signatures_retried_total 1"]);
   expect(text).toContain('agw_time_to_first_byte_seconds_bucket{protocol="anthropic",provider="claude",le="0.25"} 0\n');
   expect(text).toContain('agw_time_to_first_byte_seconds_bucket{protocol="anthropic",provider="claude",le="0.5"} 1\n');
   expect(text).toContain('agw_request_duration_seconds_sum{protocol="anthropic",provider="claude"} 1.2\n');

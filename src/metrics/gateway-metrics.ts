@@ -57,6 +57,12 @@ export class GatewayMetrics {
       "Requests whose history lacked the signed thinking the upstream requires, so thinking was left out for that turn.",
     ),
   );
+  private readonly signaturesRetried = this.registry.register(
+    new Counter(
+      "agw_signatures_retried_total",
+      "Requests the upstream refused for a signature in the history, sent again without the history's signatures.",
+    ),
+  );
   private readonly duration = this.registry.register(
     new Histogram("agw_request_duration_seconds", "Time from a request's arrival to the end of its answer.", ["protocol", "provider"], LATENCY_BUCKETS),
   );
@@ -69,6 +75,7 @@ export class GatewayMetrics {
     const registry = this.registry;
     // Shown at 0 from the start, so a rate() over it works before the first one.
     this.signaturesDropped.inc([], 0);
+    this.signaturesRetried.inc([], 0);
     registry.register(new Collected("agw_inflight_requests", "Requests (and streams) not finished yet.", [], () => [[[], sources.inflight()]]));
     registry.register(
       new Collected("agw_accounts", "Accounts by provider and state.", ["provider", "state"], () => {
@@ -138,8 +145,9 @@ export class GatewayMetrics {
       if (usage.output.reasoning) this.tokens.inc([provider, model, account, "reasoning"], usage.output.reasoning);
     }
     if (log.intercepted !== undefined) this.intercepted.inc([log.intercepted]);
-    if (log.warnings !== undefined && log.warnings.some((warning) => warning.code === "thinking_dropped_unsigned_history")) {
-      this.signaturesDropped.inc([]);
+    if (log.warnings !== undefined) {
+      if (log.warnings.some((warning) => warning.code === "thinking_dropped_unsigned_history")) this.signaturesDropped.inc([]);
+      if (log.warnings.some((warning) => warning.code === "signatures_stripped_after_refusal")) this.signaturesRetried.inc([]);
     }
     const labels = [protocol, provider];
     if (log.latencyMs !== undefined) this.duration.observe(labels, log.latencyMs / 1000);

@@ -2,6 +2,7 @@ import type { StreamEvent } from "../ir/event.ts";
 import type { ChatRequest } from "../ir/request.ts";
 import { GatewayError, toGatewayError } from "../ir/errors.ts";
 import { hasSignatures, stripSignatures } from "../ir/strip-signatures.ts";
+import { addWarning } from "../ir/add-warning.ts";
 import type { AccountCredentials, Provider } from "../providers/types.ts";
 import { redactError } from "./redact-credentials.ts";
 import type { Warning } from "../ir/warning.ts";
@@ -219,6 +220,13 @@ export async function sendWithRetries(options: AttemptOptions): Promise<AttemptS
       // without them. The account did nothing wrong.
       signaturesStripped = true;
       request = stripSignatures(request);
+      // Said to the client (x-agw-warnings), the request log and the metrics: the earlier turns' reasoning was not sent.
+      if (options.warnings) {
+        addWarning(options.warnings, {
+          code: "signatures_stripped_after_refusal",
+          message: `the upstream refused a signature in the conversation's history (${error.message}); retried once without the history's signatures and thinking`,
+        });
+      }
       return await firstOutput(await options.provider.stream(request, call), secrets, options.whole === true, answering);
     }
   };

@@ -274,7 +274,7 @@ describe("thinking signatures across turns (Gemini 3 rules)", () => {
 
   test("a signature the upstream refuses is retried once without thinking", async () => {
     const before = gemini.requests.length;
-    const message = await client.messages.create({
+    const { data: message, response } = await client.messages.create({
       model,
       max_tokens: 1000,
       tools: [weatherTool],
@@ -290,11 +290,20 @@ describe("thinking signatures across turns (Gemini 3 rules)", () => {
         },
         { role: "user", content: [{ type: "tool_result", tool_use_id: "toolu_02", content: "rain" }] },
       ],
-    });
+    }).withResponse();
     expect(message.stop_reason).toBe("end_turn");
     const sent = gemini.requests.slice(before);
     expect(sent).toHaveLength(2);
     expect(JSON.stringify(sent[1]!.body)).not.toContain("sig-revoked");
+    // Said, not silent: the header and the request log name the retry (and agw_signatures_retried_total counts it).
+    expect(response.headers.get("x-agw-warnings")).toBe("signatures_stripped_after_refusal");
+    agw.gateway.store.flush();
+    expect(agw.gateway.store.requestLogs.get(response.headers.get("x-request-id")!)!.warnings).toEqual([
+      {
+        code: "signatures_stripped_after_refusal",
+        message: expect.stringMatching(/^the upstream refused a signature in the conversation's history \(.+\); retried once without the history's signatures and thinking$/),
+      },
+    ]);
   });
 });
 

@@ -91,6 +91,7 @@ test("upstream attempts by outcome, tokens of the echoed answers, and the warm-u
   ]);
   expect(lines("agw_intercepted_total")).toEqual(['agw_intercepted_total{kind="warmup"} 1']);
   expect(lines("agw_signatures_dropped_total")).toEqual(["agw_signatures_dropped_total 0"]);
+  expect(lines("agw_signatures_retried_total")).toEqual(["agw_signatures_retried_total 0"]);
 });
 
 test("latency and time-to-first-byte histograms by protocol and provider", () => {
