@@ -72,7 +72,7 @@ async function main(argv: string[]): Promise<void> {
   }
   switch (command.kind) {
     case "help":
-      console.log(USAGE);
+      console.log(command.text ?? USAGE);
       return;
     case "version":
       console.log(`agw ${VERSION} (commit ${commit()})`);

@@ -8,6 +8,11 @@ test.each([
   [["-c", "b.json", "-p", "9000"], { kind: "serve", config: "b.json", port: 9000 }],
   [["check-config", "x.json"], { kind: "check-config", file: "x.json" }],
   [["--help"], { kind: "help" }],
+  [["logs", "--help"], { kind: "help", text: expect.stringMatching(/^agw logs — the request log[\s\S]*--follow, -f {4}keep printing/) }],
+  [["stats", "-h"], { kind: "help", text: expect.stringMatching(/^agw stats — requests, errors[\s\S]*--by G {10}group by model/) }],
+  [["service", "--help"], { kind: "help", text: expect.stringMatching(/^agw service — run agw as a service[\s\S]*agw service status \[--user\]/) }],
+  [["service", "install", "--help"], { kind: "help", text: expect.stringMatching(/^agw service — /) }],
+  [["models", "--help"], { kind: "help", text: expect.stringMatching(/^usage: agw models \[--config FILE\] \[--refresh\]\n/) }],
   [["--version"], { kind: "version" }],
 ])("%j", (argv, expected) => {
   expect(parseArgs(argv)).toEqual(expected as never);

@@ -7,7 +7,8 @@ export type Command =
   | { kind: "logs"; database: AccountsDatabase; options: LogsOptions }
   | { kind: "stats"; database: AccountsDatabase; options: StatsOptions }
   | { kind: "service"; command: ServiceCommand }
-  | { kind: "help" }
+  /** `text`: a subcommand's own help; the general usage otherwise. */
+  | { kind: "help"; text?: string }
   | { kind: "version" };
 
 /** `agw service install|uninstall|status`. */
@@ -85,9 +86,11 @@ Usage:
                                                     requests, errors, p50/p95 latency and tokens per group
   agw service install|uninstall|status [--user] [--config PATH] [--print]
                                                     run agw under systemd (Linux) or launchd (macOS)
+  agw COMMAND --help                                a command's own options
   agw --help                                        this text
   agw --version                                     version and git commit
 
+Dashboard: http://HOST:PORT/ui, signed in with auth.adminKey.
 Docs: README.md — config reference, client recipes, troubleshooting.`;
 
 export function parseArgs(argv: readonly string[]): Command {
@@ -99,6 +102,7 @@ export function parseArgs(argv: readonly string[]): Command {
     const command: Extract<Command, { kind: "models" }> = { kind: "models", refresh: false };
     for (let index = 1; index < args.length; index++) {
       const arg = args[index]!;
+      if (arg === "--help" || arg === "-h") return { kind: "help", text: "usage: agw models [--config FILE] [--refresh]\n\nThe model names clients can use: the config's mapping and each provider's models; --refresh asks each upstream for its list too." };
       if (arg === "--refresh") command.refresh = true;
       else if (arg === "--config" && args[index + 1] !== undefined) command.config = args[++index];
       else if (arg.startsWith("--config=")) command.config = arg.slice("--config=".length);
@@ -312,6 +316,38 @@ export const LOGS_USAGE =
   "usage: agw logs [--config FILE | --db PATH] [--since 1h] [--status 5xx|429] [--model M] [--account A] [--follow] [--json]";
 export const STATS_USAGE = "usage: agw stats [--config FILE | --db PATH] [--since 24h] [--by model|account|provider|protocol] [--json]";
 
+const LOGS_HELP = `agw logs — the request log, read from the gateway's database (also while the server runs).
+
+${LOGS_USAGE}
+
+  --config FILE   the config whose database to read (default ./agw.json); or --db PATH for the file itself
+  --since D       only requests from the last D: 90s, 15m, 1h, 7d (default: the newest 1,000;
+                  with --follow the newest 20, then each new one)
+  --status S      an exact status (429) or a class (5xx, 4xx)
+  --model M       the requested or the mapped model
+  --account A     the account that served the request
+  --follow, -f    keep printing requests as they are logged
+  --json          one JSON object per line (the row's fields in camelCase)
+
+The dashboard (/ui) shows the same log live, with each request's attempts.`;
+
+const STATS_HELP = `agw stats — requests, errors, p50/p95 latency and tokens per group, from the request log.
+
+${STATS_USAGE}
+
+  --config FILE   the config whose database to read (default ./agw.json); or --db PATH for the file itself
+  --since D       the window: 90s, 15m, 1h, 7d (default 24h)
+  --by G          group by model (default), account, provider or protocol
+  --json          one JSON object per group: group, requests, errors, p50Ms, p95Ms, inputTokens, outputTokens`;
+
+const SERVICE_HELP = `agw service — run agw as a service: a hardened systemd unit on Linux, a launchd plist on macOS.
+
+  agw service install [--user] [--config PATH] [--print]
+      write the unit (or plist) for this binary and config, enable and start it;
+      --user: the user's own service manager; --print: write nothing, print the file and what to run
+  agw service uninstall [--user] [--print]   stop, disable and remove it
+  agw service status [--user]                what the service manager says about it`;
+
 /** A duration such as `90s`, `15m`, `1h`, `7d`, in milliseconds. */
 export function parseDuration(flag: string, text: string): number {
   const match = /^(\d+)(s|m|h|d)$/.exec(text);
@@ -336,7 +372,7 @@ function parseLogArgs(kind: "logs" | "stats", argv: readonly string[]): Command 
   const flags = new Map<string, string | true>();
   while (args.length > 0) {
     const arg = args.shift()!;
-    if (arg === "-h" || arg === "--help") return { kind: "help" };
+    if (arg === "-h" || arg === "--help") return { kind: "help", text: kind === "logs" ? LOGS_HELP : STATS_HELP };
     const equals = arg.startsWith("--") ? arg.indexOf("=") : -1;
     const flag = equals === -1 ? (arg === "-c" ? "--config" : arg === "-f" && kind === "logs" ? "--follow" : arg) : arg.slice(0, equals);
     if (switches.includes(flag) && equals === -1) {
@@ -375,6 +411,7 @@ export const SERVICE_USAGE =
 function parseServiceArgs(argv: readonly string[]): Command {
   const args = [...argv];
   const action = args.shift();
+  if (action === "-h" || action === "--help" || action === "help" || args.includes("--help") || args.includes("-h")) return { kind: "help", text: SERVICE_HELP };
   if (action !== "install" && action !== "uninstall" && action !== "status") throw new UsageError(SERVICE_USAGE);
   const command: ServiceCommand = { action, user: false, print: false };
   while (args.length > 0) {

@@ -18,3 +18,13 @@ test("an enforced key, or no key at all, brings no such warning", () => {
   const open = startBanner(config({}), url, "off", "1.0.0");
   for (const lines of [strict, open]) expect(lines.some((line) => line.includes("NOT enforced"))).toBe(false);
 });
+
+test("the dashboard's address, or why it is closed; never the key", () => {
+  const withAdmin = startBanner(config({ auth: { adminKey: "admin-secret" } }), url, "off", "1.0.0");
+  expect(withAdmin).toContain("dashboard: http://127.0.0.1:8045/ui (sign in with auth.adminKey)");
+  expect(withAdmin.join("\n")).not.toContain("admin-secret");
+  expect(startBanner(config({ auth: { apiKey: "k" } }), url, "off", "1.0.0")).toContain(
+    "dashboard: http://127.0.0.1:8045/ui (sign in with auth.adminKey, here auth.apiKey)",
+  );
+  expect(startBanner(config({}), url, "off", "1.0.0")).toContain("dashboard: closed until auth.adminKey (or auth.apiKey) is set");
+});

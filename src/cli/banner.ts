@@ -8,6 +8,12 @@ export function startBanner(config: LoadedConfig, url: URL, authMode: EffectiveA
   lines.push(`config: ${source}`, `database: ${config.database}`);
   const keyState = config.auth.apiKey === "" ? "no key configured" : "key configured";
   lines.push(`auth: ${authMode}${authMode === "off" ? "" : ` (${keyState})`}`);
+  const adminKey = config.auth.adminKey || config.auth.apiKey;
+  lines.push(
+    adminKey === ""
+      ? "dashboard: closed until auth.adminKey (or auth.apiKey) is set"
+      : `dashboard: ${url.href.replace(/\/$/, "")}/ui (sign in with auth.adminKey${config.auth.adminKey ? "" : ", here auth.apiKey"})`,
+  );
   const providers = Object.entries(config.providers);
   if (providers.length === 0) {
     lines.push(
