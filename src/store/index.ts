@@ -14,7 +14,8 @@ export type { UsageRow } from "./account-usage.ts";
 export { utcDay } from "./account-usage.ts";
 export type { StoredToken } from "./oauth-tokens.ts";
 export type { CooldownRow } from "./account-state.ts";
-export type { RequestLogRow, StoredRequestLog, RequestLogQuery, TimelineBucket, AccountFailure, RequestLogStats } from "./request-logs.ts";
+export type { RequestLogRow, StoredRequestLog, RequestLogQuery, AccountFailure, RequestLogStats, RequestSummaryRow } from "./request-logs.ts";
+export { bucketLatencyMs } from "./request-logs.ts";
 export type { StoredResponse } from "./responses.ts";
 
 export interface StoreOptions {

@@ -118,4 +118,7 @@ export const migrations: readonly string[] = [
   // 7: what the upstream could not honour as asked (a clamped max_tokens, an ignored field), as a
   // JSON array of {code, message}; the codes are the ones sent in x-agw-warnings.
   `ALTER TABLE request_logs ADD COLUMN warnings TEXT;`,
+  // 8: the requests where an attempt failed (the answer failed, or it took more than one attempt), by
+  // time: each account's last failure is found without reading every request of the day.
+  `CREATE INDEX request_logs_failed ON request_logs (started_at) WHERE status >= 400 OR attempts > 1;`,
 ];

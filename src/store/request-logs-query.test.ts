@@ -106,17 +106,21 @@ test("query filters by protocol and provider too", () => {
   expect(ids({ provider: "g", protocol: "anthropic" })).toEqual([]);
 });
 
-test("timeline: every slice from the first to the last, empty ones as zeros, errors and tokens summed", () => {
+test("summarize: requests of a time range per model, account, outcome and latency bucket, tokens summed", () => {
   const store = storeWith(rows);
-  // Slices of 2 s from 1.5 s: the first slice starts at 0 (rounded down), the last ends past 5 s.
-  expect(store.requestLogs.timeline(1_500, 6_000, 2_000)).toEqual([
-    { start: 0, requests: 1, errors: 0, inputTokens: 10, outputTokens: 5 },
-    { start: 2_000, requests: 2, errors: 2, inputTokens: 0, outputTokens: 0 },
-    { start: 4_000, requests: 2, errors: 1, inputTokens: 7, outputTokens: 3 },
+  const summary = store.requestLogs.summarize(1_000, 5_000);
+  const sorted = summary.sort((x, y) => String(x.model).localeCompare(String(y.model)) || String(x.account).localeCompare(String(y.account)));
+  // Bucket of latency L: floor(ln(L + 1) * 16).
+  const bucket = (ms: number) => Math.floor(Math.log(ms + 1) * 16);
+  expect(sorted).toEqual([
+    { model: "fast", account: "g1", failed: false, bucket: bucket(100), requests: 1, inputTokens: 10, outputTokens: 5 },
+    { model: "fast", account: "g2", failed: true, bucket: bucket(300), requests: 1, inputTokens: 0, outputTokens: 0 },
+    { model: "smart", account: "a1", failed: false, bucket: bucket(200), requests: 1, inputTokens: 7, outputTokens: 3 },
+    { model: "smart", account: "a1", failed: true, bucket: bucket(50), requests: 1, inputTokens: 0, outputTokens: 0 },
   ]);
-  expect(store.requestLogs.timeline(10_000, 12_000, 1_000)).toEqual([
-    { start: 10_000, requests: 0, errors: 0, inputTokens: 0, outputTokens: 0 },
-    { start: 11_000, requests: 0, errors: 0, inputTokens: 0, outputTokens: 0 },
+  // [from, until): the row at 5 000 belongs to the next range.
+  expect(store.requestLogs.summarize(5_000, 6_000)).toEqual([
+    { model: null, account: null, failed: true, bucket: null, requests: 1, inputTokens: 0, outputTokens: 0 },
   ]);
 });
 

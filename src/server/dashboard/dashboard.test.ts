@@ -1,6 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { accountFromForm } from "./accounts-page.ts";
 import { formatDuration, formatTokens } from "./format.ts";
+import { histogramPercentile, OverviewSummary } from "./overview-summary.ts";
 import { html } from "./html.ts";
 import { requestRow, rowMatches } from "./requests-page.ts";
 import { DashboardSessions, SESSION_MS, sessionCookie, sessionSetCookie } from "./session.ts";
@@ -135,5 +136,39 @@ describe("forms and filters", () => {
   test("durations and token counts read as people write them", () => {
     expect([850, 1234, 12_500, 65_000, 3_600_000 + 600_000, 90_000_000].map(formatDuration)).toEqual(["850 ms", "1.2 s", "12 s", "1 min 05 s", "1 h 10 min", "1 d 1 h"]);
     expect([950, 1234, 12_345, 4_560_000].map(formatTokens)).toEqual(["950", "1.23k", "12.3k", "4.56M"]);
+  });
+});
+
+describe("the overview's sums", () => {
+  test("slices add up to totals, per model and account, and chart bars; percentiles come from the latency histogram", () => {
+    const bucket = (ms: number) => Math.floor(Math.log(ms + 1) * 16);
+    const summary = new OverviewSummary(0, 120_000, 60_000);
+    summary.add(0, [
+      { model: "fast", account: "a", failed: false, bucket: bucket(100), requests: 8, inputTokens: 80, outputTokens: 8 },
+      { model: "fast", account: "b", failed: true, bucket: bucket(2_000), requests: 2, inputTokens: 0, outputTokens: 0 },
+    ]);
+    summary.add(30_000, [{ model: "smart", account: "a", failed: false, bucket: bucket(5_000), requests: 1, inputTokens: 10, outputTokens: 1 }]);
+    summary.add(60_000, [{ model: null, account: null, failed: true, bucket: null, requests: 1, inputTokens: 0, outputTokens: 0 }]);
+    const { total, byModel, byAccount, timeline } = summary.result();
+    // A percentile is the middle of its latency's bucket: within 3% of the latency.
+    const near = (ms: number) => Math.round(Math.exp((bucket(ms) + 0.5) / 16) - 1);
+    for (const ms of [100, 2_000, 5_000]) expect(Math.abs(near(ms) - ms) / ms).toBeLessThan(0.03);
+    expect(total).toEqual({ group: "all", requests: 12, errors: 3, p50Ms: near(100), p95Ms: near(5_000), inputTokens: 90, outputTokens: 9 });
+    expect(byModel.map((row) => [row.group, row.requests, row.errors])).toEqual([["fast", 10, 2], ["smart", 1, 0], [null, 1, 1]]);
+    expect(byModel[0]).toMatchObject({ p50Ms: near(100), p95Ms: near(2_000) });
+    expect(byModel[2]).toMatchObject({ p50Ms: null, p95Ms: null });
+    expect(byAccount.map((row) => [row.group, row.requests, row.inputTokens])).toEqual([["a", 9, 90], ["b", 2, 0], [null, 1, 0]]);
+    expect(timeline).toEqual([
+      { start: 0, requests: 11, errors: 2, inputTokens: 90, outputTokens: 9 },
+      { start: 60_000, requests: 1, errors: 1, inputTokens: 0, outputTokens: 0 },
+    ]);
+  });
+
+  test("a histogram percentile is the nearest rank's bucket", () => {
+    expect(histogramPercentile(new Map(), 0.5)).toBeNull();
+    const histogram = new Map([[10, 50], [100, 45], [150, 5]]);
+    expect(histogramPercentile(histogram, 0.5)).toBe(Math.round(Math.exp(10.5 / 16) - 1));
+    expect(histogramPercentile(histogram, 0.95)).toBe(Math.round(Math.exp(100.5 / 16) - 1));
+    expect(histogramPercentile(histogram, 0.96)).toBe(Math.round(Math.exp(150.5 / 16) - 1));
   });
 });

@@ -1,4 +1,5 @@
-import type { RequestLogStats, TimelineBucket } from "../../store/index.ts";
+import type { RequestLogStats } from "../../store/index.ts";
+import type { TimelineBucket } from "./overview-summary.ts";
 import { formatCount, formatDuration, formatPercent, formatTokens, timeElement } from "./format.ts";
 import { html, trusted, type Html } from "./html.ts";
 

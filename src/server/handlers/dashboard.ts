@@ -8,6 +8,7 @@ import { DASHBOARD_ASSETS } from "../dashboard/assets.ts";
 import { html, type Html } from "../dashboard/html.ts";
 import { barePage, page, type Notice } from "../dashboard/layout.ts";
 import { overviewBody, WINDOWS, type OverviewWindow } from "../dashboard/overview-page.ts";
+import { OverviewSummary } from "../dashboard/overview-summary.ts";
 import { filterFromQuery, queryFromFilter, requestDetailBody, requestRow, requestsBody, rowMatches } from "../dashboard/requests-page.ts";
 import { DashboardSessions, sessionCookie, sessionSetCookie } from "../dashboard/session.ts";
 import { closedPage, signInPage } from "../dashboard/sign-in-page.ts";
@@ -31,6 +32,9 @@ const PAGE_HEADERS: Record<string, string> = {
   // same-origin, not no-referrer: with no-referrer Chromium sends "Origin: null" on the dashboard's own form posts.
   "referrer-policy": "same-origin",
 };
+
+/** The overview reads the log in slices of at most this much time, each a short query. */
+const OVERVIEW_SLICE_MS = 5 * 60_000;
 
 /** Wrong keys the sign-in takes per minute before it makes everyone wait: a guess costs a minute per ten. */
 const SIGN_IN_FAILURES_PER_MINUTE = 10;
@@ -181,14 +185,20 @@ export function dashboardRouteTable(context: GatewayContext): Record<string, Rec
       options.status ?? 200,
     );
 
-  const overview = view((request, signed) => {
+  const overview = view(async (request, signed) => {
     const param = new URL(request.url).searchParams.get("window");
     const window: OverviewWindow = param === "24h" ? "24h" : "1h";
     const { spanMs, bucketMs } = WINDOWS[window];
     const now = Date.now();
-    const since = now - spanMs;
-    const logs = context.store.requestLogs;
     context.store.flush();
+    const summary = new OverviewSummary(Math.floor((now - spanMs) / bucketMs) * bucketMs, now + 1, bucketMs);
+    // A slice at a time, letting requests run in between: bun:sqlite is synchronous, and a day of a busy log is large.
+    const sliceMs = Math.min(bucketMs, OVERVIEW_SLICE_MS);
+    for (let start = summary.first; start < summary.until; start += sliceMs) {
+      summary.add(start, context.store.requestLogs.summarize(start, Math.min(start + sliceMs, summary.until)));
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    const { total, byModel, byAccount, timeline } = summary.result();
     return htmlResponse(
       page({
         title: "Overview",
@@ -196,10 +206,10 @@ export function dashboardRouteTable(context: GatewayContext): Record<string, Rec
         csrf: signed.csrf,
         body: overviewBody({
           window,
-          total: logs.stats("all", { since })[0],
-          timeline: logs.timeline(since, now, bucketMs),
-          byModel: logs.stats("model", { since }),
-          byAccount: logs.stats("account", { since }),
+          total,
+          timeline,
+          byModel,
+          byAccount,
           modelMap: Object.entries(context.config.models),
           providerModels: Object.entries(context.config.providers).map(([name, entry]) => [name, entry.models]),
           inflight: context.inflight.size,
