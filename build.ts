@@ -35,6 +35,7 @@ async function compile(outfile: string, target?: Bun.Build.CompileTarget): Promi
     entrypoints: [join(root, "src/main.ts")],
     compile: { ...(target === undefined ? {} : { target }), outfile, autoloadDotenv: false, autoloadBunfig: false },
     minify: true,
+    bytecode: true,
     define: {
       __AGW_VERSION__: JSON.stringify(packageJson.version),
       __AGW_COMMIT__: JSON.stringify(gitCommit()),

@@ -1,16 +1,12 @@
 #!/usr/bin/env bun
 import { existsSync } from "node:fs";
 import { ACCOUNTS_USAGE, parseArgs, USAGE, UsageError, type Command } from "./cli/args.ts";
-import { runAccounts } from "./cli/accounts.ts";
-import { runModels } from "./cli/models.ts";
-import { runLogs } from "./cli/logs.ts";
-import { runStats } from "./cli/stats.ts";
-import { runService } from "./cli/service.ts";
-import { startBanner } from "./cli/banner.ts";
 import { ConfigError, defaultConfig, loadConfigFile, type LoadedConfig } from "./config/load.ts";
-import { startGateway } from "./server/gateway.ts";
 import { commit, VERSION } from "./version.ts";
 import { log, setLogFormat } from "./util/logger.ts";
+// Everything else is imported when a command needs it: `agw --version` or
+// `agw accounts list` should not pay for loading the gateway (every protocol's
+// schemas, every provider) before doing anything.
 
 const EXIT_USAGE = 2;
 
@@ -37,6 +33,7 @@ async function serve(command: Extract<Command, { kind: "serve" }>): Promise<void
     log.info("agw: no ./agw.json found; starting with built-in defaults. Pass --config FILE (see examples/agw.json).");
   }
   setLogFormat(config.logging.format);
+  const [{ startGateway }, { startBanner }] = await Promise.all([import("./server/gateway.ts"), import("./cli/banner.ts")]);
   let gateway;
   try {
     gateway = startGateway(config, { host: command.host, port: command.port });
@@ -85,6 +82,7 @@ async function main(argv: string[]): Promise<void> {
     }
     case "models": {
       const config = command.config !== undefined ? loadOrExit(command.config) : existsSync("agw.json") ? loadOrExit("agw.json") : defaultConfig();
+      const { runModels } = await import("./cli/models.ts");
       process.exit(await runModels(config, command.refresh));
     }
     case "accounts":
@@ -92,16 +90,16 @@ async function main(argv: string[]): Promise<void> {
         console.log(ACCOUNTS_USAGE);
         return;
       }
-      process.exit(await runAccounts(command.database, command.command));
+      process.exit(await (await import("./cli/accounts.ts")).runAccounts(command.database, command.command));
     case "logs":
-      process.exit(await runLogs(command.database, command.options, { stdout: (text) => console.log(text), stderr: (text) => console.error(text), env: process.env }));
+      process.exit(await (await import("./cli/logs.ts")).runLogs(command.database, command.options, { stdout: (text) => console.log(text), stderr: (text) => console.error(text), env: process.env }));
     case "stats":
-      process.exit(runStats(command.database, command.options, { stdout: (text) => console.log(text), stderr: (text) => console.error(text), env: process.env }));
+      process.exit((await import("./cli/stats.ts")).runStats(command.database, command.options, { stdout: (text) => console.log(text), stderr: (text) => console.error(text), env: process.env }));
     case "service":
-      process.exit(runService(command.command));
+      process.exit((await import("./cli/service.ts")).runService(command.command));
     case "serve":
       await serve(command);
   }
 }
 
-await main(process.argv.slice(2)).catch((error: unknown) => fail((error as Error)?.message ?? String(error)));
+void main(process.argv.slice(2)).catch((error: unknown) => fail((error as Error)?.message ?? String(error)));

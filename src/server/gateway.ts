@@ -6,6 +6,7 @@ import { buildContext, type GatewayContext } from "./context.ts";
 import { buildRoutes, fallbackHandler, unhandledError } from "./routes.ts";
 import { defaultAllowedHosts, OriginPolicy } from "./origin-policy.ts";
 import { log, setLogFormat } from "../util/logger.ts";
+import { warmSchemas } from "../protocols/shared/lazy-compile.ts";
 
 export interface Gateway {
   server: Server<unknown>;
@@ -103,6 +104,8 @@ export function startGateway(config: LoadedConfig, options: { port?: number; hos
     store.close();
     throw error;
   }
+  // Listening already: the request schemas compile now, between requests, rather than before the first.
+  setTimeout(() => void warmSchemas(), 0);
 
   let stopped: Promise<void> | undefined;
   let current = config;

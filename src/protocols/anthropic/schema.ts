@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { lazyCompile } from "../shared/lazy-compile.ts";
 
 /**
  * The Anthropic Messages request body (`POST /v1/messages`, and
@@ -174,9 +175,9 @@ export const anthropicRequestSchema = z.object({
   stream: z.boolean().nullish(),
 });
 
-/** Both schemas compiled once into zod's generated fast path; only invalid input reaches the interpreter. */
-export const compiledAnthropicRequestSchema = z.compile(anthropicRequestSchema);
-export const compiledAnthropicCountTokensRequestSchema = z.compile(anthropicCountTokensRequestSchema);
+/** Both schemas compiled into zod's generated fast path (lazyCompile: at first use, or just after start-up); only invalid input reaches the interpreter. */
+export const compiledAnthropicRequestSchema = lazyCompile(anthropicRequestSchema);
+export const compiledAnthropicCountTokensRequestSchema = lazyCompile(anthropicCountTokensRequestSchema);
 
 export type AnthropicRequest = z.infer<typeof anthropicRequestSchema>;
 export type AnthropicCountTokensRequest = z.infer<typeof anthropicCountTokensRequestSchema>;

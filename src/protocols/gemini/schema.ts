@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { lazyCompile } from "../shared/lazy-compile.ts";
 
 /**
  * Gemini's `GenerateContentRequest` body (`POST
@@ -132,7 +133,7 @@ export const geminiRequestSchema = z.object({
 });
 
 /** Compiled once at start-up; only invalid input falls back to the interpreted parser that reports issues. */
-export const compiledGeminiRequestSchema = z.compile(geminiRequestSchema);
+export const compiledGeminiRequestSchema = lazyCompile(geminiRequestSchema);
 
 export type GeminiRequest = z.infer<typeof geminiRequestSchema>;
 export type GeminiContent = GeminiRequest["contents"][number];

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { lazyCompile } from "../shared/lazy-compile.ts";
 
 /**
  * The OpenAI Chat Completions request body (`POST /v1/chat/completions`).
@@ -171,11 +172,11 @@ export const openaiChatRequestSchema = z.object({
 });
 
 /**
- * The request schema compiled once at start-up into a generated fast path;
+ * The request schema compiled into a generated fast path (lazyCompile: at first use, or just after start-up);
  * only invalid input falls back to the interpreted parser, which reports
  * the issues.
  */
-export const compiledOpenAIChatRequestSchema = z.compile(openaiChatRequestSchema);
+export const compiledOpenAIChatRequestSchema = lazyCompile(openaiChatRequestSchema);
 
 export type OpenAIChatRequest = z.infer<typeof openaiChatRequestSchema>;
 export type OpenAIChatMessage = OpenAIChatRequest["messages"][number];

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { lazyCompile } from "../shared/lazy-compile.ts";
 
 /**
  * The legacy Completions request body (`POST /v1/completions`).
@@ -34,6 +35,6 @@ export const openaiCompletionsRequestSchema = z.object({
 });
 
 /** Compiled once at start-up; only invalid input falls back to the interpreted parser that reports issues. */
-export const compiledOpenAICompletionsRequestSchema = z.compile(openaiCompletionsRequestSchema);
+export const compiledOpenAICompletionsRequestSchema = lazyCompile(openaiCompletionsRequestSchema);
 
 export type OpenAICompletionsRequest = z.infer<typeof openaiCompletionsRequestSchema>;

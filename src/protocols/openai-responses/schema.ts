@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { lazyCompile } from "../shared/lazy-compile.ts";
 
 /**
  * The OpenAI Responses request body (`POST /v1/responses`), validated in two
@@ -297,15 +298,16 @@ export type ResponsesToolChoice = NonNullable<ResponsesRequest["tool_choice"]>;
 export type ResponsesTextFormat = z.infer<typeof textFormat>;
 
 /**
- * The schemas compiled once at start-up into zod's generated fast path; only
- * invalid input falls back to the interpreted parser, which reports the issues.
+ * The schemas compiled into zod's generated fast path (at first use, or just after
+ * start-up: lazyCompile); only invalid input falls back to the interpreted parser,
+ * which reports the issues.
  */
-export const compiledResponsesRequestSchema = z.compile(responsesRequestSchema);
+export const compiledResponsesRequestSchema = lazyCompile(responsesRequestSchema);
 
 export const compiledInputItemSchemas = Object.fromEntries(
-  Object.entries(inputItemSchemas).map(([type, schema]) => [type, z.compile(schema)]),
+  Object.entries(inputItemSchemas).map(([type, schema]) => [type, lazyCompile(schema)]),
 ) as unknown as typeof inputItemSchemas;
 
 export const compiledToolSchemas = Object.fromEntries(
-  Object.entries(toolSchemas).map(([type, schema]) => [type, z.compile(schema)]),
+  Object.entries(toolSchemas).map(([type, schema]) => [type, lazyCompile(schema)]),
 ) as unknown as typeof toolSchemas;

@@ -1,0 +1,50 @@
+import { z } from "zod";
+
+/** Compilations not made yet, for `warmSchemas`. */
+const pending = new Set<() => unknown>();
+
+/**
+ * A schema compiled into zod's generated fast path at its first use rather
+ * than at module load: compiling every protocol's request schemas up front
+ * took most of agw's start-up (tens of milliseconds each), before a single
+ * request could be served. `warmSchemas` compiles what is left once the
+ * gateway listens, a schema per turn of the event loop.
+ */
+export function lazyCompile<Schema extends z.ZodType>(schema: Schema): Schema {
+  let compiled: Schema | undefined;
+  const compile = (): Schema => {
+    if (compiled === undefined) {
+      compiled = z.compile(schema) as unknown as Schema;
+      pending.delete(compile);
+    }
+    return compiled;
+  };
+  pending.add(compile);
+  // Methods are bound once per name, not per call.
+  const bound = new Map<PropertyKey, unknown>();
+  return new Proxy(schema, {
+    get(_target, property) {
+      const cached = bound.get(property);
+      if (cached !== undefined) return cached;
+      const target = compile();
+      const value = Reflect.get(target, property, target);
+      if (typeof value !== "function") return value;
+      const method = value.bind(target);
+      bound.set(property, method);
+      return method;
+    },
+  });
+}
+
+/** Compiles every schema not compiled yet, yielding to requests between them. */
+export async function warmSchemas(): Promise<void> {
+  for (const compile of [...pending]) {
+    compile();
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
+/** How many schemas are still waiting to be compiled. */
+export function schemasNotCompiled(): number {
+  return pending.size;
+}
