@@ -1,3 +1,4 @@
+import { globRegex } from "../util/glob.ts";
 /** Where a requested model goes: a configured provider and the upstream model name. */
 export interface ModelTarget {
   provider: string;
@@ -16,9 +17,6 @@ function parseTarget(target: string): ModelTarget {
   return { provider: target.slice(0, slash), model: target.slice(slash + 1) };
 }
 
-function escapeRegex(text: string): string {
-  return text.replace(/[.+?^${}()|[\]\\]/g, "\\$&");
-}
 
 /**
  * Maps requested model names to targets, built once at start-up.
@@ -41,7 +39,7 @@ export class ModelRouter {
       if (name === "*") fallback = parsed;
       else if (name.includes("*")) {
         this.patterns.push({
-          regex: new RegExp(`^${name.split("*").map(escapeRegex).join(".*")}$`),
+          regex: globRegex(name),
           specificity: name.replaceAll("*", "").length,
           target: parsed,
         });
