@@ -1,6 +1,6 @@
 #!/usr/bin/env bun
 import { existsSync } from "node:fs";
-import { ACCOUNTS_USAGE, parseArgs, USAGE, UsageError, type Command } from "./cli/args.ts";
+import { ACCOUNTS_USAGE, KEYS_USAGE, parseArgs, USAGE, UsageError, type Command } from "./cli/args.ts";
 import { ConfigError, defaultConfig, loadConfigFile, type LoadedConfig } from "./config/load.ts";
 import { commit, VERSION } from "./version.ts";
 import { log, setLogFormat } from "./util/logger.ts";
@@ -91,6 +91,12 @@ async function main(argv: string[]): Promise<void> {
         return;
       }
       process.exit(await (await import("./cli/accounts.ts")).runAccounts(command.database, command.command));
+    case "keys":
+      if (command.command.action === "help") {
+        console.log(KEYS_USAGE);
+        return;
+      }
+      process.exit((await import("./cli/keys.ts")).runKeys(command.database, command.command, { stdout: (text) => console.log(text), stderr: (text) => console.error(text), env: process.env }));
     case "logs":
       process.exit(await (await import("./cli/logs.ts")).runLogs(command.database, command.options, { stdout: (text) => console.log(text), stderr: (text) => console.error(text), env: process.env }));
     case "stats":

@@ -4,6 +4,7 @@ export type Command =
   | { kind: "check-config"; file: string }
   | { kind: "models"; config?: string; refresh: boolean }
   | { kind: "accounts"; database: AccountsDatabase; command: AccountsCommand }
+  | { kind: "keys"; database: AccountsDatabase; command: KeysCommand }
   | { kind: "logs"; database: AccountsDatabase; options: LogsOptions }
   | { kind: "stats"; database: AccountsDatabase; options: StatsOptions }
   | { kind: "service"; command: ServiceCommand }
@@ -37,7 +38,7 @@ export interface LogsOptions {
 export interface StatsOptions {
   /** Milliseconds back from now (default 24 h). */
   sinceMs: number;
-  by: "model" | "account" | "provider" | "protocol";
+  by: "model" | "account" | "provider" | "protocol" | "key";
   json: boolean;
 }
 
@@ -71,6 +72,18 @@ export type AccountsCommand =
     }
   | { action: "remove" | "enable" | "disable" | "reset"; id: string; provider?: string };
 
+/**
+ * `agw keys …`. Limits travel as the JSON fields the admin API takes
+ * (`{"rpm": 60, "models": ["gemini-*"]}`, null to clear one), checked by
+ * one schema when the command runs.
+ */
+export type KeysCommand =
+  | { action: "help" }
+  | { action: "list"; json: boolean }
+  | { action: "show" | "revoke" | "enable" | "disable"; id: string; json: boolean }
+  | { action: "create"; fields: Record<string, unknown>; json: boolean }
+  | { action: "set"; id: string; fields: Record<string, unknown>; json: boolean };
+
 export class UsageError extends Error {}
 
 export const USAGE = `agw — an AI API gateway: every client protocol, every upstream, one binary.
@@ -80,9 +93,11 @@ Usage:
   agw check-config FILE                             validate a config file; exit 0 if valid, 2 if not
   agw models [--config FILE] [--refresh]            the model names clients can use; --refresh asks each upstream too
   agw accounts list|add|remove|enable|disable|reset manage upstream accounts (agw accounts --help)
+  agw keys create|list|show|set|enable|disable|revoke
+                                                    client keys with their own models, limits and budget (agw keys --help)
   agw logs [--since 1h] [--status 5xx] [--model M] [--account A] [--follow] [--json]
                                                     the request log, read from the database (also while the server runs)
-  agw stats [--since 24h] [--by model|account|provider|protocol] [--json]
+  agw stats [--since 24h] [--by model|account|provider|protocol|key] [--json]
                                                     requests, errors, p50/p95 latency and tokens per group
   agw service install|uninstall|status [--user] [--config PATH] [--print]
                                                     run agw under systemd (Linux) or launchd (macOS)
@@ -96,6 +111,7 @@ Docs: README.md — config reference, client recipes, troubleshooting.`;
 export function parseArgs(argv: readonly string[]): Command {
   const args = [...argv];
   if (args[0] === "accounts") return parseAccountsArgs(args.slice(1));
+  if (args[0] === "keys") return parseKeysArgs(args.slice(1));
   if (args[0] === "service") return parseServiceArgs(args.slice(1));
   if (args[0] === "logs" || args[0] === "stats") return parseLogArgs(args[0], args.slice(1));
   if (args[0] === "models") {
@@ -314,7 +330,7 @@ function parseAdd(text: (flag: string) => string | undefined, disabled: boolean,
 
 export const LOGS_USAGE =
   "usage: agw logs [--config FILE | --db PATH] [--since 1h] [--status 5xx|429] [--model M] [--account A] [--follow] [--json]";
-export const STATS_USAGE = "usage: agw stats [--config FILE | --db PATH] [--since 24h] [--by model|account|provider|protocol] [--json]";
+export const STATS_USAGE = "usage: agw stats [--config FILE | --db PATH] [--since 24h] [--by model|account|provider|protocol|key] [--json]";
 
 const LOGS_HELP = `agw logs — the request log, read from the gateway's database (also while the server runs).
 
@@ -337,8 +353,11 @@ ${STATS_USAGE}
 
   --config FILE   the config whose database to read (default ./agw.json); or --db PATH for the file itself
   --since D       the window: 90s, 15m, 1h, 7d (default 24h)
-  --by G          group by model (default), account, provider or protocol
-  --json          one JSON object per group: group, requests, errors, p50Ms, p95Ms, inputTokens, outputTokens`;
+  --by G          group by model (default), account, provider, protocol or key (the client key's id)
+  --json          one JSON object per group: group, requests, errors, p50Ms, p95Ms, inputTokens, outputTokens, costUsd
+
+COST is each request's tokens at the pricing table's prices (the config's "pricing" over the built-in
+table); requests of models without a price add nothing.`;
 
 const SERVICE_HELP = `agw service — run agw as a service: a hardened systemd unit on Linux, a launchd plist on macOS.
 
@@ -391,8 +410,8 @@ function parseLogArgs(kind: "logs" | "stats", argv: readonly string[]): Command 
   const since = text("--since");
   if (kind === "stats") {
     const by = text("--by") ?? "model";
-    if (!["model", "account", "provider", "protocol"].includes(by)) {
-      throw new UsageError(`--by: expected model, account, provider or protocol, got '${by}'`);
+    if (!["model", "account", "provider", "protocol", "key"].includes(by)) {
+      throw new UsageError(`--by: expected model, account, provider, protocol or key, got '${by}'`);
     }
     const sinceMs = since === undefined ? 86_400_000 : parseDuration("--since", since);
     return { kind, database, options: { sinceMs, by: by as StatsOptions["by"], json: flags.has("--json") } };
@@ -426,4 +445,135 @@ function parseServiceArgs(argv: readonly string[]): Command {
     else throw new UsageError(`unknown argument '${arg}' for 'agw service ${action}'; ${SERVICE_USAGE}`);
   }
   return { kind: "service", command };
+}
+
+export const KEYS_USAGE = `agw keys — client keys: one per person or tool, each with its own models, limits and budget.
+Works on the gateway's database, also while the server runs (it picks changes up within a second).
+
+  agw keys create [--name N] [--id ID] [LIMITS] [--disabled] [--json]
+      make a key; its secret (agw_…) is printed once and never stored, only its SHA-256
+  agw keys list [--json]              every key with its status and its usage today and this month (UTC)
+  agw keys show ID [--json]
+  agw keys set ID LIMITS              change limits ('none' clears one: --rpm none)
+  agw keys enable ID | disable ID     let a key in again, or keep it out for now
+  agw keys revoke ID                  refuse the key for good (its usage stays in the log)
+
+LIMITS (unset: no limit):
+  --models a,b*         client model names or * globs the key may ask for (others: 403)
+  --rpm N --tpm N       requests and tokens (input + output) per minute
+  --daily-requests N --daily-tokens N   per UTC day
+  --budget-usd X        US dollars per calendar month, by the pricing table
+  --expires ISO         e.g. 2027-06-30T00:00:00Z
+  --metadata JSON       any JSON object, kept with the key
+
+  --config FILE         the config whose database to use (default ./agw.json); or --db PATH
+  --json                JSON output (create: {"id", "key", …} — the only time the secret is shown)
+
+Keys in the config file (auth.keys) are changed there; these commands list them but do not change them.`;
+
+const KEY_ACTIONS = ["create", "list", "show", "set", "enable", "disable", "revoke"] as const;
+const KEY_LIMIT_FLAGS: Record<string, { field: string; kind: "int" | "usd" | "text" | "list" | "json" }> = {
+  "--name": { field: "name", kind: "text" },
+  "--models": { field: "models", kind: "list" },
+  "--rpm": { field: "rpm", kind: "int" },
+  "--tpm": { field: "tpm", kind: "int" },
+  "--daily-requests": { field: "dailyRequests", kind: "int" },
+  "--daily-tokens": { field: "dailyTokens", kind: "int" },
+  "--budget-usd": { field: "monthlyBudgetUsd", kind: "usd" },
+  "--expires": { field: "expiresAt", kind: "text" },
+  "--metadata": { field: "metadata", kind: "json" },
+};
+
+/** `agw keys ACTION …`: flags may come before or after the key id. */
+function parseKeysArgs(argv: readonly string[]): Command {
+  const args = [...argv];
+  const database: AccountsDatabase = {};
+  const fields: Record<string, unknown> = {};
+  const positional: string[] = [];
+  let action: (typeof KEY_ACTIONS)[number] | undefined;
+  let json = false;
+  let disabled = false;
+  let id: string | undefined;
+  const usage = "usage: agw keys create|list|show|set|enable|disable|revoke … (see agw keys --help)";
+  const seen = new Set<string>();
+  while (args.length > 0) {
+    const arg = args.shift()!;
+    if (arg === "-h" || arg === "--help" || arg === "help") return { kind: "keys", database, command: { action: "help" } };
+    if (!arg.startsWith("-")) {
+      if (action === undefined) {
+        if (!(KEY_ACTIONS as readonly string[]).includes(arg)) throw new UsageError(`unknown keys command '${arg}'; ${usage}`);
+        action = arg as (typeof KEY_ACTIONS)[number];
+      } else positional.push(arg);
+      continue;
+    }
+    const equals = arg.startsWith("--") ? arg.indexOf("=") : -1;
+    const flag = equals === -1 ? (arg === "-c" ? "--config" : arg) : arg.slice(0, equals);
+    if (flag === "--json" || flag === "--disabled") {
+      if (equals !== -1) throw new UsageError(`${flag} takes no value`);
+      if (flag === "--json") json = true;
+      else disabled = true;
+      continue;
+    }
+    if (flag !== "--config" && flag !== "--db" && flag !== "--id" && !(flag in KEY_LIMIT_FLAGS)) {
+      throw new UsageError(`unknown argument '${arg}' (see agw keys --help)`);
+    }
+    const value = equals === -1 ? args.shift() : arg.slice(equals + 1);
+    if (value === undefined || value === "" || value.startsWith("--")) throw new UsageError(`${flag} needs a value`);
+    if (seen.has(flag)) throw new UsageError(`${flag} given twice`);
+    seen.add(flag);
+    if (flag === "--config") database.config = value;
+    else if (flag === "--db") database.db = value;
+    else if (flag === "--id") id = value;
+    else {
+      const { field, kind } = KEY_LIMIT_FLAGS[flag]!;
+      fields[field] = value === "none" ? null : keyFlagValue(flag, kind, value);
+    }
+  }
+  if (action === undefined) throw new UsageError(usage);
+  const limits = Object.keys(fields).length > 0;
+  const only = (allowed: boolean, what: string) => {
+    if (!allowed) throw new UsageError(`${what} does not apply to 'agw keys ${action}'`);
+  };
+  if (action !== "create") {
+    only(id === undefined, "--id");
+    only(!disabled, "--disabled");
+  }
+  if (action !== "create" && action !== "set") only(!limits, [...seen].find((flag) => flag in KEY_LIMIT_FLAGS) ?? "");
+  if (action === "list") {
+    if (positional.length > 0) throw new UsageError(`unexpected argument '${positional[0]}'; usage: agw keys list [--json]`);
+    return { kind: "keys", database, command: { action, json } };
+  }
+  if (action === "create") {
+    if (positional.length > 0) throw new UsageError(`unexpected argument '${positional[0]}'; the id is given as --id ID`);
+    for (const [field, value] of Object.entries(fields)) if (value === null) throw new UsageError(`'none' only clears a limit with agw keys set (${field})`);
+    return { kind: "keys", database, command: { action, json, fields: { ...fields, ...(id === undefined ? {} : { id }), ...(disabled ? { enabled: false } : {}) } } };
+  }
+  if (positional.length !== 1) throw new UsageError(`usage: agw keys ${action} ID${action === "set" ? " LIMITS" : ""}`);
+  if (action === "set") {
+    if (!limits) throw new UsageError("agw keys set ID needs at least one limit to change (see agw keys --help)");
+    return { kind: "keys", database, command: { action, id: positional[0]!, fields, json } };
+  }
+  return { kind: "keys", database, command: { action, id: positional[0]!, json } };
+}
+
+function keyFlagValue(flag: string, kind: "int" | "usd" | "text" | "list" | "json", value: string): unknown {
+  switch (kind) {
+    case "int":
+      return count(flag, value, 1);
+    case "usd": {
+      const dollars = Number(value.replace(/^\$/, ""));
+      if (!/^\$?\d+(\.\d+)?$/.test(value) || !(dollars > 0)) throw new UsageError(`${flag}: expected an amount in US dollars such as 25 or 7.50, got '${value}'`);
+      return dollars;
+    }
+    case "list":
+      return value.split(",").map((item) => item.trim()).filter((item) => item !== "");
+    case "json":
+      try {
+        return JSON.parse(value);
+      } catch {
+        throw new UsageError(`${flag}: expected a JSON object, got '${value}'`);
+      }
+    case "text":
+      return value;
+  }
 }

@@ -31,8 +31,8 @@ test.each([
   [["logs", "--since", "1w"], "--since: expected a duration such as 30m, 1h or 7d, got '1w'"],
   [["logs", "--since"], "--since needs a value"],
   [["logs", "--by", "model"], "unknown argument '--by'; usage: agw logs [--config FILE | --db PATH] [--since 1h] [--status 5xx|429] [--model M] [--account A] [--follow] [--json]"],
-  [["stats", "--by", "region"], "--by: expected model, account, provider or protocol, got 'region'"],
-  [["stats", "--follow"], "unknown argument '--follow'; usage: agw stats [--config FILE | --db PATH] [--since 24h] [--by model|account|provider|protocol] [--json]"],
+  [["stats", "--by", "region"], "--by: expected model, account, provider, protocol or key, got 'region'"],
+  [["stats", "--follow"], "unknown argument '--follow'; usage: agw stats [--config FILE | --db PATH] [--since 24h] [--by model|account|provider|protocol|key] [--json]"],
   [["stats", "--since", "1h", "--since", "2h"], "--since given twice"],
 ])("%j is a usage error: %s", (argv, message) => {
   expect(() => parseArgs(argv)).toThrow(new UsageError(message));

@@ -38,18 +38,18 @@ test("a --json log line is the row's fields in camelCase, without the cursor", (
 
 test("stats: a table with the error rate, and one JSON object per group named after the grouping", () => {
   const groups = [
-    { group: "fast", requests: 4, errors: 1, p50Ms: 120, p95Ms: 900, inputTokens: 100, outputTokens: 2000 },
-    { group: null, requests: 1, errors: 1, p50Ms: null, p95Ms: null, inputTokens: 0, outputTokens: 0 },
+    { group: "fast", requests: 4, errors: 1, p50Ms: 120, p95Ms: 900, inputTokens: 100, outputTokens: 2000, costUsd: 0.0123 },
+    { group: null, requests: 1, errors: 1, p50Ms: null, p95Ms: null, inputTokens: 0, outputTokens: 0, costUsd: 0.004 },
   ];
   expect(formatStatsTable("model", groups)).toBe(
     [
-      "MODEL  REQUESTS  ERRORS  ERROR%    P50    P95  INPUT  OUTPUT",
-      "fast          4       1   25.0%  120ms  900ms    100    2000",
-      "-             1       1  100.0%      -      -      0       0",
+      "MODEL  REQUESTS  ERRORS  ERROR%    P50    P95  INPUT  OUTPUT     COST",
+      "fast          4       1   25.0%  120ms  900ms    100    2000    $0.01",
+      "-             1       1  100.0%      -      -      0       0  $0.0040",
     ].join("\n"),
   );
   expect(formatStatsTable("account", [])).toBe("no requests in this window");
   expect(formatStatsJson("model", groups[0]!)).toBe(
-    '{"model":"fast","requests":4,"errors":1,"p50Ms":120,"p95Ms":900,"inputTokens":100,"outputTokens":2000}',
+    '{"model":"fast","requests":4,"errors":1,"p50Ms":120,"p95Ms":900,"inputTokens":100,"outputTokens":2000,"costUsd":0.0123}',
   );
 });

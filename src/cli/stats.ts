@@ -1,3 +1,4 @@
+import { formatUsd } from "../pricing/index.ts";
 import type { RequestLogStats } from "../store/request-logs.ts";
 import type { AccountsDatabase, StatsOptions } from "./args.ts";
 import { EXIT_OK, openLogDatabase, type LogReaderIO } from "./logs.ts";
@@ -5,7 +6,7 @@ import { EXIT_OK, openLogDatabase, type LogReaderIO } from "./logs.ts";
 /** A table, one row per group: requests, errors and their rate, p50/p95 latency, tokens. */
 export function formatStatsTable(by: StatsOptions["by"], groups: readonly RequestLogStats[]): string {
   if (groups.length === 0) return "no requests in this window";
-  const header = [by.toUpperCase(), "REQUESTS", "ERRORS", "ERROR%", "P50", "P95", "INPUT", "OUTPUT"];
+  const header = [by.toUpperCase(), "REQUESTS", "ERRORS", "ERROR%", "P50", "P95", "INPUT", "OUTPUT", "COST"];
   const rows = groups.map((group) => [
     group.group ?? "-",
     String(group.requests),
@@ -15,6 +16,7 @@ export function formatStatsTable(by: StatsOptions["by"], groups: readonly Reques
     group.p95Ms === null ? "-" : `${group.p95Ms}ms`,
     String(group.inputTokens),
     String(group.outputTokens),
+    formatUsd(group.costUsd ?? 0),
   ]);
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
   // The group name reads left-aligned, the numbers right-aligned.
@@ -42,3 +44,4 @@ export function runStats(database: AccountsDatabase, options: StatsOptions, io: 
     store.close();
   }
 }
+

@@ -88,7 +88,7 @@ describe("parseConfig validation", () => {
   test("defaults: 127.0.0.1:8045, auth auto, 3 attempts", () => {
     const config = defaultConfig();
     expect(config.listen).toEqual({ host: "127.0.0.1", port: 8045, allowedHosts: [] });
-    expect(config.auth).toEqual({ mode: "auto", apiKey: "" });
+    expect(config.auth).toEqual({ mode: "auto", apiKey: "", keys: [] });
     expect(config.retry.maxAttempts).toBe(3);
     expect(config.providers).toEqual({});
   });

@@ -35,6 +35,53 @@ export const accountSchema = z.strictObject({
   models: z.array(z.string().min(1)).optional(),
 });
 
+/** A client key's id: letters, digits, '_', '.' or '-' (it shows in logs, metrics and the CLI). */
+export const clientKeyId = z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, "an id of 1–64 letters, digits, '_', '.' or '-'");
+
+/** What a client key may do (auth.keys[], `agw keys create`); every limit unset means no limit. */
+export const clientKeyLimitsSchema = z.strictObject({
+  /** Owner or purpose, for people. */
+  name: z.string().min(1).max(200).optional(),
+  /** Client model names or `*` globs the key may ask for; unset or empty: every model. */
+  models: z.array(z.string().min(1)).optional(),
+  /** Requests per minute. */
+  rpm: positiveInt.optional(),
+  /** Input plus output tokens per minute. */
+  tpm: positiveInt.optional(),
+  /** Requests per UTC day. */
+  dailyRequests: positiveInt.optional(),
+  /** Input plus output tokens per UTC day. */
+  dailyTokens: positiveInt.optional(),
+  /** US dollars per calendar month (UTC), by the pricing table. */
+  monthlyBudgetUsd: z.number().positive().optional(),
+  /** An ISO 8601 time after which the key is refused. */
+  expiresAt: z.iso.datetime({ offset: true }).optional(),
+  metadata: z.record(z.string(), z.unknown()).optional(),
+});
+
+export const clientKeySchema = clientKeyLimitsSchema
+  .extend({
+    id: clientKeyId,
+    /** The secret itself (usually "${SOME_VAR}"); or keyHash. */
+    key: z.string().min(16, "at least 16 characters").optional(),
+    /** The lowercase hex SHA-256 of the secret, so the config need not hold it. */
+    keyHash: z.string().regex(/^[0-9a-f]{64}$/, "the lowercase hex SHA-256 of the key (64 characters)").optional(),
+    enabled: z.boolean().default(true),
+  })
+  .refine((key) => (key.key === undefined) !== (key.keyHash === undefined), "give exactly one of key or keyHash");
+
+/** USD per million tokens (and per image) for one model. */
+export const priceSchema = z.strictObject({
+  input: z.number().min(0),
+  output: z.number().min(0),
+  /** Cached input tokens; default: the input price. */
+  cachedInput: z.number().min(0).optional(),
+  /** Reasoning tokens; default: the output price. */
+  reasoning: z.number().min(0).optional(),
+  /** Per generated image. */
+  image: z.number().min(0).optional(),
+});
+
 export const providerSchema = z.strictObject({
   type: z.enum(PROVIDER_TYPES),
   baseUrl: z.url({ protocol: /^https?$/ }).optional(),
@@ -77,8 +124,16 @@ export const configSchema = z.strictObject({
       apiKey: z.string().default(""),
       /** The key for /admin routes; falls back to apiKey. */
       adminKey: z.string().optional(),
+      /** Client keys, each with its own models, limits and budget (more can be made with agw keys create). */
+      keys: z.array(clientKeySchema).default([]),
     })
-    .default({ mode: "auto", apiKey: "" }),
+    .default({ mode: "auto", apiKey: "", keys: [] }),
+  /**
+   * Prices by model name or `*` glob (the upstream model a request was mapped
+   * to, else the requested one): USD per million tokens, per image. Overrides
+   * the built-in table (src/pricing/prices.ts).
+   */
+  pricing: z.record(z.string().min(1), priceSchema).default({}),
   scheduling: z
     .strictObject({
       mode: z.enum(SCHEDULING_MODES).default("round-robin"),
@@ -184,3 +239,5 @@ export type Config = z.infer<typeof configSchema>;
 export type ProviderConfig = z.infer<typeof providerSchema>;
 export type AccountConfig = z.infer<typeof accountSchema>;
 export type AuthMode = (typeof AUTH_MODES)[number];
+export type ClientKeyConfig = z.infer<typeof clientKeySchema>;
+export type Price = z.infer<typeof priceSchema>;

@@ -63,6 +63,18 @@ export class GatewayMetrics {
       "Requests the upstream refused for a signature in the history, sent again without the history's signatures.",
     ),
   );
+  private readonly keyRequests = this.registry.register(
+    new Counter("agw_key_requests_total", "Requests per client key (its id, never the secret) and HTTP status.", ["key", "status"]),
+  );
+  private readonly keyTokens = this.registry.register(
+    new Counter("agw_key_tokens_total", "Tokens per client key and direction (input, output).", ["key", "direction"]),
+  );
+  private readonly keySpend = this.registry.register(
+    new Counter("agw_key_spend_usd_total", "US dollars spent per client key, by the pricing table.", ["key"]),
+  );
+  private readonly spend = this.registry.register(
+    new Counter("agw_spend_usd_total", "US dollars spent, by the pricing table, by provider and mapped model.", ["provider", "model"]),
+  );
   private readonly duration = this.registry.register(
     new Histogram("agw_request_duration_seconds", "Time from a request's arrival to the end of its answer.", ["protocol", "provider"], LATENCY_BUCKETS),
   );
@@ -143,6 +155,15 @@ export class GatewayMetrics {
       this.tokens.inc([provider, model, account, "output"], usage.output.total);
       if (usage.input.cacheRead) this.tokens.inc([provider, model, account, "cached"], usage.input.cacheRead);
       if (usage.output.reasoning) this.tokens.inc([provider, model, account, "reasoning"], usage.output.reasoning);
+    }
+    if (log.costUsd !== undefined) this.spend.inc([provider, model], log.costUsd);
+    if (log.keyId !== undefined) {
+      this.keyRequests.inc([log.keyId, String(log.status)]);
+      if (usage !== undefined) {
+        this.keyTokens.inc([log.keyId, "input"], usage.input.total);
+        this.keyTokens.inc([log.keyId, "output"], usage.output.total);
+      }
+      this.keySpend.inc([log.keyId], log.costUsd ?? 0);
     }
     if (log.intercepted !== undefined) this.intercepted.inc([log.intercepted]);
     if (log.warnings !== undefined) {

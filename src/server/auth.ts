@@ -1,6 +1,7 @@
 import { timingSafeEqual } from "node:crypto";
 import type { AuthMode } from "../config/schema.ts";
 import { GatewayError } from "../ir/errors.ts";
+import type { ActiveClientKey, ClientKeys } from "../keys/index.ts";
 
 /** The mode in effect: `auto` is `all_except_health` with LAN access, else `off`. */
 export type EffectiveAuthMode = Exclude<AuthMode, "auto">;
@@ -72,4 +73,67 @@ export class KeyChecker {
 
 function digest(text: string): Buffer {
   return Buffer.from(new Bun.CryptoHasher("sha256").update(text).digest());
+}
+
+/** Who a request comes from: a client key, or (key undefined) the all-access auth.apiKey or nobody while auth is off. */
+export interface Caller {
+  key?: ActiveClientKey;
+}
+
+const ALL_ACCESS: Caller = {};
+
+/**
+ * Authenticates client routes: the all-access `auth.apiKey` or any client
+ * key. The presented key is hashed once; that hash is compared with the
+ * all-access key's in constant time and looked up among the client keys.
+ */
+export class ClientAuth {
+  private readonly allAccess: Buffer | undefined;
+
+  constructor(
+    apiKey: string,
+    private readonly keys: ClientKeys,
+  ) {
+    this.allAccess = apiKey === "" ? undefined : digest(apiKey);
+  }
+
+  /** For a guarded route: the caller, or a 401 (no key, an unknown one, or a revoked, disabled or expired client key). */
+  check(headers: Headers, url?: string): Caller {
+    if (this.allAccess === undefined && this.keys.size === 0 && !this.keys.changedElsewhere()) {
+      throw new GatewayError(
+        "authentication",
+        "this gateway requires an API key but none is configured: set auth.apiKey or auth.keys in the config, create one with agw keys create (or set auth.mode to off)",
+        { code: "no_api_key_configured" },
+      );
+    }
+    const key = presentedKey(headers, url);
+    if (key === undefined || key === "") {
+      throw new GatewayError(
+        "authentication",
+        "missing API key: send it as 'Authorization: Bearer <key>', 'x-api-key' or 'x-goog-api-key'",
+        { code: "missing_api_key" },
+      );
+    }
+    const hash = digest(key);
+    if (this.allAccess !== undefined && timingSafeEqual(hash, this.allAccess)) return ALL_ACCESS;
+    const client = this.keys.authenticate(hash);
+    if (client === undefined) throw new GatewayError("authentication", "invalid API key", { code: "invalid_api_key" });
+    return { key: client };
+  }
+
+  /**
+   * For a route no key is required on (auth off): a request that carries a
+   * client key is still counted against it and held to its limits, and a
+   * revoked, disabled or expired one is refused; any other key is ignored.
+   * A key made a moment ago by another process counts from the next reload
+   * (within a second).
+   */
+  identify(headers: Headers, url?: string): Caller {
+    if (this.keys.size === 0) return ALL_ACCESS;
+    const key = presentedKey(headers, url);
+    if (key === undefined || key === "") return ALL_ACCESS;
+    // No store look-up for keys not known yet: with auth off any key goes, and most are not client keys.
+    const client = this.keys.authenticate(digest(key), false);
+    return client === undefined ? ALL_ACCESS : { key: client };
+  }
 }

@@ -9,6 +9,8 @@ import type { Store } from "../store/index.ts";
 import type { Exchange } from "./handlers/exchange.ts";
 import type { ReloadResult } from "./gateway.ts";
 import { RequestFeed } from "./request-feed.ts";
+import { ClientKeys, hashClientKey } from "../keys/index.ts";
+import { Pricing } from "../pricing/index.ts";
 
 /** What request handlers share: built once at start-up, never per request. */
 export interface GatewayContext {
@@ -22,6 +24,10 @@ export interface GatewayContext {
   inflight: Set<Exchange>;
   /** Finished requests as they happen, for the dashboard's live log; handed on across reloads like `inflight`. */
   feed: RequestFeed;
+  /** Client keys and their counters; handed on across reloads like `inflight`. */
+  keys: ClientKeys;
+  /** Prices per model (the config's over the built-in table), for each request's cost. */
+  pricing: Pricing;
   /** Re-reads the config file (POST /admin/reload); set by the gateway. */
   reload?: () => ReloadResult;
 }
@@ -31,7 +37,7 @@ export interface GatewayContext {
  * sets up the pool and the model router. Throws for a provider type this
  * build lacks.
  */
-export function buildContext(config: LoadedConfig, store: Store): GatewayContext {
+export function buildContext(config: LoadedConfig, store: Store, keys?: ClientKeys): GatewayContext {
   const providers = new Map<string, Provider>();
   const accountless = new Set<string>();
   for (const [name, entry] of Object.entries(config.providers)) {
@@ -71,6 +77,15 @@ export function buildContext(config: LoadedConfig, store: Store): GatewayContext
       })),
     ),
   );
+  store.clientKeys.syncFromConfig(
+    (config.auth.keys ?? []).map(({ key, keyHash, expiresAt, ...limits }) => ({
+      ...limits,
+      hash: keyHash ?? hashClientKey(key!),
+      ...(expiresAt === undefined ? {} : { expiresAt: Date.parse(expiresAt) }),
+    })),
+  );
+  if (keys === undefined) keys = new ClientKeys(store);
+  else keys.reload();
   store.requestLogs.prune(Date.now() - config.logging.retentionDays * 86_400_000);
   store.responses.prune(Date.now() - config.responses.retentionDays * 86_400_000);
   store.responses.limitBytes(config.responses.maxStoredBytes);
@@ -86,5 +101,7 @@ export function buildContext(config: LoadedConfig, store: Store): GatewayContext
     media: config.media,
     inflight: new Set(),
     feed: new RequestFeed(),
+    keys,
+    pricing: new Pricing(config.pricing),
   };
 }

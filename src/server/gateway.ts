@@ -13,6 +13,8 @@ export interface Gateway {
   store: Store;
   url: URL;
   authMode: EffectiveAuthMode;
+  /** The client keys and their counters (the same across config reloads). */
+  keys: GatewayContext["keys"];
   /**
    * Stops accepting requests and waits up to `shutdown.drainMs` for open
    * ones; then (at once with `force`) ends every request still open with an
@@ -71,10 +73,13 @@ export function startGateway(config: LoadedConfig, options: { port?: number; hos
   let context: GatewayContext;
   let routesFor: (context: GatewayContext, config: LoadedConfig) => Pick<Bun.Serve.Options<unknown>, "routes" | "fetch" | "error">;
   let pool: GatewayContext["pool"] | undefined;
+  let watchedKeys: GatewayContext["keys"] | undefined;
   let authMode: EffectiveAuthMode;
   try {
     context = { ...buildContext(config, store), reload: () => gateway.reload() };
     context.pool.watch();
+    context.keys.watch();
+    watchedKeys = context.keys;
     pool = context.pool;
     authMode = effectiveAuthMode(config.auth.mode, config.allowLanAccess);
     const hostname = options.host ?? config.listen.host;
@@ -101,6 +106,7 @@ export function startGateway(config: LoadedConfig, options: { port?: number; hos
     } as Bun.Serve.Options<unknown>);
   } catch (error) {
     pool?.unwatch();
+    watchedKeys?.unwatch();
     store.close();
     throw error;
   }
@@ -114,9 +120,11 @@ export function startGateway(config: LoadedConfig, options: { port?: number; hos
     store,
     url: server.url,
     authMode,
+    keys: context.keys,
     stop(force = false) {
       stopped ??= (async () => {
         context.pool.unwatch();
+        context.keys.unwatch();
         // Open live logs would otherwise hold the drain up to its end.
         context.feed.close();
         const closing = server.stop(false);
@@ -150,7 +158,7 @@ export function startGateway(config: LoadedConfig, options: { port?: number; hos
     try {
       next = loadConfigFile(current.file);
       // The same inflight set: a shutdown must still see requests begun before the reload.
-      nextContext = { ...buildContext(next, store), inflight: context.inflight, feed: context.feed, reload: () => gateway.reload() };
+      nextContext = { ...buildContext(next, store, context.keys), inflight: context.inflight, feed: context.feed, reload: () => gateway.reload() };
       handlers = routesFor(nextContext, next);
     } catch (error) {
       return { ok: false, error: error instanceof ConfigError ? `invalid config ${error.message}` : (error as Error).message };

@@ -1,7 +1,7 @@
 import type { Server } from "bun";
 import { toGatewayError } from "../ir/errors.ts";
 import { protocols, type ClientProtocol } from "../protocols/index.ts";
-import { KeyChecker, type EffectiveAuthMode } from "./auth.ts";
+import { ClientAuth, type Caller, type EffectiveAuthMode } from "./auth.ts";
 import type { GatewayContext } from "./context.ts";
 import { errorResponse } from "./error-response.ts";
 import { chatHandler } from "./handlers/chat.ts";
@@ -17,7 +17,8 @@ import { logInternalError } from "./log-internal-error.ts";
 import { metricsHandler } from "./handlers/metrics.ts";
 import { dashboardRouteTable } from "./handlers/dashboard.ts";
 
-export type Handler = (request: Request, server: Server<unknown>) => Response | Promise<Response>;
+/** A route's handler; `caller` is who the request comes from, on client routes (see ClientAuth). */
+export type Handler = (request: Request, server: Server<unknown>, caller?: Caller) => Response | Promise<Response>;
 export type RouteTable = Record<string, Record<string, Handler>>;
 
 interface RouteSpec {
@@ -54,7 +55,7 @@ function protocolForPath(path: string): ClientProtocol {
 
 /** The `Bun.serve` routes, with the origin policy and auth applied per route as the mode says. Built once. */
 export function buildRoutes(context: GatewayContext, authMode: EffectiveAuthMode, origins: OriginPolicy): RouteTable {
-  const keys = new KeyChecker(context.config.auth.apiKey);
+  const auth = new ClientAuth(context.config.auth.apiKey, context.keys);
   const health = () => Response.json({ status: "ok" });
   const root = () => Response.json({ name: "agw", status: "ok" });
   // Claude Code's telemetry: accepted and dropped, so it never reaches an upstream or logs 404s.
@@ -93,16 +94,21 @@ export function buildRoutes(context: GatewayContext, authMode: EffectiveAuthMode
 
   const guard = (spec: RouteSpec): Handler => {
     const guarded = !spec.open && (authMode === "strict" || (authMode === "all_except_health" && !spec.health));
-    const handler: Handler = guarded
-      ? (request, server) => {
-          try {
-            keys.check(request.headers, spec.queryKey ? request.url : undefined);
-          } catch (error) {
-            return errorResponse(spec.protocol, toGatewayError(error), { "x-request-id": crypto.randomUUID() });
+    // With auth off nobody needs a key, but one a client sends is still held to its limits (see identify).
+    const identified = !spec.open && !spec.health && authMode === "off";
+    const handler: Handler =
+      guarded || identified
+        ? (request, server) => {
+            let caller: Caller;
+            try {
+              const url = spec.queryKey ? request.url : undefined;
+              caller = guarded ? auth.check(request.headers, url) : auth.identify(request.headers, url);
+            } catch (error) {
+              return errorResponse(spec.protocol, toGatewayError(error), { "x-request-id": crypto.randomUUID() });
+            }
+            return spec.handler(request, server, caller);
           }
-          return spec.handler(request, server);
-        }
-      : spec.handler;
+        : spec.handler;
     return withOriginPolicy(origins, spec.protocol, handler);
   };
 

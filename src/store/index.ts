@@ -8,6 +8,7 @@ import { AccountUsageStore } from "./account-usage.ts";
 import { OAuthTokenStore } from "./oauth-tokens.ts";
 import { WriteQueue } from "./write-queue.ts";
 import { SecretBox, SecretCodec } from "./secret-box.ts";
+import { ClientKeyStore } from "./client-keys.ts";
 
 export type { StoredAccount, NewAccount, AccountCredentials, OAuthGrant } from "./accounts.ts";
 export type { UsageRow } from "./account-usage.ts";
@@ -17,6 +18,7 @@ export type { CooldownRow } from "./account-state.ts";
 export type { RequestLogRow, StoredRequestLog, RequestLogQuery, AccountFailure, RequestLogStats, RequestSummaryRow } from "./request-logs.ts";
 export { bucketLatencyMs } from "./request-logs.ts";
 export type { StoredResponse } from "./responses.ts";
+export type { StoredClientKey, NewClientKey, ClientKeyLimits, ClientKeyTotals, ClientKeyUsageRow } from "./client-keys.ts";
 
 export interface StoreOptions {
   /** secrets.key: 32 bytes in base64; credentials and OAuth tokens are then encrypted at rest. */
@@ -33,6 +35,7 @@ export class Store {
   readonly responses: ResponseStore;
   readonly usage: AccountUsageStore;
   readonly oauthTokens: OAuthTokenStore;
+  readonly clientKeys: ClientKeyStore;
   private readonly queue: WriteQueue;
   private closed = false;
 
@@ -55,6 +58,7 @@ export class Store {
     this.responses = new ResponseStore(db, this.queue);
     this.usage = new AccountUsageStore(db, this.queue);
     this.oauthTokens = new OAuthTokenStore(db, secrets);
+    this.clientKeys = new ClientKeyStore(db, this.queue);
     this.accounts.secureAtRest();
     this.oauthTokens.secureAtRest();
   }

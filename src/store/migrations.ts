@@ -121,4 +121,37 @@ export const migrations: readonly string[] = [
   // 8: the requests where an attempt failed (the answer failed, or it took more than one attempt), by
   // time: each account's last failure is found without reading every request of the day.
   `CREATE INDEX request_logs_failed ON request_logs (started_at) WHERE status >= 400 OR attempts > 1;`,
+  // 9: client keys (only a SHA-256 of each secret is kept), their usage and spend per UTC day, and
+  // which key and what cost each request-log row was.
+  `
+  CREATE TABLE client_keys (
+    id                 TEXT PRIMARY KEY,
+    hash               TEXT NOT NULL UNIQUE,
+    name               TEXT,
+    models             TEXT,
+    rpm                INTEGER,
+    tpm                INTEGER,
+    daily_requests     INTEGER,
+    daily_tokens       INTEGER,
+    monthly_budget_usd REAL,
+    expires_at         INTEGER,
+    enabled            INTEGER NOT NULL DEFAULT 1,
+    revoked_at         INTEGER,
+    metadata           TEXT,
+    source             TEXT NOT NULL DEFAULT 'cli',
+    created_at         INTEGER NOT NULL,
+    updated_at         INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  CREATE TABLE client_key_usage (
+    key_id        TEXT NOT NULL,
+    day           TEXT NOT NULL,
+    requests      INTEGER NOT NULL DEFAULT 0,
+    input_tokens  INTEGER NOT NULL DEFAULT 0,
+    output_tokens INTEGER NOT NULL DEFAULT 0,
+    cost_usd      REAL NOT NULL DEFAULT 0,
+    PRIMARY KEY (key_id, day)
+  ) WITHOUT ROWID;
+  ALTER TABLE request_logs ADD COLUMN key_id TEXT;
+  ALTER TABLE request_logs ADD COLUMN cost_usd REAL;
+  `,
 ];

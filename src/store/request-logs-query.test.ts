@@ -72,14 +72,14 @@ test("query after a cursor returns only rows written since", () => {
 test("stats per model, account, provider and protocol: requests, errors, p50/p95, tokens; busiest first", () => {
   const store = storeWith(rows);
   expect(store.requestLogs.stats("model")).toEqual([
-    { group: "fast", requests: 2, errors: 1, p50Ms: 100, p95Ms: 300, inputTokens: 10, outputTokens: 5 },
-    { group: "smart", requests: 2, errors: 1, p50Ms: 50, p95Ms: 200, inputTokens: 7, outputTokens: 3 },
-    { group: null, requests: 1, errors: 1, p50Ms: null, p95Ms: null, inputTokens: 0, outputTokens: 0 },
+    { group: "fast", requests: 2, errors: 1, p50Ms: 100, p95Ms: 300, inputTokens: 10, outputTokens: 5, costUsd: 0 },
+    { group: "smart", requests: 2, errors: 1, p50Ms: 50, p95Ms: 200, inputTokens: 7, outputTokens: 3, costUsd: 0 },
+    { group: null, requests: 1, errors: 1, p50Ms: null, p95Ms: null, inputTokens: 0, outputTokens: 0, costUsd: 0 },
   ]);
   expect(store.requestLogs.stats("account", { since: 2_000 })).toEqual([
-    { group: "a1", requests: 2, errors: 1, p50Ms: 50, p95Ms: 200, inputTokens: 7, outputTokens: 3 },
-    { group: null, requests: 1, errors: 1, p50Ms: null, p95Ms: null, inputTokens: 0, outputTokens: 0 },
-    { group: "g2", requests: 1, errors: 1, p50Ms: 300, p95Ms: 300, inputTokens: 0, outputTokens: 0 },
+    { group: "a1", requests: 2, errors: 1, p50Ms: 50, p95Ms: 200, inputTokens: 7, outputTokens: 3, costUsd: 0 },
+    { group: null, requests: 1, errors: 1, p50Ms: null, p95Ms: null, inputTokens: 0, outputTokens: 0, costUsd: 0 },
+    { group: "g2", requests: 1, errors: 1, p50Ms: 300, p95Ms: 300, inputTokens: 0, outputTokens: 0, costUsd: 0 },
   ]);
   expect(store.requestLogs.stats("provider").map((group) => [group.group, group.requests])).toEqual([
     ["a", 2],

@@ -25,6 +25,10 @@ export interface RequestLogRow {
   attemptDetails?: unknown[];
   /** Settings the upstream could not honour as asked: their codes (as in `x-agw-warnings`) and what happened. */
   warnings?: Array<{ code: string; message: string }>;
+  /** The client key the request came with (its id; never the secret). */
+  keyId?: string;
+  /** What the request cost in US dollars, by the pricing table; unset when its model has no price. */
+  costUsd?: number;
 }
 
 export interface StoredRequestLog extends RequestLogRow {}
@@ -84,7 +88,7 @@ export function bucketLatencyMs(bucket: number): number {
   return Math.exp((bucket + 0.5) / LATENCY_BUCKETS_PER_E) - 1;
 }
 
-export type RequestLogGrouping = "model" | "account" | "provider" | "protocol";
+export type RequestLogGrouping = "model" | "account" | "provider" | "protocol" | "key";
 
 /** One group of `agw stats`. */
 export interface RequestLogStats {
@@ -96,6 +100,8 @@ export interface RequestLogStats {
   p95Ms: number | null;
   inputTokens: number;
   outputTokens: number;
+  /** US dollars, summed over the requests whose model has a price (`stats` gives it; the overview does not). */
+  costUsd?: number;
 }
 
 const GROUP_COLUMNS: Record<RequestLogGrouping, string> = {
@@ -103,6 +109,7 @@ const GROUP_COLUMNS: Record<RequestLogGrouping, string> = {
   account: "account_id",
   provider: "provider",
   protocol: "protocol",
+  key: "key_id",
 };
 
 /** Latencies read per group for the percentiles: enough for a stable p95, bounded in memory. */
@@ -119,8 +126,8 @@ export class RequestLogStore {
     this.insert = db.query(`
       INSERT OR REPLACE INTO request_logs (id, started_at, route, protocol, requested_model, mapped_model, provider,
         account_id, stream, status, latency_ms, ttfb_ms, input_tokens, output_tokens, attempts, error_class, intercepted,
-        attempt_details, warnings)
-      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)`);
+        attempt_details, warnings, key_id, cost_usd)
+      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)`);
     this.summary = db.query(`
       SELECT COALESCE(requested_model, mapped_model) AS model, account_id AS account, status >= 400 AS failed,
         CAST(ln(latency_ms + 1) * ${LATENCY_BUCKETS_PER_E} AS INTEGER) AS bucket, COUNT(*) AS requests,
@@ -152,6 +159,8 @@ export class RequestLogStore {
         row.intercepted ?? null,
         row.attemptDetails === undefined || row.attemptDetails.length === 0 ? null : JSON.stringify(row.attemptDetails),
         row.warnings === undefined || row.warnings.length === 0 ? null : JSON.stringify(row.warnings),
+        row.keyId ?? null,
+        row.costUsd ?? null,
       ),
     );
   }
@@ -185,10 +194,11 @@ export class RequestLogStore {
     const totals = this.db
       .query(
         `SELECT ${column} AS grp, COUNT(*) AS requests, SUM(status >= 400) AS errors,
-           COALESCE(SUM(input_tokens), 0) AS input_tokens, COALESCE(SUM(output_tokens), 0) AS output_tokens
+           COALESCE(SUM(input_tokens), 0) AS input_tokens, COALESCE(SUM(output_tokens), 0) AS output_tokens,
+           COALESCE(SUM(cost_usd), 0) AS cost_usd
          FROM request_logs ${where} GROUP BY grp ORDER BY requests DESC, grp`,
       )
-      .all(...parameters) as Array<{ grp: string | null; requests: number; errors: number; input_tokens: number; output_tokens: number }>;
+      .all(...parameters) as Array<{ grp: string | null; requests: number; errors: number; input_tokens: number; output_tokens: number; cost_usd: number }>;
     const latencies = this.db.query(
       `SELECT latency_ms FROM request_logs ${where}${where ? " AND" : " WHERE"} ${column} IS ?${parameters.length + 1}
          AND latency_ms IS NOT NULL ORDER BY started_at DESC LIMIT ${PERCENTILE_SAMPLE}`,
@@ -204,6 +214,7 @@ export class RequestLogStore {
         p95Ms: percentile(sample, 0.95),
         inputTokens: total.input_tokens,
         outputTokens: total.output_tokens,
+        costUsd: total.cost_usd,
       };
     });
   }
@@ -316,5 +327,7 @@ function fromRow(row: Record<string, unknown>): StoredRequestLog {
     attemptDetails: row.attempt_details === null || row.attempt_details === undefined ? undefined : (JSON.parse(row.attempt_details as string) as unknown[]),
     warnings:
       row.warnings === null || row.warnings === undefined ? undefined : (JSON.parse(row.warnings as string) as StoredRequestLog["warnings"]),
+    keyId: optional(row.key_id),
+    costUsd: optional(row.cost_usd),
   };
 }

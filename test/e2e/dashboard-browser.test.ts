@@ -13,6 +13,7 @@ import type { Browser, Page } from "puppeteer-core";
 import { launchBrowser, testOrigin, withPage } from "../harness/browser.ts";
 import { geminiErrorBody, startFakeGemini, type FakeGemini } from "../harness/fake-gemini.ts";
 import { startTestGateway, type TestGateway } from "../harness/gateway.ts";
+import { formatUsd } from "../../src/pricing/index.ts";
 
 const ADMIN_KEY = "dashboard-admin-key-7f3e";
 const ADDED_SECRET = "AIza-added-account-secret-9d1c";
@@ -293,6 +294,55 @@ describe("requests", () => {
 });
 
 describe("what the dashboard refuses", () => {
+  test("a key made on the Keys page shows its secret once, serves at once, counts its use, and Revoke shuts it out", async () => {
+    await withPage(browser, "dashboard-keys", async (page) => {
+      await signIn(page, "/ui/keys");
+      await page.type('form.create-key input[name="name"]', "Design team");
+      await page.type('form.create-key input[name="rpm"]', "30");
+      await page.type('form.create-key input[name="models"]', "fast");
+      await clickAndWait(page, "form.create-key button[type=submit]");
+      expect(await page.$eval(".notice-ok", (notice) => notice.textContent)).toBe("Created design-team.");
+      const secret = await page.$eval("code.secret", (code) => code.textContent!);
+      expect(secret).toMatch(/^agw_[0-9A-Za-z]{43}$/);
+      // Shown on the answer to the form only: not in the address, gone on the next visit.
+      expect(page.url()).toBe(`${agw.url}/ui/keys/create`);
+      const used = await fetch(`${agw.url}/v1/chat/completions`, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${secret}` },
+        body: JSON.stringify({ model: "fast", messages: [{ role: "user", content: "from design" }] }),
+      });
+      expect([used.status, used.headers.get("x-ratelimit-remaining-requests")]).toEqual([200, "29"]);
+      agw.gateway.store.flush();
+      await page.goto(`${agw.url}/ui/keys`);
+      expect(await page.content()).not.toContain(secret);
+      const row = () =>
+        page.$eval('tr[data-key="design-team"]', (row) => ({
+          status: row.querySelector(".state")!.textContent,
+          cells: [...row.querySelectorAll("td")].slice(1, 5).map((cell) => (cell as any).innerText.replace(/\s+/g, " ").trim()),
+          buttons: [...row.querySelectorAll("button")].map((button) => button.textContent),
+        }));
+      const logged = agw.gateway.store.requestLogs.query({}).findLast((entry) => entry.keyId === "design-team")!;
+      const tokens = logged.inputTokens! + logged.outputTokens!;
+      // gemini-2.5-flash at the built-in prices.
+      expect(logged.costUsd).toBeCloseTo((logged.inputTokens! * 0.3 + logged.outputTokens! * 2.5) / 1e6, 12);
+      expect(await row()).toEqual({
+        status: "active",
+        cells: [`1 requests / 30 ${tokens} tokens`, `1 requests ${tokens} tokens`, `${formatUsd(logged.costUsd!)} 1 requests`, "fast"],
+        buttons: ["Disable", "Revoke"],
+      });
+      page.once("dialog", (dialog) => dialog.accept());
+      await clickAndWait(page, 'button[aria-label="Revoke design-team"]');
+      expect(await page.$eval(".notice-ok", (notice) => notice.textContent)).toBe("Key design-team revoked.");
+      expect((await row()).status).toBe("revoked");
+      const refused = await fetch(`${agw.url}/v1/chat/completions`, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${secret}` },
+        body: JSON.stringify({ model: "fast", messages: [{ role: "user", content: "again" }] }),
+      });
+      expect([refused.status, ((await refused.json()) as any).error.code]).toEqual([401, "key_revoked"]);
+    });
+  });
+
   test("a form post without the session's CSRF token, or from another origin, changes nothing", async () => {
     const session = await withPage(browser, "dashboard-csrf", async (page) => {
       await signIn(page);

@@ -79,9 +79,9 @@ test("agw stats --json: one object per group with requests, errors, p50/p95 and 
   const fast = latency("fast");
   // Two rows: nearest-rank p50 is the lower latency, p95 the higher.
   expect(result.stdout.trimEnd().split("\n").map((line) => JSON.parse(line))).toEqual([
-    { model: "fast", requests: 2, errors: 0, p50Ms: fast[0], p95Ms: fast[1], inputTokens: tokens("fast", "inputTokens"), outputTokens: tokens("fast", "outputTokens") },
-    { model: "nope", requests: 1, errors: 1, p50Ms: latency("nope")[0], p95Ms: latency("nope")[0], inputTokens: 0, outputTokens: 0 },
-    { model: "slow", requests: 1, errors: 0, p50Ms: latency("slow")[0], p95Ms: latency("slow")[0], inputTokens: tokens("slow", "inputTokens"), outputTokens: tokens("slow", "outputTokens") },
+    { model: "fast", requests: 2, errors: 0, p50Ms: fast[0], p95Ms: fast[1], inputTokens: tokens("fast", "inputTokens"), outputTokens: tokens("fast", "outputTokens"), costUsd: 0 },
+    { model: "nope", requests: 1, errors: 1, p50Ms: latency("nope")[0], p95Ms: latency("nope")[0], inputTokens: 0, outputTokens: 0, costUsd: 0 },
+    { model: "slow", requests: 1, errors: 0, p50Ms: latency("slow")[0], p95Ms: latency("slow")[0], inputTokens: tokens("slow", "inputTokens"), outputTokens: tokens("slow", "outputTokens"), costUsd: 0 },
   ]);
   expect(tokens("fast", "inputTokens")).toBeGreaterThan(0);
   const byProvider = await cli("stats", "--config", config, "--by", "provider", "--json");

@@ -1,11 +1,12 @@
 import { VERSION } from "../../version.ts";
 import { html, type Html } from "./html.ts";
 
-export type Section = "overview" | "accounts" | "requests";
+export type Section = "overview" | "accounts" | "keys" | "requests";
 
 const NAV: Array<[Section, string, string]> = [
   ["overview", "/ui/", "Overview"],
   ["accounts", "/ui/accounts", "Accounts"],
+  ["keys", "/ui/keys", "Keys"],
   ["requests", "/ui/requests", "Requests"],
 ];
 

@@ -1,6 +1,7 @@
 import type { AttemptRecord } from "../../pool/attempt.ts";
 import type { RequestLogQuery, RequestLogRow } from "../../store/index.ts";
 import { formatDuration, formatTokens, timeElement } from "./format.ts";
+import { formatUsd } from "../../pricing/index.ts";
 import { html, type Html } from "./html.ts";
 
 /** The request log's filters, as the page's form and its query string carry them. */
@@ -128,10 +129,12 @@ ${field("Requested model", row.requestedModel)}
 ${field("Mapped model", row.mappedModel)}
 ${field("Provider", row.provider)}
 ${field("Account", row.accountId)}
+${field("Client key", row.keyId)}
 ${field("Latency", row.latencyMs === undefined ? undefined : formatDuration(row.latencyMs))}
 ${field("Time to first byte", row.ttfbMs === undefined ? undefined : formatDuration(row.ttfbMs))}
 ${field("Input tokens", row.inputTokens)}
 ${field("Output tokens", row.outputTokens)}
+${field("Cost", row.costUsd === undefined ? undefined : formatUsd(row.costUsd))}
 ${field("Answered by interception", row.intercepted)}
 </dl>
 <h2>Attempts</h2>

@@ -10,6 +10,7 @@ import { KeyChecker } from "../auth.ts";
 import type { GatewayContext } from "../context.ts";
 import { errorResponse } from "../error-response.ts";
 import { readJsonBody } from "../read-body.ts";
+import { adminKeyRouteTable } from "./admin-keys.ts";
 
 /** An admin route's handler; it checks the admin key itself. */
 export type AdminHandler = (request: Request) => Promise<Response>;
@@ -120,16 +121,13 @@ export function accountOperations(context: GatewayContext) {
 export type AccountOperations = ReturnType<typeof accountOperations>;
 
 /**
- * The admin API over the accounts: list with status, add, remove, enable,
- * disable, reset. Every handler requires `auth.adminKey` (else `auth.apiKey`)
- * whatever `auth.mode` says: with neither set, the admin API is closed.
+ * Wraps an admin handler: it runs only for a request with `auth.adminKey`
+ * (else `auth.apiKey`), whatever `auth.mode` says; with neither set, the
+ * admin API is closed. Client keys never open it. Errors in OpenAI's shape.
  */
-export function adminRoutes(context: GatewayContext) {
-  const operations = accountOperations(context);
+export function adminGuard(context: GatewayContext) {
   const keys = new KeyChecker(context.config.auth.adminKey || context.config.auth.apiKey);
-
-  const guarded =
-    (handler: (request: Request) => Response | Promise<Response>): AdminHandler =>
+  return (handler: (request: Request) => Response | Promise<Response>): AdminHandler =>
     async (request) => {
       const headers = { "x-request-id": crypto.randomUUID() };
       try {
@@ -148,6 +146,16 @@ export function adminRoutes(context: GatewayContext) {
         return errorResponse(openai, toGatewayError(error), headers);
       }
     };
+}
+
+/**
+ * The admin API over the accounts: list with status, add, remove, enable,
+ * disable, reset. Every handler requires `auth.adminKey` (else `auth.apiKey`)
+ * whatever `auth.mode` says: with neither set, the admin API is closed.
+ */
+export function adminRoutes(context: GatewayContext) {
+  const operations = accountOperations(context);
+  const guarded = adminGuard(context);
 
   const ref = (request: Request): AccountRef => {
     const { provider, id = "" } = paramsOf(request);
@@ -188,6 +196,7 @@ export function adminRouteTable(context: GatewayContext): Record<string, Record<
     "/admin/accounts/:id": { DELETE: routes.remove },
     "/admin/accounts/:provider/:id": { DELETE: routes.remove },
     "/admin/reload": { POST: routes.reload },
+    ...adminKeyRouteTable(context),
   };
   for (const action of ["enable", "disable", "reset"] as const) {
     table[`/admin/accounts/:id/${action}`] = { POST: routes[action] };

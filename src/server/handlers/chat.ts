@@ -18,6 +18,7 @@ import { Exchange } from "./exchange.ts";
 import { jsonResponse, shuttingDown, streamResponse } from "./respond.ts";
 import { relayFramingOf, relayPassthrough } from "./passthrough.ts";
 import { within } from "./within.ts";
+import type { Caller } from "../auth.ts";
 
 /** What a route may add around the common chat flow; `State` travels from prepare to onAnswer. */
 export interface ChatHooks<State = unknown> {
@@ -53,7 +54,7 @@ export function chatHandler<State>(protocol: ClientProtocol, route: string, cont
   const intercept = context.config.intercept;
   const keepAliveMs = context.config.limits.keepAliveMs;
   const sticky = context.config.scheduling.mode === "sticky";
-  return (request: Request, server: Server<unknown>): Promise<Response> => {
+  return (request: Request, server: Server<unknown>, caller?: Caller): Promise<Response> => {
     const exchange = new Exchange(route, protocol.name, context);
     // The gateway stops before this request has an answer: a 503 in its protocol's shape.
     const stopped = new Promise<Response>((resolve) =>
@@ -62,10 +63,10 @@ export function chatHandler<State>(protocol: ClientProtocol, route: string, cont
         resolve(errorResponse(protocol, shuttingDown(), exchange.headers));
       }),
     );
-    return Promise.race([serve(request, server, exchange), stopped]);
+    return Promise.race([serve(request, server, exchange, caller), stopped]);
   };
 
-  async function serve(request: Request, server: Server<unknown>, exchange: Exchange): Promise<Response> {
+  async function serve(request: Request, server: Server<unknown>, exchange: Exchange, caller: Caller | undefined): Promise<Response> {
     try {
       // The body has its own deadline (limits.bodyTimeoutMs); only then may
       // the answer outlast the server's idle timeout (long thinking, long streams).
@@ -78,6 +79,8 @@ export function chatHandler<State>(protocol: ClientProtocol, route: string, cont
       let chat: ChatRequest = decoded.request;
       exchange.log.requestedModel = chat.model;
       exchange.log.stream = chat.stream;
+      // Admission by the client key, before interception: a warm-up answered locally still counts as a request.
+      exchange.admit(caller, chat.model, () => estimateRequestTokens(chat) + (chat.maxOutputTokens ?? 0));
       const encodeContext: EncodeContext<unknown> = {
         id: protocol.idPrefix + exchange.id.replaceAll("-", ""),
         model: chat.model,

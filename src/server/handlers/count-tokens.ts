@@ -7,6 +7,8 @@ import { errorResponse } from "../error-response.ts";
 import { readJsonBody } from "../read-body.ts";
 import { modelNotFound } from "./chat.ts";
 import { Exchange } from "./exchange.ts";
+import { checkModel } from "../../keys/index.ts";
+import type { Caller } from "../auth.ts";
 
 export interface CountTokensShape {
   /** Decodes the protocol's count-tokens body into IR (throws GatewayError for bad input); Gemini reads the model from the URL. */
@@ -20,12 +22,17 @@ export interface CountTokensShape {
  * provider has one, else a local estimate; never 0 for a request with content.
  */
 export function countTokensHandler(protocol: ClientProtocol, shape: CountTokensShape, route: string, context: GatewayContext) {
-  return async (request: Request): Promise<Response> => {
+  return async (request: Request, _server?: unknown, caller?: Caller): Promise<Response> => {
     const exchange = new Exchange(route, protocol.name, context);
     exchange.countsUsage = false;
     try {
       const chat = shape.decode(await readJsonBody(request, context.config.limits), request);
       exchange.log.requestedModel = chat.model;
+      // Counting is free: a client key's model list applies, its limits do not.
+      if (caller?.key !== undefined) {
+        exchange.log.keyId = caller.key.record.id;
+        checkModel(caller.key, chat.model);
+      }
       const target = context.router.resolve(chat.model);
       const provider = target && context.providers.get(target.provider);
       if (target === undefined || provider === undefined) throw modelNotFound(chat.model, context);

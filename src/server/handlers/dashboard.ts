@@ -14,6 +14,8 @@ import { DashboardSessions, sessionCookie, sessionSetCookie } from "../dashboard
 import { closedPage, signInPage } from "../dashboard/sign-in-page.ts";
 import { readBodyText } from "../read-body.ts";
 import { accountOperations, type AccountRef } from "./admin.ts";
+import { keyOperations } from "./admin-keys.ts";
+import { createKeyForm, keyFromForm, keysTable, newSecretBlock, type KeyDraft } from "../dashboard/keys-page.ts";
 
 type Handler = (request: Request) => Response | Promise<Response>;
 
@@ -86,6 +88,7 @@ const DONE: Record<string, (account: string) => string> = {
   added: (account) => `Added ${account}: new requests may use it.`,
 };
 const ACTIONS = { enable: "enabled", disable: "disabled", reset: "reset", remove: "removed" } as const;
+const KEY_ACTIONS = { enable: "enabled", disable: "disabled", revoke: "revoked" } as const;
 
 /**
  * The web dashboard under /ui: overview, accounts (with the same operations
@@ -100,6 +103,7 @@ export function dashboardRouteTable(context: GatewayContext): Record<string, Rec
   const keys = new KeyChecker(adminKey);
   const auth = adminKey === "" ? undefined : sessionsFor(context, adminKey);
   const operations = accountOperations(context);
+  const keyOps = keyOperations(context);
   const providers: ProviderInfo[] = Object.entries(context.config.providers).map(([name, entry]) => ({
     name,
     type: entry.type,
@@ -242,6 +246,45 @@ export function dashboardRouteTable(context: GatewayContext): Record<string, Rec
     }
   });
 
+  const keysPage = (signed: Signed, options: { notice?: Notice; draft?: KeyDraft; secret?: { id: string; secret: string }; status?: number } = {}) =>
+    htmlResponse(
+      page({
+        title: "Keys",
+        section: "keys",
+        csrf: signed.csrf,
+        ...(options.notice ? { notice: options.notice } : {}),
+        body: html`${options.secret ? newSecretBlock(options.secret.id, options.secret.secret) : ""}
+<section id="keys-live" data-refresh="/ui/keys/table" aria-live="polite">${keysTable(keyOps.list(), signed.csrf)}</section>
+<section aria-labelledby="create-key"><h2 id="create-key">Create a key</h2>${createKeyForm(signed.csrf, options.draft)}</section>`,
+      }),
+      options.status ?? 200,
+    );
+
+  const createKey = action((form, signed) => {
+    const { body, draft } = keyFromForm(form);
+    try {
+      const created = keyOps.create(body);
+      // The secret is shown on this answer only: not a redirect, so it is in no address and no history entry.
+      return keysPage(signed, { notice: { kind: "ok", text: `Created ${created.id}.` }, secret: { id: created.id, secret: created.key } });
+    } catch (error) {
+      const failure = toGatewayError(error);
+      return keysPage(signed, { notice: { kind: "error", text: `Not created: ${failure.message}` }, draft, status: failure.status });
+    }
+  });
+
+  const keyAction = action((form, signed, request) => {
+    const name = (request as Request & { params?: { action?: string } }).params?.action ?? "";
+    if (!(name in KEY_ACTIONS)) return htmlResponse(barePage("Not found", html`<p>No such action.</p>`), 404);
+    const id = form.get("id") ?? "";
+    try {
+      keyOps[name as keyof typeof KEY_ACTIONS](id);
+    } catch (error) {
+      const failure = toGatewayError(error);
+      return keysPage(signed, { notice: { kind: "error", text: failure.message }, status: failure.status });
+    }
+    return redirect(`/ui/keys?done=${KEY_ACTIONS[name as keyof typeof KEY_ACTIONS]}&key=${encodeURIComponent(id)}`);
+  });
+
   const signIn: Handler = async (request) => {
     if (auth === undefined) return htmlResponse(closedPage(), 403);
     if (!sameOrigin(request)) return htmlResponse(barePage("Refused", html`<p>Sign in from the dashboard's own page.</p>`), 403);
@@ -371,6 +414,17 @@ export function dashboardRouteTable(context: GatewayContext): Record<string, Rec
     "/ui/accounts/table": { GET: part((_request, signed) => htmlResponse(accountsTables(accountsView(signed)))) },
     "/ui/accounts/add": { POST: addAccount },
     "/ui/accounts/:action": { POST: accountAction },
+    "/ui/keys": {
+      GET: view((request, signed) => {
+        const params = new URL(request.url).searchParams;
+        const done = params.get("done");
+        const known = done === "enabled" || done === "disabled" || done === "revoked";
+        return keysPage(signed, known ? { notice: { kind: "ok", text: `Key ${params.get("key") ?? ""} ${done}.` } } : {});
+      }),
+    },
+    "/ui/keys/table": { GET: part((_request, signed) => htmlResponse(keysTable(keyOps.list(), signed.csrf))) },
+    "/ui/keys/create": { POST: createKey },
+    "/ui/keys/:action": { POST: keyAction },
     "/ui/requests": { GET: requestsPage },
     "/ui/requests/events": { GET: requestEvents },
     "/ui/requests/:id": { GET: requestDetail },

@@ -5,6 +5,8 @@ import type { RequestLogRow } from "../../store/index.ts";
 import type { GatewayContext } from "../context.ts";
 import { metricsFor } from "../../metrics/metrics-for.ts";
 import { logAccess } from "../../util/logger.ts";
+import type { KeyAdmission } from "../../keys/index.ts";
+import type { Caller } from "../auth.ts";
 
 /** Per-request bookkeeping: the id, the response headers, and what ends up as one request-log row. */
 export class Exchange {
@@ -25,6 +27,8 @@ export class Exchange {
   private done = false;
   /** Whether the request counts against its account's daily usage (counting tokens does not). */
   countsUsage = true;
+  /** What the request's client key had reserved at admission; settled with the real usage at the end. */
+  private admission: KeyAdmission | undefined;
   /** What ends this request's answer when the gateway stops before it is done. */
   private stopHandlers: Array<() => void> | undefined;
 
@@ -35,6 +39,18 @@ export class Exchange {
   ) {
     this.log = { id: this.id, startedAt: this.startedAt, route, protocol, stream: false, status: 0, attempts: 0 };
     context.inflight.add(this);
+  }
+
+  /**
+   * Holds the request to its client key (if it came with one) for a model:
+   * the allow-list, rate and daily limits and budget, before any upstream
+   * call. Throws the 403 or 429 to answer; sets the key's rate-limit headers.
+   */
+  admit(caller: Caller | undefined, model: string, estimateTokens: () => number): void {
+    const key = caller?.key;
+    if (key === undefined) return;
+    this.log.keyId = key.record.id;
+    this.admission = this.context.keys.admit(key, model, estimateTokens, this.headers);
   }
 
   /** Registers how to end this request's answer if the gateway stops first (see stop()). */
@@ -92,6 +108,12 @@ export class Exchange {
     if (this.countsUsage && provider !== undefined && accountId !== undefined && mappedModel !== undefined) {
       this.context.pool.recordUsage(provider, accountId, mappedModel, this.lastUsage);
     }
+    const priced = this.log.mappedModel ?? this.log.requestedModel;
+    if (priced !== undefined && this.countsUsage) {
+      const cost = this.context.pricing.cost(priced, this.lastUsage);
+      if (cost !== undefined) this.log.costUsd = cost;
+    }
+    if (this.admission !== undefined) this.context.keys.settle(this.admission, this.countsUsage ? this.lastUsage : undefined, this.log.costUsd ?? 0);
     metricsFor(this.context).record(this.log, this.lastUsage);
     if (this.context.config.logging.requests) this.context.store.requestLogs.record(this.log);
     this.context.feed.publish(this.log);

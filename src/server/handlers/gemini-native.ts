@@ -13,6 +13,8 @@ import { errorResponse } from "../error-response.ts";
 import { readBodyText } from "../read-body.ts";
 import { chatHandler, isPassthrough, modelNotFound, retryTargetFor } from "./chat.ts";
 import { countTokensHandler } from "./count-tokens.ts";
+import { checkModel } from "../../keys/index.ts";
+import type { Caller } from "../auth.ts";
 import { Exchange } from "./exchange.ts";
 import { relayPassthrough } from "./passthrough.ts";
 
@@ -88,7 +90,7 @@ export function geminiNativeRoutes(protocol: ClientProtocol, context: GatewayCon
     return errorResponse(protocol, gatewayError, exchange?.headers ?? { "x-request-id": crypto.randomUUID() });
   };
 
-  async function post(request: Request, server: Server<unknown>): Promise<Response> {
+  async function post(request: Request, server: Server<unknown>, caller?: Caller): Promise<Response> {
     let call: GeminiCall;
     try {
       call = readCall(request);
@@ -99,12 +101,20 @@ export function geminiNativeRoutes(protocol: ClientProtocol, context: GatewayCon
     const provider = target && context.providers.get(target.provider);
     // The model is in the URL: an unknown one is a 404 whatever the body says.
     if (!target || !provider) return fail(modelNotFound(call.model, context));
-    if (call.action !== "countTokens") return translate(request, server);
-    if (!isPassthrough(provider, protocol)) return count(request);
+    if (call.action !== "countTokens") return translate(request, server, caller);
+    if (!isPassthrough(provider, protocol)) return count(request, server, caller);
     // Counting on a Gemini upstream: its own countTokens, untouched.
     const exchange = new Exchange(ROUTE, protocol.name, context);
     exchange.countsUsage = false;
     exchange.log.requestedModel = call.model;
+    if (caller?.key !== undefined) {
+      exchange.log.keyId = caller.key.record.id;
+      try {
+        checkModel(caller.key, call.model);
+      } catch (error) {
+        return fail(error, exchange);
+      }
+    }
     exchange.log.provider = target.provider;
     exchange.log.mappedModel = target.model;
     exchange.headers["x-mapped-model"] = target.model;

@@ -1,11 +1,24 @@
+import type { ActiveClientKey } from "../../keys/index.ts";
+import type { Caller } from "../auth.ts";
 import type { GatewayContext } from "../context.ts";
 
-/** `GET /v1/models` in OpenAI's list shape; the body is built once, at start-up. */
-export function modelsHandler(context: GatewayContext): () => Response {
+/**
+ * `GET /v1/models` in OpenAI's list shape; the body is built once, at
+ * start-up, and once per client key with a model list (only the models the
+ * key may use).
+ */
+export function modelsHandler(context: GatewayContext): (request: Request, server?: unknown, caller?: Caller) => Response {
   const created = Math.floor(Date.now() / 1000);
-  const body = JSON.stringify({
-    object: "list",
-    data: context.router.listModels().map(({ id, provider }) => ({ id, object: "model", created, owned_by: provider })),
-  });
-  return () => new Response(body, { headers: { "content-type": "application/json", "x-request-id": crypto.randomUUID() } });
+  const models = context.router.listModels().map(({ id, provider }) => ({ id, object: "model", created, owned_by: provider }));
+  const body = JSON.stringify({ object: "list", data: models });
+  const perKey = new WeakMap<ActiveClientKey, string>();
+  return (_request, _server, caller) => {
+    const key = caller?.key;
+    let text = body;
+    if (key?.record.models !== undefined && key.record.models.length > 0) {
+      text = perKey.get(key) ?? JSON.stringify({ object: "list", data: models.filter((model) => key.allows(model.id)) });
+      perKey.set(key, text);
+    }
+    return new Response(text, { headers: { "content-type": "application/json", "x-request-id": crypto.randomUUID() } });
+  };
 }
