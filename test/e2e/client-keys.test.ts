@@ -457,6 +457,20 @@ test("with auth off, a request carrying a client key is still counted and held t
   ]);
 }, 30_000);
 
+test("an expired key is refused; a key cannot be made already expired", async () => {
+  const gateway = gatewayWith({ auth: { mode: "strict", keys: [{ id: "old", key: "old-secret-0123456789", expiresAt: "2026-01-01T00:00:00Z" }] } });
+  secrets.push("old-secret-0123456789");
+  const response = await chat(gateway, "old-secret-0123456789");
+  expect(response.status).toBe(401);
+  expect(await errorOf(response)).toEqual({
+    error: { message: "the API key 'old' expired at 2026-01-01T00:00:00.000Z", type: "invalid_request_error", param: null, code: "key_expired" },
+  });
+  const made = await cli("keys", "create", "--db", gateway.database, "--expires", "2020-01-01T00:00:00Z");
+  expect(made).toEqual({ exitCode: 2, stdout: "", stderr: "agw: expiresAt: 2020-01-01T00:00:00Z has passed already\n" });
+  const listed = await cli("keys", "list", "--db", gateway.database, "--json");
+  expect(listed.stdout.trimEnd().split("\n").map((line) => JSON.parse(line).status)).toEqual(["expired"]);
+});
+
 test("metrics per key: requests, tokens and spend by key id", async () => {
   const gateway = gatewayWith({ pricing: { echo: { input: 1, output: 2 } }, metrics: { public: true } });
   const { key } = await createKey(gateway, "--id", "metered");
