@@ -44,7 +44,7 @@ async function serve(command: Extract<Command, { kind: "serve" }>): Promise<void
     }
     fail(message);
   }
-  for (const line of startBanner(config, gateway.url, gateway.authMode, VERSION)) log.info(line);
+  for (const line of startBanner(config, gateway.url, gateway.authMode, VERSION, gateway.keys.size)) log.info(line);
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) process.exit(1);

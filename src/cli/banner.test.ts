@@ -28,3 +28,10 @@ test("the dashboard's address, or why it is closed; never the key", () => {
   );
   expect(startBanner(config({}), url, "off", "1.0.0")).toContain("dashboard: closed until auth.adminKey (or auth.apiKey) is set");
 });
+
+test("client keys: how many, and what auth off does with them; never a key", () => {
+  expect(startBanner(config({ auth: { mode: "strict" } }), url, "strict", "1.0.0", 3)).toContain("auth: strict (3 client keys)");
+  expect(startBanner(config({ auth: { mode: "strict", apiKey: "k" } }), url, "strict", "1.0.0", 1)).toContain("auth: strict (all-access key and 1 client key)");
+  expect(startBanner(config({}), url, "off", "1.0.0", 2)).toContain("auth: off (2 client keys: counted and limited when a client sends one, not required)");
+  expect(startBanner(config({ auth: { mode: "strict" } }), url, "strict", "1.0.0")).toContain("auth: strict (no key configured)");
+});

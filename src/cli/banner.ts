@@ -2,12 +2,16 @@ import type { LoadedConfig } from "../config/load.ts";
 import type { EffectiveAuthMode } from "../server/auth.ts";
 
 /** What agw prints on start: where it listens, how it guards, what it serves. Never a key. */
-export function startBanner(config: LoadedConfig, url: URL, authMode: EffectiveAuthMode, version: string): string[] {
+export function startBanner(config: LoadedConfig, url: URL, authMode: EffectiveAuthMode, version: string, clientKeys = 0): string[] {
   const lines = [`agw ${version} listening on ${url.href.replace(/\/$/, "")}`];
   const source = config.file === undefined ? "built-in defaults (no config file)" : config.file;
   lines.push(`config: ${source}`, `database: ${config.database}`);
-  const keyState = config.auth.apiKey === "" ? "no key configured" : "key configured";
-  lines.push(`auth: ${authMode}${authMode === "off" ? "" : ` (${keyState})`}`);
+  const clients = clientKeys === 0 ? "" : `${clientKeys} client key${clientKeys === 1 ? "" : "s"}`;
+  const keyState =
+    config.auth.apiKey === "" ? (clients === "" ? "no key configured" : clients) : clients === "" ? "key configured" : `all-access key and ${clients}`;
+  lines.push(
+    `auth: ${authMode}${authMode === "off" ? (clients === "" ? "" : ` (${clients}: counted and limited when a client sends one, not required)`) : ` (${keyState})`}`,
+  );
   const adminKey = config.auth.adminKey || config.auth.apiKey;
   lines.push(
     adminKey === ""
