@@ -40,3 +40,8 @@ export type StreamEvent =
   | { type: "error"; error: GatewayError };
 
 export type StreamEventType = StreamEvent["type"];
+
+/** Whether an event is part of the answer itself (not its start or its usage): the answer has begun once one arrives. */
+export function isOutputEvent(event: StreamEvent): boolean {
+  return event.type !== "message-start" && event.type !== "usage";
+}

@@ -1,4 +1,4 @@
-import type { StreamEvent } from "../ir/event.ts";
+import { isOutputEvent, type StreamEvent } from "../ir/event.ts";
 import type { ChatRequest } from "../ir/request.ts";
 import { GatewayError, toGatewayError } from "../ir/errors.ts";
 import { hasSignatures, stripSignatures } from "../ir/strip-signatures.ts";
@@ -56,7 +56,7 @@ export interface AttemptSuccess {
   events: AnswerEvents;
 }
 
-const isOutput = (event: StreamEvent) => event.type !== "message-start" && event.type !== "usage";
+const isOutput = isOutputEvent;
 
 const sleep = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve) => {
@@ -210,8 +210,12 @@ export async function sendWithRetries(options: AttemptOptions): Promise<AttemptS
       ...(options.warnings ? { warnings: options.warnings } : {}),
     };
     const secrets = secretsOf(account, credentials);
+    const answer = async () =>
+      options.whole === true && options.provider.complete
+        ? wholeAnswer(await options.provider.complete(request, { ...call, answering }))
+        : await firstOutput(await options.provider.stream(request, call), secrets, options.whole === true, answering);
     try {
-      return await firstOutput(await options.provider.stream(request, call), secrets, options.whole === true, answering);
+      return await answer();
     } catch (thrown) {
       const error = toGatewayError(thrown);
       if (signaturesStripped || options.signal.aborted || !isSignatureRefusal(error) || !hasSignatures(request)) throw error;
@@ -227,7 +231,7 @@ export async function sendWithRetries(options: AttemptOptions): Promise<AttemptS
           message: `the upstream refused a signature in the conversation's history (${error.message}); retried once without the history's signatures and thinking`,
         });
       }
-      return await firstOutput(await options.provider.stream(request, call), secrets, options.whole === true, answering);
+      return await answer();
     }
   };
   const { account, value } = await withRetries(options, send);
@@ -244,6 +248,8 @@ interface EventReader {
   cancel(reason?: unknown): Promise<void>;
 }
 
+const NOTHING_MORE: EventReader = { read: async () => ({ done: true }), cancel: async () => {} };
+
 export class AnswerEvents {
   private index = 0;
 
@@ -254,9 +260,18 @@ export class AnswerEvents {
     private readonly secrets: ReadonlyArray<string | undefined> = [],
   ) {}
 
-  /** An answer made locally (an intercepted request): these events and nothing more. */
+  /** An answer known whole (made locally, or read to its end): these events and nothing more. */
   static of(events: StreamEvent[]): AnswerEvents {
-    return new AnswerEvents(events, { read: async () => ({ done: true }), cancel: async () => {} });
+    const answer = new AnswerEvents(events, NOTHING_MORE);
+    answer.complete = true;
+    return answer;
+  }
+
+  private complete = false;
+
+  /** Every event, when the answer is known whole and none has been read yet; else undefined (read with `next`). */
+  whole(): StreamEvent[] | undefined {
+    return this.complete && this.index === 0 ? this.buffered : undefined;
   }
 
   /**
@@ -301,6 +316,14 @@ export class AnswerEvents {
   cancel(): void {
     this.reader.cancel().catch(() => {});
   }
+}
+
+/** A whole answer read by the provider: an error in it, or no output at all, fails the attempt. */
+function wholeAnswer(events: StreamEvent[]): AnswerEvents {
+  const error = events.find((event) => event.type === "error");
+  if (error !== undefined) throw error.error;
+  if (!events.some(isOutput)) throw new GatewayError("upstream", "the upstream answered with an empty stream", { retryable: true });
+  return AnswerEvents.of(events);
 }
 
 /**

@@ -21,6 +21,8 @@ export interface ProviderCall {
   signal: AbortSignal;
   /** Where lowering reports settings the upstream cannot honour (the request's warnings). */
   warnings?: Warning[];
+  /** Called once the answer has started (its first output), by `complete`: the attempt's deadline is then over. */
+  answering?: () => void;
 }
 
 /**
@@ -43,6 +45,13 @@ export interface PassthroughRequest {
 export interface Provider {
   readonly type: string;
   stream(request: ChatRequest, call: ProviderCall): Promise<ReadableStream<StreamEvent>>;
+  /**
+   * The whole answer, for a client that wants JSON: the upstream's answer
+   * read to its end and raised into IR events without a stream of events in
+   * between (an error event ends the array). Rejects like `stream`. Without
+   * it, the gateway reads `stream` to its end.
+   */
+  complete?(request: ChatRequest, call: ProviderCall): Promise<StreamEvent[]>;
   /**
    * The upstream's own count of the request's input tokens, where it has a
    * counting endpoint (Gemini `:countTokens`). Without it the gateway

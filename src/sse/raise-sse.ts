@@ -1,6 +1,6 @@
 import { createParser } from "eventsource-parser";
 import { GatewayError } from "../ir/errors.ts";
-import type { StreamEvent } from "../ir/event.ts";
+import { isOutputEvent, type StreamEvent } from "../ir/event.ts";
 import type { StreamMachine } from "./pipe.ts";
 import { DEFAULT_MAX_EVENT_BYTES } from "./limits.ts";
 
@@ -27,6 +27,60 @@ export function raiseSse<State>(
   machine: StreamMachine<State, unknown, StreamEvent>,
   options: RaiseSseOptions = {},
 ): ReadableStream<StreamEvent> {
+  const raiser = sseRaiser(body, machine, options);
+  return new ReadableStream<StreamEvent>(
+    {
+      async pull(controller) {
+        // Read until the machine has something to say: Bun's sinks do not
+        // pull again after a pull that enqueued nothing.
+        while (!raiser.finished) {
+          const events = await raiser.read();
+          for (const event of events) controller.enqueue(event);
+          if (raiser.finished) return controller.close();
+          if (events.length > 0) return;
+        }
+      },
+      cancel(reason) {
+        return raiser.cancel(reason);
+      },
+    },
+    { highWaterMark: 0 },
+  );
+}
+
+/**
+ * The whole answer of an upstream SSE body as IR events, for a client that
+ * wants JSON: the same reading as `raiseSse` without a stream of events in
+ * between (one promise per network read, none per event). `onOutput` is
+ * called at the first output event (the answer has started). An error ends
+ * the array.
+ */
+export async function raiseSseWhole<State>(
+  body: ReadableStream<Uint8Array>,
+  machine: StreamMachine<State, unknown, StreamEvent>,
+  options: RaiseSseOptions & { onOutput?: () => void } = {},
+): Promise<StreamEvent[]> {
+  const raiser = sseRaiser(body, machine, options);
+  const all: StreamEvent[] = [];
+  let started = options.onOutput === undefined;
+  while (!raiser.finished) {
+    const events = await raiser.read();
+    for (const event of events) all.push(event);
+    if (!started && events.some(isOutputEvent)) {
+      started = true;
+      options.onOutput!();
+    }
+  }
+  return all;
+}
+
+/**
+ * Bytes → text → SSE events (eventsource-parser) → JSON → the machine →
+ * events, one network read at a time. `read` resolves with the events of
+ * the next read (possibly none); once `finished`, the events read last
+ * included the end (the machine's last words, or an `error` event).
+ */
+function sseRaiser<State>(body: ReadableStream<Uint8Array>, machine: StreamMachine<State, unknown, StreamEvent>, options: RaiseSseOptions) {
   const maxEventBytes = options.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES;
   const reader = body.getReader();
   const decoder = new TextDecoder();
@@ -35,7 +89,6 @@ export function raiseSse<State>(
   let failure: GatewayError | undefined;
   /** The machine emitted an error: nothing after it in the same read may follow. */
   let machineFailed = false;
-  let finished = false;
 
   const parser = createParser({
     maxBufferSize: maxEventBytes,
@@ -68,51 +121,57 @@ export function raiseSse<State>(
     },
   });
 
-  const end = (controller: ReadableStreamDefaultController<StreamEvent>, error?: GatewayError) => {
-    finished = true;
-    if (error) {
-      controller.enqueue({ type: "error", error });
-      void reader.cancel().catch(() => {});
-    } else if (machine.finish) {
-      for (const output of machine.finish(state)) controller.enqueue(output);
-    }
-    controller.close();
+  const raiser = {
+    finished: false,
+    async read(): Promise<StreamEvent[]> {
+      let chunk: Awaited<ReturnType<typeof reader.read>>;
+      try {
+        chunk = await reader.read();
+      } catch (error) {
+        const reason = options.describeFailure?.(error) ?? "the upstream stream failed";
+        return end([], new GatewayError("upstream", reason, { retryable: true, cause: error }));
+      }
+      if (chunk.done) parser.feed(decoder.decode() + "\n\n");
+      else parser.feed(decoder.decode(chunk.value, { stream: true }));
+      const events = pending;
+      pending = [];
+      if (machineFailed) {
+        raiser.finished = true;
+        void reader.cancel().catch(() => {});
+        return events;
+      }
+      if (failure) return end(events, failure);
+      if (chunk.done) return end(events);
+      return events;
+    },
+    cancel(reason?: unknown): Promise<void> {
+      raiser.finished = true;
+      return reader.cancel(reason);
+    },
   };
 
-  return new ReadableStream<StreamEvent>(
-    {
-      async pull(controller) {
-        // Read until the machine has something to say: Bun's sinks do not
-        // pull again after a pull that enqueued nothing.
-        while (!finished) {
-          let chunk: Awaited<ReturnType<typeof reader.read>>;
-          try {
-            chunk = await reader.read();
-          } catch (error) {
-            const reason = options.describeFailure?.(error) ?? "the upstream stream failed";
-            return end(controller, new GatewayError("upstream", reason, { retryable: true, cause: error }));
-          }
-          if (chunk.done) parser.feed(decoder.decode() + "\n\n");
-          else parser.feed(decoder.decode(chunk.value, { stream: true }));
-          const events = pending;
-          pending = [];
-          for (const event of events) controller.enqueue(event);
-          if (machineFailed) {
-            finished = true;
-            void reader.cancel().catch(() => {});
-            controller.close();
-            return;
-          }
-          if (failure) return end(controller, failure);
-          if (chunk.done) return end(controller);
-          if (events.length > 0) return;
-        }
-      },
-      cancel(reason) {
-        finished = true;
-        return reader.cancel(reason);
-      },
-    },
-    { highWaterMark: 0 },
-  );
+  function end(events: StreamEvent[], error?: GatewayError): StreamEvent[] {
+    raiser.finished = true;
+    if (error) {
+      events.push({ type: "error", error });
+      void reader.cancel().catch(() => {});
+    } else if (machine.finish) {
+      for (const output of machine.finish(state)) events.push(output);
+    }
+    return events;
+  }
+
+  return raiser;
+}
+
+/** How a provider raises its answer: as a stream (`raiseSse`) or whole (`raiseSseWhole`). */
+export type SseRaise<Result> = <State>(
+  body: ReadableStream<Uint8Array>,
+  machine: StreamMachine<State, unknown, StreamEvent>,
+  options: RaiseSseOptions,
+) => Result | Promise<Result>;
+
+/** `raiseSseWhole` for one call: the answer's start reported to `answering` (the attempt's deadline ends there). */
+export function wholeAnswer(answering: (() => void) | undefined): SseRaise<StreamEvent[]> {
+  return (body, machine, options) => raiseSseWhole(body, machine, answering ? { ...options, onOutput: answering } : options);
 }

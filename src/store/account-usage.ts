@@ -34,11 +34,31 @@ export class AccountUsageStore {
         output_tokens = output_tokens + excluded.output_tokens`);
   }
 
-  /** Queues one request's usage. */
+  /** Usage not written yet, summed per account, model and day. */
+  private pending = new Map<string, UsageRow>();
+
+  /**
+   * Queues one request's usage. Requests of one account, model and day add
+   * up in memory until the next batch writes them: one statement per
+   * account and model rather than one per request.
+   */
   record(row: UsageRow): void {
-    this.queue.enqueue(() =>
-      this.add.run(row.provider, row.accountId, row.model, row.day, row.requests, row.inputTokens, row.outputTokens),
-    );
+    const key = `${row.provider}\u0000${row.accountId}\u0000${row.model}\u0000${row.day}`;
+    const found = this.pending.get(key);
+    if (found !== undefined) {
+      found.requests += row.requests;
+      found.inputTokens += row.inputTokens;
+      found.outputTokens += row.outputTokens;
+      return;
+    }
+    this.pending.set(key, { ...row });
+    if (this.pending.size === 1) this.queue.enqueue(() => this.writePending());
+  }
+
+  private writePending(): void {
+    const rows = this.pending;
+    this.pending = new Map();
+    for (const row of rows.values()) this.add.run(row.provider, row.accountId, row.model, row.day, row.requests, row.inputTokens, row.outputTokens);
   }
 
   /** Every account's usage on a day. */

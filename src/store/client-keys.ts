@@ -150,9 +150,30 @@ export class ClientKeyStore {
     })();
   }
 
-  /** Queues one request's use of a key for the next batch. */
+  /** Use not written yet, summed per key and day. */
+  private pending = new Map<string, ClientKeyUsageRow>();
+
+  /** Queues one request's use of a key; a key's requests of a day add up in memory until the next batch writes them. */
   recordUsage(row: ClientKeyUsageRow): void {
-    this.queue.enqueue(() => this.addUsage.run(row.keyId, row.day, row.requests, row.inputTokens, row.outputTokens, row.costUsd));
+    const key = `${row.keyId}\u0000${row.day}`;
+    const found = this.pending.get(key);
+    if (found !== undefined) {
+      found.requests += row.requests;
+      found.inputTokens += row.inputTokens;
+      found.outputTokens += row.outputTokens;
+      found.costUsd += row.costUsd;
+      return;
+    }
+    this.pending.set(key, { ...row });
+    if (this.pending.size === 1) {
+      this.queue.enqueue(() => {
+        const rows = this.pending;
+        this.pending = new Map();
+        for (const pending of rows.values()) {
+          this.addUsage.run(pending.keyId, pending.day, pending.requests, pending.inputTokens, pending.outputTokens, pending.costUsd);
+        }
+      });
+    }
   }
 
   /** Each key's use on one day. */

@@ -1,7 +1,7 @@
 import type { StreamEvent } from "../../ir/event.ts";
 import { addWarnings } from "../../ir/add-warning.ts";
 import type { ChatRequest } from "../../ir/request.ts";
-import { raiseSse } from "../../sse/raise-sse.ts";
+import { raiseSse, wholeAnswer, type SseRaise } from "../../sse/raise-sse.ts";
 import { createOutputLimits, type OutputLimitLookup } from "../output-limits.ts";
 import { clampAnthropicPassthrough } from "./clamp-passthrough.ts";
 import type { PassthroughRequest, Provider, ProviderCall, ProviderSettings } from "../types.ts";
@@ -38,7 +38,8 @@ export function createAnthropicProvider(settings: ProviderSettings): Provider {
   const outputLimits = createOutputLimits(settings.maxOutputTokens);
   return {
     type: "anthropic",
-    stream: (request, call) => streamAnthropic(baseUrl, settings, outputLimits, request, call),
+    stream: (request, call) => chatAnthropic(baseUrl, settings, outputLimits, request, call, raiseSse),
+    complete: (request, call) => chatAnthropic(baseUrl, settings, outputLimits, request, call, wholeAnswer(call.answering)),
     countTokens: (request, call) => countAnthropicTokens(baseUrl, settings, request, call),
     nativeProtocol: "anthropic",
     passthrough: (request, call) => passthroughAnthropic(baseUrl, settings, request, call),
@@ -47,18 +48,19 @@ export function createAnthropicProvider(settings: ProviderSettings): Provider {
   };
 }
 
-async function streamAnthropic(
+async function chatAnthropic<Result>(
   baseUrl: string,
   settings: ProviderSettings,
   outputLimits: OutputLimitLookup,
   request: ChatRequest,
   call: ProviderCall,
-): Promise<ReadableStream<StreamEvent>> {
+  raise: SseRaise<Result>,
+): Promise<Result> {
   const { body, warnings } = lowerAnthropicRequest(request, call.model, { outputLimit: outputLimits(call.model) });
   if (call.warnings) addWarnings(call.warnings, warnings);
   const response = await postAnthropic(baseUrl, settings, call, "messages", body);
   const secrets = [call.account.apiKey, call.account.accessToken];
-  return raiseSse(response.body, createAnthropicStreamMachine(), {
+  return raise(response.body, createAnthropicStreamMachine(), {
     describeFailure: (error) =>
       `the upstream stream failed: ${redactSecrets(error instanceof Error ? error.message : String(error), secrets)}`,
     describeBadData: (data) => `the upstream sent an SSE event that is not JSON: ${redactSecrets(data.slice(0, 200), secrets)}`,

@@ -1,7 +1,6 @@
-import type { StreamEvent } from "../../ir/event.ts";
 import { addWarnings } from "../../ir/add-warning.ts";
 import type { ChatRequest } from "../../ir/request.ts";
-import { raiseSse } from "../../sse/raise-sse.ts";
+import { raiseSse, wholeAnswer, type SseRaise } from "../../sse/raise-sse.ts";
 import { createOutputLimits, type OutputLimitLookup } from "../output-limits.ts";
 import { clampGeminiPassthrough } from "./clamp-passthrough.ts";
 import type { Provider, ProviderCall, ProviderSettings } from "../types.ts";
@@ -25,7 +24,8 @@ export function createGeminiProvider(settings: ProviderSettings): Provider {
   const outputLimits = createOutputLimits(settings.maxOutputTokens);
   return {
     type: "gemini",
-    stream: (request, call) => streamGemini(baseUrl, settings, outputLimits, request, call),
+    stream: (request, call) => chatGemini(baseUrl, settings, outputLimits, request, call, raiseSse),
+    complete: (request, call) => chatGemini(baseUrl, settings, outputLimits, request, call, wholeAnswer(call.answering)),
     countTokens: (request, call) => countGeminiTokens(baseUrl, settings, request, call, outputLimits(geminiModelName(call))),
     nativeProtocol: "gemini",
     passthrough: (request, call) => postGemini(baseUrl, settings, call, request.operation, request.body),
@@ -37,18 +37,24 @@ export function createGeminiProvider(settings: ProviderSettings): Provider {
   };
 }
 
-async function streamGemini(
+/**
+ * Sends a chat upstream, always streamed (a JSON client's answer is read to
+ * its end): the head arrives at once, so the header timeout and the retry
+ * deadline measure how long the upstream takes to start, not to finish.
+ */
+async function chatGemini<Result>(
   baseUrl: string,
   settings: ProviderSettings,
   outputLimits: OutputLimitLookup,
   request: ChatRequest,
   call: ProviderCall,
-): Promise<ReadableStream<StreamEvent>> {
+  raise: SseRaise<Result>,
+): Promise<Result> {
   const model = geminiModelName(call);
   const { body, warnings } = lowerGeminiRequest(request, model, { outputLimit: outputLimits(model) });
   if (call.warnings) addWarnings(call.warnings, warnings);
   const response = await postGemini(baseUrl, settings, call, "streamGenerateContent?alt=sse", body);
-  return raiseSse(response.body, createGeminiStreamMachine(), {
+  return raise(response.body, createGeminiStreamMachine(), {
     describeFailure: (error) => `the upstream stream failed: ${redactSecrets(error instanceof Error ? error.message : String(error))}`,
     describeBadData: (data) => `the upstream sent an SSE event that is not JSON: ${redactSecrets(data.slice(0, 200))}`,
   });

@@ -1,7 +1,7 @@
 import type { StreamEvent } from "../../ir/event.ts";
 import { addWarnings } from "../../ir/add-warning.ts";
 import type { ChatRequest } from "../../ir/request.ts";
-import { raiseSse } from "../../sse/raise-sse.ts";
+import { raiseSse, wholeAnswer, type SseRaise } from "../../sse/raise-sse.ts";
 import { createOutputLimits, type OutputLimitLookup } from "../output-limits.ts";
 import { clampOpenAIPassthrough } from "./clamp-passthrough.ts";
 import { listOpenAIModels } from "./list-models.ts";
@@ -31,7 +31,8 @@ export function createOpenAIProvider(
   const outputLimits = createOutputLimits(settings.maxOutputTokens);
   return {
     type: "openai",
-    stream: (request, call) => streamOpenAI(baseUrl, settings, lowerOptions, outputLimits, request, call),
+    stream: (request, call) => chatOpenAI(baseUrl, settings, lowerOptions, outputLimits, request, call, raiseSse),
+    complete: (request, call) => chatOpenAI(baseUrl, settings, lowerOptions, outputLimits, request, call, wholeAnswer(call.answering)),
     nativeProtocol: "openai-chat",
     // The client's own Chat Completions body, already naming the upstream model, goes as is.
     passthrough: (request, call) => postOpenAI(baseUrl, settings, call, request.body),
@@ -41,18 +42,19 @@ export function createOpenAIProvider(
   };
 }
 
-async function streamOpenAI(
+async function chatOpenAI<Result>(
   baseUrl: string,
   settings: ProviderSettings,
   lowerOptions: LowerOpenAIOptions,
   outputLimits: OutputLimitLookup,
   request: ChatRequest,
   call: ProviderCall,
-): Promise<ReadableStream<StreamEvent>> {
+  raise: SseRaise<Result>,
+): Promise<Result> {
   const { body, warnings } = lowerOpenAIRequest(request, call.model, { ...lowerOptions, outputLimit: outputLimits(call.model) });
   if (call.warnings) addWarnings(call.warnings, warnings);
   const response = await postOpenAI(baseUrl, settings, call, body);
-  return raiseSse(response.body, createOpenAIStreamMachine(), {
+  return raise(response.body, createOpenAIStreamMachine(), {
     describeFailure: (error) => `the upstream stream failed: ${redactSecrets(error instanceof Error ? error.message : String(error))}`,
     describeBadData: (data) => `the upstream sent an SSE event that is not JSON: ${redactSecrets(data.slice(0, 200))}`,
   });

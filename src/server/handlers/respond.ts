@@ -17,7 +17,9 @@ export async function jsonResponse(
   onAnswer?: (answer: ChatResponse) => void,
 ): Promise<Response> {
   const collector = new ResponseCollector();
-  for (let event = await events.next(); event !== undefined; event = await events.next()) collector.add(event);
+  const whole = events.whole();
+  if (whole !== undefined) for (const event of whole) collector.add(event);
+  else for (let event = await events.next(); event !== undefined; event = await events.next()) collector.add(event);
   const response = collector.result();
   exchange.usage(response.usage);
   exchange.finish(200);
@@ -52,10 +54,21 @@ export function streamResponse(
     async pull(controller) {
       let errorClass: string | undefined;
       let lastWrite = performance.now();
+      // The events of one upstream read arrive one after another without waiting: their frames go
+      // out together, flushed once the read's events are done (the next macrotask), not one
+      // socket write per event.
+      let flushing = false;
+      const flush = () => {
+        flushing = false;
+        if (!closed) controller.flush();
+      };
       const write = (frames: string[]) => {
         if (frames.length === 0 || closed) return;
         for (const frame of frames) controller.write(frame);
-        controller.flush();
+        if (!flushing) {
+          flushing = true;
+          setImmediate(flush);
+        }
         lastWrite = performance.now();
       };
       keepAlive = setInterval(() => {
