@@ -3,18 +3,23 @@ import { log } from "../util/logger.ts";
 
 /**
  * Batches writes off the request path: callers enqueue, and the queue runs
- * them together in one transaction a moment later (or at once when it grows
- * large). `flush()` writes everything now; shutdown calls it.
+ * them a moment later (`delayMs`, or at once when `maxPending` are waiting),
+ * `chunk` writes per transaction with the event loop free between two
+ * transactions: one long transaction would hold every request up for
+ * milliseconds (the tail of the latency). `flush()` writes everything now,
+ * in one transaction; shutdown calls it.
  */
 export class WriteQueue {
   private pending: Array<() => void> = [];
   private timer: ReturnType<typeof setTimeout> | undefined;
+  private draining = false;
   private closed = false;
 
   constructor(
     private readonly db: Database,
     private readonly delayMs = 200,
     private readonly maxPending = 500,
+    private readonly chunk = 64,
     private readonly onError: (error: unknown) => void = (error) =>
       log.error(`agw: could not write to the database: ${(error as Error).message}`),
   ) {}
@@ -22,10 +27,12 @@ export class WriteQueue {
   enqueue(write: () => void): void {
     if (this.closed) return;
     this.pending.push(write);
+    if (this.draining) return;
     if (this.pending.length >= this.maxPending) {
-      this.flush();
+      this.draining = true;
+      setImmediate(this.drain);
     } else if (this.timer === undefined) {
-      this.timer = setTimeout(() => this.flush(), this.delayMs);
+      this.timer = setTimeout(this.drain, this.delayMs);
     }
   }
 
@@ -39,14 +46,29 @@ export class WriteQueue {
     this.closed = true;
   }
 
+  /** Writes everything queued now, in one transaction. */
   flush(): void {
+    this.write(this.pending.length);
+  }
+
+  /** One chunk now; the rest after the event loop has had its turn. */
+  private readonly drain = (): void => {
+    this.draining = false;
+    this.write(this.chunk);
+    if (this.pending.length > 0 && !this.closed && this.timer === undefined) {
+      this.draining = true;
+      setImmediate(this.drain);
+    }
+  };
+
+  private write(count: number): void {
     if (this.timer !== undefined) {
       clearTimeout(this.timer);
       this.timer = undefined;
     }
     if (this.pending.length === 0) return;
-    const batch = this.pending;
-    this.pending = [];
+    const batch = count >= this.pending.length ? this.pending : this.pending.slice(0, count);
+    this.pending = count >= this.pending.length ? [] : this.pending.slice(count);
     try {
       this.db.transaction(() => {
         for (const write of batch) write();
