@@ -5,17 +5,10 @@ import { Store } from "../store/index.ts";
 import type { AccountsDatabase, KeysCommand } from "./args.ts";
 import { resolveTarget, TargetError } from "./accounts-target.ts";
 import { formatUsd } from "../pricing/index.ts";
+import { EXIT_NOT_DONE, EXIT_OK, EXIT_USAGE, type LogReaderIO } from "./logs.ts";
 
-export const EXIT_OK = 0;
-/** No such key, or a change that cannot be made (a config key, a revoked one). */
-export const EXIT_NOT_DONE = 1;
-export const EXIT_USAGE = 2;
-
-export interface KeysIO {
-  stdout(text: string): void;
-  stderr(text: string): void;
-  env: Record<string, string | undefined>;
-}
+/** Where `agw keys` writes, and the environment its config's `${VAR}`s come from. Exits: 0 done, 1 no such key or a change that cannot be made (a config key, a revoked one), 2 usage. */
+export type KeysIO = LogReaderIO;
 
 /**
  * Runs `agw keys …` on the database directly (SQLite in WAL mode: safe while

@@ -43,7 +43,7 @@ export class ClientKeys {
   private byHash = new Map<string, ActiveClientKey>();
   private readonly counters = new Map<string, KeyCounters>();
   private seenVersion = -1;
-  private watchTimer: ReturnType<typeof setInterval> | undefined;
+  private stopWatching: (() => void) | undefined;
 
   constructor(private readonly store: Store) {
     this.reload();
@@ -85,17 +85,16 @@ export class ClientKeys {
     }
   }
 
-  /** Polls the store for changes made by other processes (the CLI) and reloads. */
-  watch(intervalMs = 1_000): void {
-    this.watchTimer ??= setInterval(() => {
-      if (this.store.externalVersion() !== this.seenVersion) this.reload();
-    }, intervalMs);
-    this.watchTimer.unref?.();
+  /** Reloads within a second when another process (the CLI) changes the store. */
+  watch(): void {
+    this.stopWatching ??= this.store.onExternalChange(() => {
+      if (this.changedElsewhere()) this.reload();
+    });
   }
 
   unwatch(): void {
-    clearInterval(this.watchTimer);
-    this.watchTimer = undefined;
+    this.stopWatching?.();
+    this.stopWatching = undefined;
   }
 
   /**
@@ -226,26 +225,13 @@ function overLimit(record: StoredClientKey, limit: string, waitMs: number): Gate
  * per-minute limit when the key has one, else the daily one.
  */
 function writeLimitHeaders(record: StoredClientKey, counters: KeyCounters, minuteLeft: number, dayLeft: number, headers: Record<string, string>): void {
-  const requests =
-    record.rpm !== undefined
-      ? { limit: record.rpm, used: counters.minuteRequests, left: minuteLeft }
-      : record.dailyRequests !== undefined
-        ? { limit: record.dailyRequests, used: counters.dayRequests, left: dayLeft }
-        : undefined;
-  if (requests !== undefined) {
-    headers["x-ratelimit-limit-requests"] = String(requests.limit);
-    headers["x-ratelimit-remaining-requests"] = String(Math.max(0, requests.limit - requests.used));
-    headers["x-ratelimit-reset-requests"] = formatResetDuration(requests.left);
-  }
-  const tokens =
-    record.tpm !== undefined
-      ? { limit: record.tpm, used: counters.minuteTokens, left: minuteLeft }
-      : record.dailyTokens !== undefined
-        ? { limit: record.dailyTokens, used: counters.dayTokens, left: dayLeft }
-        : undefined;
-  if (tokens !== undefined) {
-    headers["x-ratelimit-limit-tokens"] = String(tokens.limit);
-    headers["x-ratelimit-remaining-tokens"] = String(Math.max(0, tokens.limit - tokens.used));
-    headers["x-ratelimit-reset-tokens"] = formatResetDuration(tokens.left);
-  }
+  const write = (kind: "requests" | "tokens", perMinute: number | undefined, minuteUsed: number, perDay: number | undefined, dayUsed: number) => {
+    const [limit, used, left] = perMinute !== undefined ? [perMinute, minuteUsed, minuteLeft] : [perDay, dayUsed, dayLeft];
+    if (limit === undefined) return;
+    headers[`x-ratelimit-limit-${kind}`] = String(limit);
+    headers[`x-ratelimit-remaining-${kind}`] = String(Math.max(0, limit - used));
+    headers[`x-ratelimit-reset-${kind}`] = formatResetDuration(left);
+  };
+  write("requests", record.rpm, counters.minuteRequests, record.dailyRequests, counters.dayRequests);
+  write("tokens", record.tpm, counters.minuteTokens, record.dailyTokens, counters.dayTokens);
 }

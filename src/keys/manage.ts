@@ -13,19 +13,11 @@ import { hashClientKey, newClientKeySecret } from "./secret.ts";
 export type KeyStatus = "active" | "disabled" | "revoked" | "expired";
 
 /** A key as shown: its limits, status and usage today and this month (UTC); never its secret or hash. */
-export interface KeyView {
+export interface KeyView extends Omit<ClientKeyLimits, "expiresAt"> {
   id: string;
-  name?: string;
   status: KeyStatus;
   source: StoredClientKey["source"];
-  models?: string[];
-  rpm?: number;
-  tpm?: number;
-  dailyRequests?: number;
-  dailyTokens?: number;
-  monthlyBudgetUsd?: number;
   expiresAt?: string;
-  metadata?: Record<string, unknown>;
   createdAt: string;
   revokedAt?: string;
   usage: { today: ClientKeyTotals; month: ClientKeyTotals };

@@ -72,7 +72,7 @@ export class AccountPool {
   private readonly usage: UsageMeter;
   /** Stored accounts not in rotation, for `snapshot`: switched off, or taken out until someone looks. */
   private outOfRotation: Array<{ provider: string; id: string; state: "needs_attention" | "disabled" }> = [];
-  private watchTimer: ReturnType<typeof setInterval> | undefined;
+  private stopWatching: (() => void) | undefined;
   private seenVersion = -1;
 
   constructor(
@@ -125,17 +125,16 @@ export class AccountPool {
     this.seenVersion = this.store.externalVersion();
   }
 
-  /** Reloads within `intervalMs` whenever another process changes the database. */
-  watch(intervalMs = 1_000): void {
-    this.watchTimer ??= setInterval(() => {
+  /** Reloads within a second whenever another process changes the database. */
+  watch(): void {
+    this.stopWatching ??= this.store.onExternalChange(() => {
       if (this.store.externalVersion() !== this.seenVersion) this.reload();
-    }, intervalMs);
-    this.watchTimer.unref?.();
+    });
   }
 
   unwatch(): void {
-    clearInterval(this.watchTimer);
-    this.watchTimer = undefined;
+    this.stopWatching?.();
+    this.stopWatching = undefined;
   }
 
   accounts(provider: string): readonly PoolAccount[] {

@@ -28,6 +28,17 @@ export function presentedKey(headers: Headers, url?: string): string | undefined
   return new URL(url).searchParams.get("key") ?? undefined;
 }
 
+/** The key a request presents, or a 401 saying how to send one. */
+function requiredKey(headers: Headers, url: string | undefined): string {
+  const key = presentedKey(headers, url);
+  if (key === undefined || key === "") {
+    throw new GatewayError("authentication", "missing API key: send it as 'Authorization: Bearer <key>', 'x-api-key' or 'x-goog-api-key'", {
+      code: "missing_api_key",
+    });
+  }
+  return key;
+}
+
 /**
  * Checks keys in constant time. Both sides are hashed first so that neither
  * the length nor the content of the expected key leaks through timing.
@@ -57,15 +68,7 @@ export class KeyChecker {
         { code: "no_api_key_configured" },
       );
     }
-    const key = presentedKey(headers, url);
-    if (key === undefined || key === "") {
-      throw new GatewayError(
-        "authentication",
-        "missing API key: send it as 'Authorization: Bearer <key>', 'x-api-key' or 'x-goog-api-key'",
-        { code: "missing_api_key" },
-      );
-    }
-    if (!timingSafeEqual(digest(key), this.expected)) {
+    if (!timingSafeEqual(digest(requiredKey(headers, url)), this.expected)) {
       throw new GatewayError("authentication", "invalid API key", { code: "invalid_api_key" });
     }
   }
@@ -106,15 +109,7 @@ export class ClientAuth {
         { code: "no_api_key_configured" },
       );
     }
-    const key = presentedKey(headers, url);
-    if (key === undefined || key === "") {
-      throw new GatewayError(
-        "authentication",
-        "missing API key: send it as 'Authorization: Bearer <key>', 'x-api-key' or 'x-goog-api-key'",
-        { code: "missing_api_key" },
-      );
-    }
-    const hash = digest(key);
+    const hash = digest(requiredKey(headers, url));
     if (this.allAccess !== undefined && timingSafeEqual(hash, this.allAccess)) return ALL_ACCESS;
     const client = this.keys.authenticate(hash);
     if (client === undefined) throw new GatewayError("authentication", "invalid API key", { code: "invalid_api_key" });

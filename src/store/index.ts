@@ -81,6 +81,37 @@ export class Store {
     return (this.db.query("PRAGMA data_version").get() as { data_version: number }).data_version;
   }
 
+  private readonly watchers = new Set<() => void>();
+  private watchTimer: ReturnType<typeof setInterval> | undefined;
+  private watchedVersion = -1;
+
+  /**
+   * Calls `listener` within `intervalMs` of another process (the CLI)
+   * committing to the database; returns how to stop. One timer serves every
+   * listener: a cheap version read per interval, no query otherwise.
+   */
+  onExternalChange(listener: () => void, intervalMs = 1_000): () => void {
+    if (this.watchers.size === 0) {
+      this.watchedVersion = this.externalVersion();
+      this.watchTimer = setInterval(() => {
+        if (this.closed) return;
+        const version = this.externalVersion();
+        if (version === this.watchedVersion) return;
+        this.watchedVersion = version;
+        for (const watcher of [...this.watchers]) watcher();
+      }, intervalMs);
+      this.watchTimer.unref?.();
+    }
+    this.watchers.add(listener);
+    return () => {
+      this.watchers.delete(listener);
+      if (this.watchers.size === 0) {
+        clearInterval(this.watchTimer);
+        this.watchTimer = undefined;
+      }
+    };
+  }
+
   /** Queues a write for the next batch: for state changes made on the request path. */
   defer(write: () => void): void {
     this.queue.enqueue(write);
@@ -99,6 +130,7 @@ export class Store {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    clearInterval(this.watchTimer);
     this.queue.close();
     this.db.close();
   }
