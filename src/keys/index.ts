@@ -1,4 +1,4 @@
-import { timingSafeEqual } from "node:crypto";
+import { equalBytes } from "../util/constant-time.ts";
 import { GatewayError } from "../ir/errors.ts";
 import type { Usage } from "../ir/usage.ts";
 import { utcDay, type Store, type StoredClientKey } from "../store/index.ts";
@@ -113,7 +113,7 @@ export class ClientKeys {
       this.reload(now);
       key = this.byHash.get(hash);
     }
-    if (key === undefined || !timingSafeEqual(Buffer.from(key.record.hash, "hex"), digest)) return undefined;
+    if (key === undefined || !equalBytes(Buffer.from(key.record.hash, "hex"), digest)) return undefined;
     const { record } = key;
     if (record.revokedAt !== undefined) throw refused(`the API key '${record.id}' has been revoked`, "key_revoked");
     if (!record.enabled) throw refused(`the API key '${record.id}' is disabled`, "key_disabled");

@@ -1,4 +1,3 @@
-import { lookup as dnsLookup } from "node:dns/promises";
 import { isIP } from "node:net";
 import { GatewayError } from "../ir/errors.ts";
 import { isPublicAddress } from "./is-public-address.ts";
@@ -142,7 +141,9 @@ function isLocalhostName(hostname: string): boolean {
 }
 
 async function systemLookup(hostname: string): Promise<string[]> {
-  const answers = await dnsLookup(hostname, { all: true });
+  // Loaded at the first media URL, not at start-up: most requests carry none.
+  const { lookup } = await import("node:dns/promises");
+  const answers = await lookup(hostname, { all: true });
   return answers.map((answer) => answer.address);
 }
 

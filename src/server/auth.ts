@@ -1,4 +1,4 @@
-import { timingSafeEqual } from "node:crypto";
+import { equalBytes } from "../util/constant-time.ts";
 import type { AuthMode } from "../config/schema.ts";
 import { GatewayError } from "../ir/errors.ts";
 import type { ActiveClientKey, ClientKeys } from "../keys/index.ts";
@@ -56,7 +56,7 @@ export class KeyChecker {
 
   /** Whether a key typed in (the dashboard's sign-in) is the expected one; false while none is configured. */
   matches(key: string): boolean {
-    return this.expected !== undefined && timingSafeEqual(digest(key), this.expected);
+    return this.expected !== undefined && equalBytes(digest(key), this.expected);
   }
 
   /** Throws a GatewayError("authentication") unless the request carries the key. */
@@ -68,7 +68,7 @@ export class KeyChecker {
         { code: "no_api_key_configured" },
       );
     }
-    if (!timingSafeEqual(digest(requiredKey(headers, url)), this.expected)) {
+    if (!equalBytes(digest(requiredKey(headers, url)), this.expected)) {
       throw new GatewayError("authentication", "invalid API key", { code: "invalid_api_key" });
     }
   }
@@ -110,7 +110,7 @@ export class ClientAuth {
       );
     }
     const hash = digest(requiredKey(headers, url));
-    if (this.allAccess !== undefined && timingSafeEqual(hash, this.allAccess)) return ALL_ACCESS;
+    if (this.allAccess !== undefined && equalBytes(hash, this.allAccess)) return ALL_ACCESS;
     const client = this.keys.authenticate(hash);
     if (client === undefined) throw new GatewayError("authentication", "invalid API key", { code: "invalid_api_key" });
     return { key: client };

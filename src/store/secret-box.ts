@@ -1,4 +1,6 @@
-import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
+// node:crypto is loaded when a secret is first sealed or opened: most gateways never encrypt, and the
+// module costs milliseconds of start-up.
+const nodeCrypto = (): typeof import("node:crypto") => require("node:crypto");
 
 /** What marks a value sealed by a SecretBox in the database. */
 const PREFIX = "agw-enc1:";
@@ -35,8 +37,8 @@ export class SecretBox {
   }
 
   seal(plain: string): string {
-    const nonce = randomBytes(IV_BYTES);
-    const cipher = createCipheriv("aes-256-gcm", this.key, nonce);
+    const nonce = Buffer.from(crypto.getRandomValues(new Uint8Array(IV_BYTES)));
+    const cipher = nodeCrypto().createCipheriv("aes-256-gcm", this.key, nonce);
     const sealed = Buffer.concat([nonce, cipher.update(plain, "utf8"), cipher.final(), cipher.getAuthTag()]);
     return PREFIX + sealed.toString("base64");
   }
@@ -46,7 +48,7 @@ export class SecretBox {
     if (!isSealed(stored)) return stored;
     const raw = Buffer.from(stored.slice(PREFIX.length), "base64");
     try {
-      const decipher = createDecipheriv("aes-256-gcm", this.key, raw.subarray(0, IV_BYTES));
+      const decipher = nodeCrypto().createDecipheriv("aes-256-gcm", this.key, raw.subarray(0, IV_BYTES));
       decipher.setAuthTag(raw.subarray(raw.length - TAG_BYTES));
       return Buffer.concat([decipher.update(raw.subarray(IV_BYTES, raw.length - TAG_BYTES)), decipher.final()]).toString("utf8");
     } catch {

@@ -1,4 +1,4 @@
-import { createHash, createHmac, randomBytes, timingSafeEqual } from "node:crypto";
+import { equalBytes } from "../../util/constant-time.ts";
 
 /** How long a dashboard sign-in lasts. */
 export const SESSION_MS = 12 * 60 * 60 * 1000;
@@ -17,13 +17,13 @@ export class DashboardSessions {
 
   constructor(adminKey: string) {
     // A dedicated secret: a session token must never double as anything the admin key signs elsewhere.
-    this.secret = createHash("sha256").update("agw dashboard sessions\0").update(adminKey).digest();
+    this.secret = new Bun.CryptoHasher("sha256").update("agw dashboard sessions\0").update(adminKey).digest();
   }
 
   issue(now = Date.now()): string {
     for (const [token, expires] of this.signedOut) if (expires <= now) this.signedOut.delete(token);
     // A nonce, so two sign-ins in the same millisecond are two sessions (one can sign out alone).
-    const body = `${now + SESSION_MS}.${randomBytes(9).toString("base64url")}`;
+    const body = `${now + SESSION_MS}.${Buffer.from(crypto.getRandomValues(new Uint8Array(9))).toString("base64url")}`;
     return `${body}.${this.mac(`session.${body}`)}`;
   }
 
@@ -52,14 +52,14 @@ export class DashboardSessions {
   }
 
   private mac(text: string): string {
-    return createHmac("sha256", this.secret).update(text).digest("base64url");
+    return new Bun.CryptoHasher("sha256", this.secret).update(text).digest("base64url");
   }
 }
 
 function sameText(a: string, b: string): boolean {
   const x = Buffer.from(a);
   const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
+  return equalBytes(x, y);
 }
 
 /** The session cookie's value, from a Cookie header. */
