@@ -1,4 +1,5 @@
 import type { ChatRequest } from "../ir/request.ts";
+import type { EmbeddingRequest, EmbeddingResponse } from "../ir/embedding.ts";
 import type { StreamEvent } from "../ir/event.ts";
 import type { Usage } from "../ir/usage.ts";
 import type { Warning } from "../ir/warning.ts";
@@ -76,6 +77,13 @@ export interface Provider {
   preparePassthrough?(fields: Record<string, unknown>, model: string, warnings: Warning[]): Record<string, unknown>;
   /** The client protocol whose requests `passthrough` accepts ("gemini", "anthropic", "openai-chat"). */
   readonly nativeProtocol?: string;
+  /**
+   * Embeddings, one vector per input in order, where the upstream has them
+   * (Gemini `:batchEmbedContents`, OpenAI-compatible `/embeddings`). Rejects
+   * like `stream`; an input the upstream cannot take (token ids for Gemini)
+   * is a 400 before any call.
+   */
+  embed?(request: EmbeddingRequest, call: ProviderCall): Promise<EmbeddingResponse>;
   /** The ids of the models the upstream serves (`agw models --refresh`). */
   listModels?(call: ProviderCall): Promise<string[]>;
   /** Reads the usage from the end of a relayed answer (its last few KB), for the request log. */

@@ -16,6 +16,8 @@ import type { OriginPolicy } from "./origin-policy.ts";
 import { logInternalError } from "./log-internal-error.ts";
 import { metricsHandler } from "./handlers/metrics.ts";
 import { dashboardRouteTable } from "./handlers/dashboard.ts";
+import { embeddingsHandler } from "./handlers/embeddings.ts";
+import { decodeOpenAIEmbeddingsRequest, encodeOpenAIEmbeddingsResponse, type EmbeddingsEncoding } from "../protocols/openai-embeddings/index.ts";
 
 /** A route's handler; `caller` is who the request comes from, on client routes (see ClientAuth). */
 export type Handler = (request: Request, server: Server<unknown>, caller?: Caller) => Response | Promise<Response>;
@@ -80,6 +82,23 @@ export function buildRoutes(context: GatewayContext, authMode: EffectiveAuthMode
     { path: "/responses", method: "POST", protocol: responses, handler: respond },
     { path: "/v1/responses/:id", method: "GET", protocol: responses, handler: stored.get },
     { path: "/v1/responses/:id", method: "DELETE", protocol: responses, handler: stored.delete },
+    {
+      path: "/v1/embeddings",
+      method: "POST",
+      protocol: openai,
+      handler: embeddingsHandler<EmbeddingsEncoding>(
+        {
+          route: "/v1/embeddings",
+          protocol: openai,
+          decode: (body) => {
+            const { request, encoding } = decodeOpenAIEmbeddingsRequest(body);
+            return { request, options: encoding };
+          },
+          encode: (response, request, encoding, tokens) => encodeOpenAIEmbeddingsResponse(response, request.model, encoding, tokens),
+        },
+        context,
+      ),
+    },
     { path: "/v1/completions", method: "POST", protocol: completions, handler: chatHandler(completions, "/v1/completions", context) },
     { path: "/v1beta/models", method: "GET", protocol: gemini, handler: geminiRoutes.list, queryKey: true },
     { path: "/v1beta/models/:target", method: "GET", protocol: gemini, handler: geminiRoutes.get, queryKey: true },

@@ -1,4 +1,5 @@
 import { geminiRequestRefusal } from "./gemini-request-refusal.ts";
+import { geminiEmbedAnswer } from "./fake-embeddings.ts";
 
 /**
  * A fake Gemini API on a real port, speaking Gemini's wire format, for tests
@@ -10,7 +11,8 @@ import { geminiRequestRefusal } from "./gemini-request-refusal.ts";
  *   gemini.setScript((request) => reply | undefined)  // per-test answers; undefined falls back to the default
  *   await gemini.stop()
  *
- * Routes: `POST /v1beta/models/{model}:streamGenerateContent?alt=sse` (SSE,
+ * Routes (embeddings: `:embedContent` and `:batchEmbedContents`, see fake-embeddings.ts):
+ * `POST /v1beta/models/{model}:streamGenerateContent?alt=sse` (SSE,
  * CRLF-framed like Google's, written in small pieces at awkward byte
  * positions with short pauses), `:generateContent` (one JSON object) and
  * `:countTokens` (`{"totalTokens": N, "promptTokensDetails": [{"modality": "TEXT", "tokenCount": N}]}`
@@ -57,7 +59,7 @@ import { geminiRequestRefusal } from "./gemini-request-refusal.ts";
 export interface FakeGeminiRequest {
   path: string;
   model: string;
-  action: "streamGenerateContent" | "generateContent" | "countTokens";
+  action: "streamGenerateContent" | "generateContent" | "countTokens" | "embedContent" | "batchEmbedContents";
   headers: Headers;
   apiKey: string;
   body: any;
@@ -184,7 +186,7 @@ export function startFakeGemini(options: FakeGeminiOptions = {}): FakeGemini {
     idleTimeout: 60,
     async fetch(httpRequest) {
       const url = new URL(httpRequest.url);
-      const route = /^\/v1beta\/models\/([^/:]+):(streamGenerateContent|generateContent|countTokens)$/.exec(url.pathname);
+      const route = /^\/v1beta\/models\/([^/:]+):(streamGenerateContent|generateContent|countTokens|embedContent|batchEmbedContents)$/.exec(url.pathname);
       if (!route || httpRequest.method !== "POST") {
         return errorResponse({ type: "error", status: 404, message: `Method not found: ${httpRequest.method} ${url.pathname}` });
       }
@@ -210,6 +212,12 @@ export function startFakeGemini(options: FakeGeminiOptions = {}): FakeGemini {
       };
       requests.push(request);
       if (request.action === "countTokens") return countTokensResponse(request, keyFaults[apiKey] ?? script?.(request));
+      if (request.action === "embedContent" || request.action === "batchEmbedContents") {
+        const fault = keyFaults[apiKey] ?? script?.(request);
+        if (fault?.type === "error") return errorResponse(fault);
+        const result = geminiEmbedAnswer(request.model, request.action, body);
+        return "answer" in result ? Response.json(result.answer) : errorResponse({ type: "error", ...result.refusal });
+      }
       const refusal =
         generationRefusal(body) ?? outputTokensRefusal(request.model, body) ?? (request.model.includes("gemini-3") ? signatureRefusal(body, issued) : undefined);
       const reply = keyFaults[apiKey] ?? refusal ?? script?.(request) ?? defaultReply(request, `fake-${++responses}`, issued);

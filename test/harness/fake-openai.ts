@@ -1,3 +1,4 @@
+import { openAIEmbeddingsAnswer } from "./fake-embeddings.ts";
 import { openAIRequestRefusal } from "./openai-request-refusal.ts";
 
 /**
@@ -10,7 +11,7 @@ import { openAIRequestRefusal } from "./openai-request-refusal.ts";
  *   openai.setScript((request) => reply | undefined)  // per-test answers; undefined falls back to the default
  *   await openai.stop()
  *
- * Route: `POST /v1/chat/completions`. With `stream: true` it answers SSE
+ * Routes: `POST /v1/embeddings` (see fake-embeddings.ts), `POST /v1/chat/completions`. With `stream: true` it answers SSE
  * (`data: <chunk>\n\n` … `data: [DONE]\n\n`, LF-framed like OpenAI's,
  * written in small pieces at awkward byte positions with short pauses);
  * otherwise one `chat.completion` JSON object. A request without
@@ -238,6 +239,7 @@ export function startFakeOpenAI(options: FakeOpenAIOptions = {}): FakeOpenAI {
         }
         return Response.json({ object: "list", data: FAKE_MODELS.map((id) => ({ id, object: "model", created: 1700000000, owned_by: "fake" })) });
       }
+      if (url.pathname === "/v1/embeddings" && httpRequest.method === "POST") return embeddingsResponse(httpRequest, url, requests, keyFaults, script);
       if (url.pathname !== "/v1/chat/completions" || httpRequest.method !== "POST") {
         return errorResponse({ type: "error", status: 404, message: `Invalid URL (${httpRequest.method} ${url.pathname})` });
       }
@@ -295,6 +297,33 @@ export function startFakeOpenAI(options: FakeOpenAIOptions = {}): FakeOpenAI {
     },
     stop: () => server.stop(true),
   };
+}
+
+/** `POST /v1/embeddings` (fake-embeddings.ts); key faults and scripts apply as to chats. */
+async function embeddingsResponse(
+  httpRequest: Request,
+  url: URL,
+  requests: FakeOpenAIRequest[],
+  keyFaults: Record<string, FakeOpenAIReply>,
+  script: FakeOpenAIScript | undefined,
+): Promise<Response> {
+  const apiKey = /^Bearer (.+)$/.exec(httpRequest.headers.get("authorization") ?? "")?.[1]?.trim();
+  if (!apiKey) return errorResponse({ type: "error", status: 401, message: "You didn't provide an API key." });
+  const text = await httpRequest.text();
+  let body: any;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    return errorResponse({ type: "error", status: 400, message: "We could not parse the JSON body of your request." });
+  }
+  const request: FakeOpenAIRequest = { path: url.pathname + url.search, model: body?.model, headers: httpRequest.headers, apiKey, body, text };
+  requests.push(request);
+  const fault = keyFaults[apiKey] ?? script?.(request);
+  if (fault?.type === "error") return errorResponse(fault);
+  const result = openAIEmbeddingsAnswer(body);
+  if ("answer" in result) return Response.json(result.answer);
+  const { status, message, param } = result.refusal;
+  return errorResponse({ type: "error", status, body: openAIErrorBody(status, message, status === 404 ? "model_not_found" : null, undefined, param ?? null) });
 }
 
 function errorResponse(reply: Extract<FakeOpenAIReply, { type: "error" }>): Response {

@@ -52,3 +52,4 @@ export { GEMINI_JSON_ARRAY_HEADERS, GEMINI_JSON_ARRAY_KEEPALIVE } from "./gemini
 export { mapFinishReasonToGemini } from "./map-finish-reason.ts";
 export { mapUsageToGemini } from "./map-usage.ts";
 export type * from "./types.ts";
+export { decodeGeminiEmbedRequest, encodeGeminiEmbedResponse, retargetGeminiEmbedBody, type GeminiEmbedAction } from "./embed.ts";

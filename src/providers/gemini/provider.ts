@@ -5,6 +5,7 @@ import { createOutputLimits, type OutputLimitLookup } from "../output-limits.ts"
 import { clampGeminiPassthrough } from "./clamp-passthrough.ts";
 import type { Provider, ProviderCall, ProviderSettings } from "../types.ts";
 import { countGeminiTokens } from "./count-tokens.ts";
+import { embedGemini } from "./embed.ts";
 import { lowerGeminiRequest } from "./lower.ts";
 import { redactSecrets } from "./parse-error.ts";
 import { geminiModelName, postGemini } from "./gemini-post.ts";
@@ -27,6 +28,7 @@ export function createGeminiProvider(settings: ProviderSettings): Provider {
     stream: (request, call) => chatGemini(baseUrl, settings, outputLimits, request, call, raiseSse),
     complete: (request, call) => chatGemini(baseUrl, settings, outputLimits, request, call, wholeAnswer(call.answering)),
     countTokens: (request, call) => countGeminiTokens(baseUrl, settings, request, call, outputLimits(geminiModelName(call))),
+    embed: (request, call) => embedGemini(baseUrl, settings, request, call),
     nativeProtocol: "gemini",
     passthrough: (request, call) => postGemini(baseUrl, settings, call, request.operation, request.body),
     preparePassthrough: (fields, model, warnings) => {

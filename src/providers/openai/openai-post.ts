@@ -4,7 +4,7 @@ import { parseOpenAIError } from "./parse-error.ts";
 import { redactSecrets } from "./redact-secrets.ts";
 
 /**
- * POSTs a body to `{baseUrl}/chat/completions` with the account's key or
+ * POSTs a body to `{baseUrl}/chat/completions` (or another `path`: `/embeddings`) with the account's key or
  * access token as a Bearer token and the provider's extra headers
  * (OpenRouter's `HTTP-Referer` and `X-Title`, say), errors classified by
  * parseOpenAIError. A string body is sent byte for byte (pass-through).
@@ -17,11 +17,12 @@ export function postOpenAI(
   settings: ProviderSettings,
   call: ProviderCall,
   body: unknown,
+  path = "/chat/completions",
 ): ReturnType<typeof postUpstream> {
   const token = call.account.accessToken ?? call.account.apiKey;
   const auth: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
   return postUpstream({
-    url: `${baseUrl}/chat/completions`,
+    url: `${baseUrl}${path}`,
     headers: { ...settings.headers, "content-type": "application/json", ...auth },
     body: typeof body === "string" ? body : JSON.stringify(body),
     timeoutMs: settings.timeoutMs,

@@ -9,6 +9,7 @@ import type { Provider, ProviderCall, ProviderSettings } from "../types.ts";
 import { lowerOpenAIRequest, type LowerOpenAIOptions } from "./lower.ts";
 import { postOpenAI } from "./openai-post.ts";
 import { createOpenAIStreamMachine } from "./raise-stream.ts";
+import { embedOpenAI } from "./embed.ts";
 import { readOpenAIUsageTail } from "./read-usage-tail.ts";
 import { redactSecrets } from "./redact-secrets.ts";
 
@@ -33,6 +34,7 @@ export function createOpenAIProvider(
     type: "openai",
     stream: (request, call) => chatOpenAI(baseUrl, settings, lowerOptions, outputLimits, request, call, raiseSse),
     complete: (request, call) => chatOpenAI(baseUrl, settings, lowerOptions, outputLimits, request, call, wholeAnswer(call.answering)),
+    embed: (request, call) => embedOpenAI(baseUrl, settings, request, call),
     nativeProtocol: "openai-chat",
     // The client's own Chat Completions body, already naming the upstream model, goes as is.
     passthrough: (request, call) => postOpenAI(baseUrl, settings, call, request.body),

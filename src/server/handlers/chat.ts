@@ -15,7 +15,7 @@ import { errorResponse } from "../error-response.ts";
 import { logInternalError } from "../log-internal-error.ts";
 import { readJsonBody } from "../read-body.ts";
 import { Exchange } from "./exchange.ts";
-import { jsonResponse, shuttingDown, streamResponse } from "./respond.ts";
+import { jsonResponse, streamResponse, untilStopped } from "./respond.ts";
 import { relayFramingOf, relayPassthrough } from "./passthrough.ts";
 import { within } from "./within.ts";
 import type { Caller } from "../auth.ts";
@@ -56,14 +56,7 @@ export function chatHandler<State>(protocol: ClientProtocol, route: string, cont
   const sticky = context.config.scheduling.mode === "sticky";
   return (request: Request, server: Server<unknown>, caller?: Caller): Promise<Response> => {
     const exchange = new Exchange(route, protocol.name, context);
-    // The gateway stops before this request has an answer: a 503 in its protocol's shape.
-    const stopped = new Promise<Response>((resolve) =>
-      exchange.onStop(() => {
-        exchange.finish(503, "shutdown");
-        resolve(errorResponse(protocol, shuttingDown(), exchange.headers));
-      }),
-    );
-    return Promise.race([serve(request, server, exchange, caller), stopped]);
+    return untilStopped(protocol, exchange, serve(request, server, exchange, caller));
   };
 
   async function serve(request: Request, server: Server<unknown>, exchange: Exchange, caller: Caller | undefined): Promise<Response> {

@@ -6,6 +6,10 @@ import {
   encodeGeminiModel,
   encodeGeminiModelList,
   knownGeminiModel,
+  decodeGeminiEmbedRequest,
+  encodeGeminiEmbedResponse,
+  retargetGeminiEmbedBody,
+  type GeminiEmbedAction,
 } from "../../protocols/gemini/index.ts";
 import type { ClientProtocol } from "../../protocols/types.ts";
 import type { GatewayContext } from "../context.ts";
@@ -16,10 +20,28 @@ import { countTokensHandler } from "./count-tokens.ts";
 import { checkModel } from "../../keys/index.ts";
 import type { Caller } from "../auth.ts";
 import { Exchange } from "./exchange.ts";
-import { relayPassthrough } from "./passthrough.ts";
+import { relayPassthrough, type RelayFraming } from "./passthrough.ts";
+import { embeddingsHandler, noEmbeddings } from "./embeddings.ts";
+import { readJsonBody } from "../read-body.ts";
+import { estimateTextTokens } from "../../tokens/index.ts";
+import type { ModelTarget } from "../../routing/model-router.ts";
+import type { Provider } from "../../providers/types.ts";
 
 const ROUTE = "/v1beta/models";
-const ACTIONS = new Set(["generateContent", "streamGenerateContent", "countTokens"]);
+
+/** A relayed JSON answer (countTokens, embeddings): nothing is framed. */
+const JSON_ANSWER: RelayFraming = { keepAliveFrame: "", keepAliveMs: Number.POSITIVE_INFINITY, eventEnds: () => false, errorFrame: () => "", streamHeaders: {} };
+
+/** The input tokens of a Gemini embed body, estimated from its texts (Gemini's answer carries no count). */
+function estimateEmbedTokens(body: unknown, action: GeminiEmbedAction): number {
+  const fields = (body ?? {}) as { content?: { parts?: Array<{ text?: unknown }> }; requests?: Array<{ content?: { parts?: Array<{ text?: unknown }> } }> };
+  const contents = action === "embedContent" ? [fields.content] : Array.isArray(fields.requests) ? fields.requests.map((request) => request?.content) : [];
+  let tokens = 0;
+  for (const content of contents) for (const part of content?.parts ?? []) if (typeof part?.text === "string") tokens += estimateTextTokens(part.text);
+  return tokens;
+}
+const ACTIONS = new Set(["generateContent", "streamGenerateContent", "countTokens", "embedContent", "batchEmbedContents"]);
+const EMBED_ACTIONS = new Set(["embedContent", "batchEmbedContents"]);
 
 interface GeminiCall {
   model: string;
@@ -35,7 +57,7 @@ function readCall(request: Request): GeminiCall {
   const model = (colon === -1 ? target : target.slice(0, colon)).replace(/^models\//, "");
   const action = colon === -1 ? "" : target.slice(colon + 1);
   if (!ACTIONS.has(action)) {
-    throw new GatewayError("not_found", `unknown method '${action || target}': use :generateContent, :streamGenerateContent or :countTokens`, {
+    throw new GatewayError("not_found", `unknown method '${action || target}': use :generateContent, :streamGenerateContent, :countTokens, :embedContent or :batchEmbedContents`, {
       code: "method_not_found",
     });
   }
@@ -84,6 +106,20 @@ export function geminiNativeRoutes(protocol: ClientProtocol, context: GatewayCon
     ROUTE,
     context,
   );
+  // Embeddings for a model a translated upstream serves (OpenAI-compatible): decoded, embedded through the pool, encoded back.
+  const translatedEmbed = embeddingsHandler<GeminiEmbedAction>(
+    {
+      route: ROUTE,
+      protocol,
+      decode: (body, request) => {
+        const call = readCall(request);
+        const action = call.action as GeminiEmbedAction;
+        return { request: decodeGeminiEmbedRequest(body, call.model, action), options: action };
+      },
+      encode: (response, _request, action) => encodeGeminiEmbedResponse(response, action),
+    },
+    context,
+  );
   const fail = (error: unknown, exchange?: Exchange) => {
     const gatewayError = toGatewayError(error);
     exchange?.finish(gatewayError.status, gatewayError.code ?? gatewayError.kind);
@@ -101,6 +137,10 @@ export function geminiNativeRoutes(protocol: ClientProtocol, context: GatewayCon
     const provider = target && context.providers.get(target.provider);
     // The model is in the URL: an unknown one is a 404 whatever the body says.
     if (!target || !provider) return fail(modelNotFound(call.model, context));
+    if (EMBED_ACTIONS.has(call.action)) {
+      if (provider.embed === undefined) return fail(noEmbeddings(call.model, target, provider));
+      return isPassthrough(provider, protocol) ? relayEmbed(request, call, target, provider, caller) : translatedEmbed(request, server, caller);
+    }
     if (call.action !== "countTokens") return translate(request, server, caller);
     if (!isPassthrough(provider, protocol)) return count(request, server, caller);
     // Counting on a Gemini upstream: its own countTokens, untouched.
@@ -124,8 +164,36 @@ export function geminiNativeRoutes(protocol: ClientProtocol, context: GatewayCon
         { provider, target, operation: operationOf(call), body, signal: request.signal, stream: false },
         retryTargetFor(context, target, request, exchange),
         exchange,
-        // countTokens answers JSON: nothing is framed.
-        { keepAliveFrame: "", keepAliveMs: Number.POSITIVE_INFINITY, eventEnds: () => false, errorFrame: () => "", streamHeaders: {} },
+        JSON_ANSWER,
+      );
+    } catch (error) {
+      return fail(error, exchange);
+    }
+  }
+
+  /**
+   * Embeddings on a Gemini upstream: the client's body goes through as it is
+   * but for the model (its own task types and titles per request kept), and
+   * the answer comes back untouched. Gemini's answer counts no tokens: the
+   * log and the limits get an estimate from the texts.
+   */
+  async function relayEmbed(request: Request, call: GeminiCall, target: ModelTarget, provider: Provider, caller: Caller | undefined): Promise<Response> {
+    const exchange = new Exchange(ROUTE, protocol.name, context);
+    exchange.log.requestedModel = call.model;
+    exchange.log.provider = target.provider;
+    exchange.log.mappedModel = target.model;
+    exchange.headers["x-mapped-model"] = target.model;
+    try {
+      const body = await readJsonBody(request, context.config.limits);
+      const action = call.action as GeminiEmbedAction;
+      const tokens = estimateEmbedTokens(body, action);
+      exchange.admit(caller, call.model, () => tokens);
+      exchange.usage({ input: { total: tokens }, output: { total: 0 } });
+      return await relayPassthrough(
+        { provider, target, operation: action, body: JSON.stringify(retargetGeminiEmbedBody(body, target.model, action)), signal: request.signal, stream: false },
+        retryTargetFor(context, target, request, exchange),
+        exchange,
+        JSON_ANSWER,
       );
     } catch (error) {
       return fail(error, exchange);

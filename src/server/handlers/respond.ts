@@ -6,6 +6,7 @@ import type { ChatResponse } from "../../ir/response.ts";
 import type { ClientProtocol, EncodeContext } from "../../protocols/types.ts";
 import { SSE_HEADERS } from "../../sse/encode.ts";
 import type { Exchange } from "./exchange.ts";
+import { errorResponse } from "../error-response.ts";
 import { describeNetworkError } from "../../providers/http/describe-network-error.ts";
 
 /** Collects the whole answer and encodes it as the protocol's JSON. */
@@ -125,6 +126,21 @@ export function streamResponse(
   // The stream's headers leave before finish(): the warnings the lowering reported go with them.
   exchange.announceWarnings();
   return new Response(body, { headers: Object.assign(exchange.headers, headers) });
+}
+
+/**
+ * The answer `work` makes, unless the gateway's drain time ends first: then
+ * a 503 in the protocol's shape (a stream that has started ends with its
+ * error event instead, see streamResponse).
+ */
+export function untilStopped(protocol: ClientProtocol, exchange: Exchange, work: Promise<Response>): Promise<Response> {
+  const stopped = new Promise<Response>((resolve) =>
+    exchange.onStop(() => {
+      exchange.finish(503, "shutdown");
+      resolve(errorResponse(protocol, shuttingDown(), exchange.headers));
+    }),
+  );
+  return Promise.race([work, stopped]);
 }
 
 /** What a request still open when the gateway's drain time ends is told. */

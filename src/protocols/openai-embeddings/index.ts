@@ -1,0 +1,60 @@
+import { z } from "zod";
+import { GatewayError } from "../../ir/errors.ts";
+import type { EmbeddingRequest, EmbeddingResponse } from "../../ir/embedding.ts";
+import { formatPath } from "../../util/format-path.ts";
+
+/**
+ * OpenAI's `POST /v1/embeddings`: `input` as a string, an array of strings,
+ * an array of token ids or an array of token-id arrays (at most 2048 inputs,
+ * none empty), `dimensions`, `encoding_format` (`float` or `base64`: the
+ * vector's little-endian float32 bytes, which the official SDKs ask for by
+ * default and decode themselves), `user`.
+ */
+const tokens = z.array(z.number().int().min(0)).min(1);
+const embeddingsSchema = z.strictObject({
+  model: z.string().min(1),
+  input: z.union([
+    z.string().min(1, "an input must not be empty"),
+    z.array(z.string().min(1, "an input must not be empty")).min(1).max(2048),
+    tokens,
+    z.array(tokens).min(1).max(2048),
+  ]),
+  dimensions: z.number().int().positive().optional(),
+  encoding_format: z.enum(["float", "base64"]).optional(),
+  user: z.string().optional(),
+});
+
+export type EmbeddingsEncoding = "float" | "base64";
+
+export function decodeOpenAIEmbeddingsRequest(body: unknown): { request: EmbeddingRequest; encoding: EmbeddingsEncoding } {
+  const parsed = embeddingsSchema.safeParse(body, { reportInput: true });
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const param = issue.code === "unrecognized_keys" ? issue.keys[0]! : formatPath(issue.path);
+    const what = issue.code === "unrecognized_keys" ? `unknown field '${param}'` : `${param || "body"}: ${issue.message}`;
+    throw new GatewayError("invalid_request", `invalid embeddings request: ${what}`, param ? { param } : {});
+  }
+  const { model, input, dimensions, encoding_format, user } = parsed.data;
+  const inputs: Array<string | number[]> =
+    typeof input === "string" ? [input] : input.length > 0 && typeof input[0] === "number" ? [input as number[]] : (input as Array<string | number[]>);
+  return {
+    request: { model, inputs, ...(dimensions === undefined ? {} : { dimensions }), ...(user === undefined ? {} : { user }) },
+    encoding: encoding_format ?? "float",
+  };
+}
+
+/** The answer in OpenAI's shape; `base64` is each vector as little-endian float32 bytes, exactly as OpenAI encodes it. */
+export function encodeOpenAIEmbeddingsResponse(response: EmbeddingResponse, model: string, encoding: EmbeddingsEncoding, inputTokens: number) {
+  return {
+    object: "list",
+    data: response.vectors.map((vector, index) => ({ object: "embedding", index, embedding: encoding === "base64" ? float32Base64(vector) : vector })),
+    model,
+    usage: { prompt_tokens: inputTokens, total_tokens: inputTokens },
+  };
+}
+
+function float32Base64(vector: readonly number[]): string {
+  const floats = Float32Array.from(vector);
+  // Typed arrays are in the machine's byte order: little-endian on every platform agw is built for.
+  return Buffer.from(floats.buffer, floats.byteOffset, floats.byteLength).toString("base64");
+}
