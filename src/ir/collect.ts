@@ -45,6 +45,12 @@ export class ResponseCollector {
         else content.push({ type: "text", text: "", signature: event.signature });
         return;
       }
+      case "image": {
+        const image: AssistantContent = { type: "image", mediaType: event.mediaType, data: event.data };
+        if (event.signature !== undefined) image.signature = event.signature;
+        this.builder(event.choice).choice.content.push(image);
+        return;
+      }
       case "tool-call-start": {
         const builder = this.builder(event.choice);
         const call: ToolCallPart = { type: "tool-call", id: event.id, name: event.name, arguments: "" };

@@ -32,6 +32,8 @@ export type StreamEvent =
    * never splits it; only the same family reads it back.
    */
   | { type: "text-signature"; signature: Signature; choice?: number }
+  /** A generated image, whole (image models answer each picture in one piece): base64 `data`. */
+  | { type: "image"; mediaType: string; data: string; signature?: Signature; choice?: number }
   | { type: "tool-call-start"; id: string; name: string; signature?: Signature; choice?: number }
   | { type: "tool-call-delta"; id: string; argumentsDelta: string; choice?: number }
   | { type: "tool-call-end"; id: string; choice?: number }

@@ -17,6 +17,8 @@ export interface ImagePart {
   mediaType?: string;
   data?: string;
   url?: string;
+  /** A generated image's signature (Gemini 3 image models sign them): it travels back with the image in later turns. */
+  signature?: Signature;
 }
 
 /** A non-image file (PDF, audio…), inline or by URL. */
@@ -69,7 +71,8 @@ export interface ReasoningPart {
 }
 
 export type UserContent = TextPart | ImagePart | FilePart;
-export type AssistantContent = TextPart | ToolCallPart | ReasoningPart;
+/** An assistant's content: generated images (image models) come inline, as `ImagePart` with `data`. */
+export type AssistantContent = TextPart | ToolCallPart | ReasoningPart | ImagePart;
 
 export type Message =
   | { role: "system"; content: TextPart[] }
@@ -138,4 +141,12 @@ export interface ChatRequest {
   stream: boolean;
   /** A stable end-user or conversation identifier, when the client sent one. */
   user?: string;
+  /**
+   * What the answer may hold, for image models: `["text", "image"]`, or
+   * `["image"]` for pictures only (OpenAI `modalities`, Gemini
+   * `responseModalities`). Unset: the upstream's default.
+   */
+  outputModalities?: Array<"text" | "image">;
+  /** How generated images should be: Gemini's `imageConfig` (`aspectRatio` such as "16:9", `imageSize` "1K"/"2K"/"4K"). */
+  imageConfig?: { aspectRatio?: string; imageSize?: string };
 }

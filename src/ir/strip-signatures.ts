@@ -20,7 +20,7 @@ export function stripSignatures(request: ChatRequest): ChatRequest {
     const content: AssistantContent[] = [];
     for (const part of message.content) {
       if (part.type === "reasoning") continue;
-      if (part.type === "tool-call" && part.signature !== undefined) {
+      if ((part.type === "tool-call" || part.type === "image") && part.signature !== undefined) {
         const { signature: _signature, ...unsigned } = part;
         content.push(unsigned);
       } else content.push(part);

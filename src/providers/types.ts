@@ -84,6 +84,8 @@ export interface Provider {
    * is a 400 before any call.
    */
   embed?(request: EmbeddingRequest, call: ProviderCall): Promise<EmbeddingResponse>;
+  /** Whether its models can answer with images (Gemini's image models): `/v1/images/generations` is then served through `complete`. */
+  readonly generatesImages?: boolean;
   /** The ids of the models the upstream serves (`agw models --refresh`). */
   listModels?(call: ProviderCall): Promise<string[]>;
   /** Reads the usage from the end of a relayed answer (its last few KB), for the request log. */

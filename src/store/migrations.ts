@@ -154,4 +154,6 @@ export const migrations: readonly string[] = [
   ALTER TABLE request_logs ADD COLUMN key_id TEXT;
   ALTER TABLE request_logs ADD COLUMN cost_usd REAL;
   `,
+  // 10: how many images a request's answer held (image models); never their bytes.
+  `ALTER TABLE request_logs ADD COLUMN images INTEGER;`,
 ];

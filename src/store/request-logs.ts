@@ -29,6 +29,8 @@ export interface RequestLogRow {
   keyId?: string;
   /** What the request cost in US dollars, by the pricing table; unset when its model has no price. */
   costUsd?: number;
+  /** How many images the answer held (image models), never their bytes. */
+  images?: number;
 }
 
 export interface StoredRequestLog extends RequestLogRow {}
@@ -126,8 +128,8 @@ export class RequestLogStore {
     this.insert = db.query(`
       INSERT OR REPLACE INTO request_logs (id, started_at, route, protocol, requested_model, mapped_model, provider,
         account_id, stream, status, latency_ms, ttfb_ms, input_tokens, output_tokens, attempts, error_class, intercepted,
-        attempt_details, warnings, key_id, cost_usd)
-      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)`);
+        attempt_details, warnings, key_id, cost_usd, images)
+      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)`);
     this.summary = db.query(`
       SELECT COALESCE(requested_model, mapped_model) AS model, account_id AS account, status >= 400 AS failed,
         CAST(ln(latency_ms + 1) * ${LATENCY_BUCKETS_PER_E} AS INTEGER) AS bucket, COUNT(*) AS requests,
@@ -161,6 +163,7 @@ export class RequestLogStore {
         row.warnings === undefined || row.warnings.length === 0 ? null : JSON.stringify(row.warnings),
         row.keyId ?? null,
         row.costUsd ?? null,
+        row.images ?? null,
       ),
     );
   }
@@ -329,5 +332,6 @@ function fromRow(row: Record<string, unknown>): StoredRequestLog {
       row.warnings === null || row.warnings === undefined ? undefined : (JSON.parse(row.warnings as string) as StoredRequestLog["warnings"]),
     keyId: optional(row.key_id),
     costUsd: optional(row.cost_usd),
+    images: optional(row.images),
   };
 }

@@ -219,7 +219,10 @@ export function startFakeGemini(options: FakeGeminiOptions = {}): FakeGemini {
         return "answer" in result ? Response.json(result.answer) : errorResponse({ type: "error", ...result.refusal });
       }
       const refusal =
-        generationRefusal(body) ?? outputTokensRefusal(request.model, body) ?? (request.model.includes("gemini-3") ? signatureRefusal(body, issued) : undefined);
+        generationRefusal(body) ??
+        outputTokensRefusal(request.model, body) ??
+        imageModelRefusal(request.model, body) ??
+        (request.model.includes("gemini-3") ? signatureRefusal(body, issued) : undefined);
       const reply = keyFaults[apiKey] ?? refusal ?? script?.(request) ?? defaultReply(request, `fake-${++responses}`, issued);
       let answer: FakeGeminiReply = reply;
       while (answer.type === "hang") {
@@ -331,6 +334,23 @@ function generationRefusal(body: any): FakeGeminiReply | undefined {
  * 65,536), worded as its users quote the 400 (discuss.ai.google.dev, "Unable
  * to submit request because it has a maxOutputTokens value of 828858").
  */
+/**
+ * What only image models do: pictures (`responseModalities` with IMAGE) from
+ * a model that makes none are refused, and so is `imageConfig.imageSize`
+ * outside the Gemini 3 image models (the only ones with a choice of size).
+ */
+function imageModelRefusal(model: string, body: any): FakeGeminiReply | undefined {
+  const config = body?.generationConfig ?? {};
+  const imageModel = /-image/.test(model);
+  if (Array.isArray(config.responseModalities) && config.responseModalities.includes("IMAGE") && !imageModel) {
+    return { type: "error", status: 400, message: "Model does not support the requested response modalities: image" };
+  }
+  if (config.imageConfig?.imageSize !== undefined && !(imageModel && model.includes("gemini-3"))) {
+    return { type: "error", status: 400, message: "imageSize is not supported by this model." };
+  }
+  return undefined;
+}
+
 function outputTokensRefusal(model: string, body: any): FakeGeminiReply | undefined {
   const config = body?.generationConfig ?? body?.generation_config;
   const requested = config?.maxOutputTokens ?? config?.max_output_tokens;
@@ -394,6 +414,15 @@ function defaultReply(request: FakeGeminiRequest, responseId: string, issued: Se
       }
       answerParts.push(call);
     }
+  } else if (/-image/.test(request.model) && (config.responseModalities ?? ["TEXT", "IMAGE"]).includes("IMAGE")) {
+    // An image model (by default it answers text and a picture): text first when TEXT is asked too, then one inlineData part, whole.
+    if ((config.responseModalities ?? ["TEXT", "IMAGE"]).includes("TEXT")) answerParts.push({ text: "Here is your picture." });
+    const picture: any = { inlineData: { mimeType: "image/png", data: fakeImage(userText, config.imageConfig) } };
+    if (request.model.includes("gemini-3")) {
+      picture.thoughtSignature = `sig-image-${issued.size}`;
+      issued.add(picture.thoughtSignature);
+    }
+    answerParts.push(picture);
   } else if (config.responseMimeType === "application/json") {
     // Without a schema the answer is some JSON object, not one that happens to fit what the client wanted.
     answerParts.push(...split(JSON.stringify(config.responseSchema ? sample(config.responseSchema) : { echo: userText })));
@@ -409,7 +438,7 @@ function defaultReply(request: FakeGeminiRequest, responseId: string, issued: Se
 
   const thinking = config.thinkingConfig?.includeThoughts === true;
   const gemini3 = request.model.includes("gemini-3");
-  if (gemini3 && !answerParts.some((part) => part.functionCall)) {
+  if (gemini3 && !answerParts.some((part) => part.functionCall || part.inlineData)) {
     // Gemini 3 signs a text answer on its last part; in a stream that is
     // usually a final chunk with empty text and only the signature.
     const signature = `sig-text-${issued.size}`;
@@ -502,4 +531,13 @@ function mergeChunks(chunks: unknown[]): unknown {
     modelVersion: last.modelVersion,
     responseId: last.responseId,
   };
+}
+
+/**
+ * The picture the fake's image models "draw": PNG's signature bytes, then the
+ * prompt and the image settings, so a test can tell which request it answers.
+ */
+export function fakeImage(prompt: string, imageConfig?: { aspectRatio?: string; imageSize?: string }): string {
+  const settings = `${imageConfig?.aspectRatio ?? "1:1"} ${imageConfig?.imageSize ?? "1K"}`;
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.from(`fake image: ${prompt} (${settings})`)]).toString("base64");
 }

@@ -1,3 +1,4 @@
+import { openAIImagesAnswer } from "./fake-openai-images.ts";
 import { openAIEmbeddingsAnswer } from "./fake-embeddings.ts";
 import { openAIRequestRefusal } from "./openai-request-refusal.ts";
 
@@ -11,7 +12,7 @@ import { openAIRequestRefusal } from "./openai-request-refusal.ts";
  *   openai.setScript((request) => reply | undefined)  // per-test answers; undefined falls back to the default
  *   await openai.stop()
  *
- * Routes: `POST /v1/embeddings` (see fake-embeddings.ts), `POST /v1/chat/completions`. With `stream: true` it answers SSE
+ * Routes: `POST /v1/embeddings` (fake-embeddings.ts), `POST /v1/images/generations` (fake-openai-images.ts), `POST /v1/chat/completions`. With `stream: true` it answers SSE
  * (`data: <chunk>\n\n` … `data: [DONE]\n\n`, LF-framed like OpenAI's,
  * written in small pieces at awkward byte positions with short pauses);
  * otherwise one `chat.completion` JSON object. A request without
@@ -239,7 +240,8 @@ export function startFakeOpenAI(options: FakeOpenAIOptions = {}): FakeOpenAI {
         }
         return Response.json({ object: "list", data: FAKE_MODELS.map((id) => ({ id, object: "model", created: 1700000000, owned_by: "fake" })) });
       }
-      if (url.pathname === "/v1/embeddings" && httpRequest.method === "POST") return embeddingsResponse(httpRequest, url, requests, keyFaults, script);
+      if (url.pathname === "/v1/embeddings" && httpRequest.method === "POST") return jsonEndpoint(httpRequest, url, requests, keyFaults, script, openAIEmbeddingsAnswer);
+      if (url.pathname === "/v1/images/generations" && httpRequest.method === "POST") return jsonEndpoint(httpRequest, url, requests, keyFaults, script, openAIImagesAnswer);
       if (url.pathname !== "/v1/chat/completions" || httpRequest.method !== "POST") {
         return errorResponse({ type: "error", status: 404, message: `Invalid URL (${httpRequest.method} ${url.pathname})` });
       }
@@ -299,13 +301,14 @@ export function startFakeOpenAI(options: FakeOpenAIOptions = {}): FakeOpenAI {
   };
 }
 
-/** `POST /v1/embeddings` (fake-embeddings.ts); key faults and scripts apply as to chats. */
-async function embeddingsResponse(
+/** `POST /v1/embeddings` and `/v1/images/generations` (fake-embeddings.ts, fake-openai-images.ts); key faults and scripts apply as to chats. */
+async function jsonEndpoint(
   httpRequest: Request,
   url: URL,
   requests: FakeOpenAIRequest[],
   keyFaults: Record<string, FakeOpenAIReply>,
   script: FakeOpenAIScript | undefined,
+  answer: (body: any) => { refusal: { status: number; message: string; param?: string } } | { answer: unknown },
 ): Promise<Response> {
   const apiKey = /^Bearer (.+)$/.exec(httpRequest.headers.get("authorization") ?? "")?.[1]?.trim();
   if (!apiKey) return errorResponse({ type: "error", status: 401, message: "You didn't provide an API key." });
@@ -320,7 +323,7 @@ async function embeddingsResponse(
   requests.push(request);
   const fault = keyFaults[apiKey] ?? script?.(request);
   if (fault?.type === "error") return errorResponse(fault);
-  const result = openAIEmbeddingsAnswer(body);
+  const result = answer(body);
   if ("answer" in result) return Response.json(result.answer);
   const { status, message, param } = result.refusal;
   return errorResponse({ type: "error", status, body: openAIErrorBody(status, message, status === 404 ? "model_not_found" : null, undefined, param ?? null) });

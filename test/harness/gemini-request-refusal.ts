@@ -53,6 +53,8 @@ export function geminiRequestRefusal(body: any): string | undefined {
   const config = body.generationConfig ?? body.generation_config ?? {};
   const unknownConfig = Object.keys(config).find((name) => !GENERATION_CONFIG_FIELDS.has(name));
   if (unknownConfig !== undefined) return `Invalid JSON payload received. Unknown name "${unknownConfig}" at 'generation_config': Cannot find field.`;
+  const imageRefusal = imageSettingsRefusal(config);
+  if (imageRefusal !== undefined) return imageRefusal;
   const contents: any[] = Array.isArray(body.contents) ? body.contents : [];
   if (contents.length === 0) return "* GenerateContentRequest.contents: contents is not specified\n";
   for (const [index, content] of contents.entries()) {
@@ -79,5 +81,24 @@ function functionTurnRefusal(contents: any[]): string | undefined {
       return "Please ensure that the number of function response parts is equal to the number of function call parts of the function call turn.";
     }
   }
+  return undefined;
+}
+
+const MODALITIES = new Set(["TEXT", "IMAGE", "AUDIO"]);
+const ASPECT_RATIOS = new Set(["1:1", "2:3", "3:2", "3:4", "4:3", "4:5", "5:4", "9:16", "16:9", "21:9"]);
+
+/** `responseModalities` and `imageConfig` as the API checks them (image generation docs: aspect ratios, 1K/2K/4K). */
+function imageSettingsRefusal(config: any): string | undefined {
+  const modalities = config.responseModalities ?? config.response_modalities;
+  if (modalities !== undefined) {
+    const bad = Array.isArray(modalities) ? modalities.find((modality: unknown) => !MODALITIES.has(String(modality))) : modalities;
+    if (bad !== undefined) return `Invalid value at 'generation_config.response_modalities' (type.googleapis.com/google.ai.generativelanguage.v1beta.GenerationConfig.Modality), "${bad}"`;
+  }
+  const image = config.imageConfig ?? config.image_config;
+  if (image === undefined) return undefined;
+  const unknown = Object.keys(image).find((name) => name !== "aspectRatio" && name !== "imageSize");
+  if (unknown !== undefined) return `Invalid JSON payload received. Unknown name "${unknown}" at 'generation_config.image_config': Cannot find field.`;
+  if (image.aspectRatio !== undefined && !ASPECT_RATIOS.has(image.aspectRatio)) return `* GenerateContentRequest.generation_config.image_config.aspect_ratio: unsupported aspect ratio ${image.aspectRatio}`;
+  if (image.imageSize !== undefined && !["1K", "2K", "4K"].includes(image.imageSize)) return `* GenerateContentRequest.generation_config.image_config.image_size: unsupported image size ${image.imageSize}`;
   return undefined;
 }

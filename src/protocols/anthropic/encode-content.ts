@@ -48,6 +48,10 @@ export function encodeContent(content: AssistantContent[], options: AnthropicOpt
         blocks.push({ type: "thinking", thinking: part.text, signature: carried ?? UNSIGNED_SIGNATURE });
         return;
       }
+      case "image":
+        // Anthropic's assistant content has no image block: a generated image is a Markdown image in a text block.
+        if (part.data !== undefined) blocks.push({ type: "text", text: markdownImage(part.mediaType, part.data) });
+        return;
       case "tool-call": {
         const signature = thinkingOff || signedCall === part ? undefined : callSignature(part);
         if (signature !== undefined) blocks.push({ type: "thinking", thinking: "", signature });
@@ -74,4 +78,9 @@ export function parseInput(text: string): Record<string, unknown> {
     // Arguments cut off mid-stream or not JSON at all: the call still goes out.
   }
   return {};
+}
+
+/** A generated image as Markdown with a `data:` URL, which chat UIs built on the Anthropic format render. */
+export function markdownImage(mediaType: string | undefined, data: string): string {
+  return `![image](data:${mediaType ?? "image/png"};base64,${data})`;
 }

@@ -20,7 +20,7 @@ import {
   redactedBlock,
   signatureBlock,
 } from "./stream-blocks.ts";
-import { callSignature } from "./encode-content.ts";
+import { callSignature, markdownImage } from "./encode-content.ts";
 
 /**
  * IR events → Anthropic Messages SSE: `message_start`, content blocks
@@ -125,6 +125,13 @@ export function anthropicStreamMachine(
           }
           break;
         }
+        case "image":
+          // A text block of its own holding the image as Markdown (see encodeContent).
+          closeAll(state, frames);
+          openBlock(state, frames, "text");
+          delta(state, frames, { type: "text_delta", text: markdownImage(event.mediaType, event.data) });
+          closeAll(state, frames);
+          break;
         case "text-signature":
           // Anthropic's format has no place for a signature on text, and a
           // thinking block after the answer makes Claude Code report an empty

@@ -1,6 +1,7 @@
 import type { AssistantContent, Message } from "../../ir/request.ts";
 
-const rank: Record<AssistantContent["type"], number> = { reasoning: 0, text: 1, "tool-call": 2 };
+// A generated image reads as part of the text (Anthropic has no image in assistant turns).
+const rank: Record<AssistantContent["type"], number> = { reasoning: 0, text: 1, image: 1, "tool-call": 2 };
 
 /**
  * Puts each assistant message's parts in the order upstreams expect them:

@@ -26,7 +26,9 @@ function encodeCandidate(choice: ResponseChoice, includeThoughts: boolean): Gemi
   for (const part of choice.content) {
     if (part.type === "text") builder.text(part.text, part.signature);
     else if (part.type === "reasoning") builder.reasoning(part.text, part.signature);
-    else builder.functionCall(part.name, part.arguments, part.signature);
+    else if (part.type === "image") {
+      if (part.data !== undefined) builder.image(part.mediaType ?? "image/png", part.data, part.signature);
+    } else builder.functionCall(part.name, part.arguments, part.signature);
   }
   return {
     content: { parts: builder.close(), role: "model" },

@@ -113,6 +113,9 @@ export function geminiStreamMachine(
         case "text-signature":
           choice.builder.textSignature(event.signature);
           return emit(state, index, choice.builder.drain());
+        case "image":
+          choice.builder.image(event.mediaType, event.data, event.signature);
+          return emit(state, index, choice.builder.drain());
         case "tool-call-start":
           choice.calls.set(event.id, { name: event.name, arguments: "", ...(event.signature && { signature: event.signature }) });
           return [];

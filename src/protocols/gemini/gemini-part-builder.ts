@@ -60,6 +60,15 @@ export class GeminiPartBuilder {
     this.parts.push(part);
   }
 
+  /** A generated image, as its own part, with the signature Gemini put on it (Gemini 3 image models sign their images). */
+  image(mediaType: string, data: string, signature?: Signature): void {
+    const value = geminiSignature(signature);
+    this.flushPendingIf(value !== undefined);
+    const part: GeminiOutputPart = { inlineData: { mimeType: mediaType, data } };
+    this.sign(part, value);
+    this.parts.push(part);
+  }
+
   /** The parts built since the last call; a held signature stays held. */
   drain(): GeminiOutputPart[] {
     const parts = this.parts;

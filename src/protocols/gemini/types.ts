@@ -14,6 +14,8 @@ export interface GeminiOutputPart {
   /** Opaque signature that must travel back with the part it came on. */
   thoughtSignature?: string;
   functionCall?: { name: string; args: Record<string, unknown> };
+  /** A generated image, as Gemini's image models answer it. */
+  inlineData?: { mimeType: string; data: string };
 }
 
 export interface GeminiOutputCandidate {

@@ -6,6 +6,7 @@ import { decodeToolChoice, decodeTools } from "./decode-tools.ts";
 import { describeZodIssue } from "../shared/describe-zod-issue.ts";
 import { beyond, type IgnoredField, ignoredFieldWarnings, nonEmptyObject, otherThan } from "../shared/ignored-fields.ts";
 import { invalidField } from "../shared/invalid-field.ts";
+import { imageConfigOf } from "../shared/image-options.ts";
 
 /** What only the OpenAI Chat encoders need to know about the request. */
 export interface OpenAIChatOptions {
@@ -23,7 +24,7 @@ const IGNORED_FIELDS: readonly IgnoredField[] = [
   { name: "logprobs", code: "logprobs_ignored", effect: "no log probabilities are returned" },
   { name: "top_logprobs", code: "top_logprobs_ignored", effect: "no log probabilities are returned" },
   { name: "logit_bias", code: "logit_bias_ignored", effect: "token probabilities are not biased", asks: nonEmptyObject },
-  { name: "modalities", code: "modalities_ignored", effect: "the answer is text only", asks: beyond("text") },
+  { name: "modalities", code: "modalities_ignored", effect: "the answer has no audio", asks: beyond("text", "image") },
   { name: "audio", code: "audio_ignored", effect: "the answer is text only" },
   { name: "prediction", code: "prediction_ignored", effect: "predicted output is not used" },
   { name: "web_search_options", code: "web_search_options_ignored", effect: "the model does not search the web" },
@@ -76,6 +77,10 @@ function toChatRequest(body: OpenAIChatRequest): ChatRequest {
   if (body.frequency_penalty != null) request.frequencyPenalty = body.frequency_penalty;
   if (body.reasoning_effort != null) request.reasoning = { effort: body.reasoning_effort };
   if (body.user != null) request.user = body.user;
+  const modalities = body.modalities?.filter((modality) => modality === "text" || modality === "image");
+  if (modalities?.includes("image")) request.outputModalities = modalities;
+  const imageConfig = imageConfigOf(body.size ?? undefined, body.quality ?? undefined);
+  if (Object.keys(imageConfig).length > 0) request.imageConfig = imageConfig;
   return request;
 }
 

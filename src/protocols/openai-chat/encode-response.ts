@@ -5,6 +5,7 @@ import type { EncodeContext } from "../types.ts";
 import type { OpenAIChatOptions } from "./decode-request.ts";
 import { type OpenAIFinishReason, mapFinishReasonToOpenAI } from "./map-finish-reason.ts";
 import { type OpenAIChatUsage, mapUsageToOpenAI } from "./map-usage.ts";
+import { chatImage, type OpenAIChatImage } from "./encode-stream.ts";
 
 export interface OpenAIChatToolCall {
   id: string;
@@ -26,6 +27,7 @@ export interface OpenAIChatCompletion {
       content: string | null;
       refusal: null;
       reasoning_content?: string;
+      images?: OpenAIChatImage[];
       tool_calls?: OpenAIChatToolCall[];
     };
     logprobs: null;
@@ -54,10 +56,13 @@ function encodeChoice(choice: ResponseChoice): OpenAIChatCompletion["choices"][n
   let text = "";
   let reasoning = "";
   const toolCalls: OpenAIChatToolCall[] = [];
+  const images: OpenAIChatImage[] = [];
   for (const part of choice.content) {
     if (part.type === "text") text += part.text;
     else if (part.type === "reasoning") reasoning += part.text;
-    else toolCalls.push(encodeToolCall(part));
+    else if (part.type === "image") {
+      if (part.data !== undefined) images.push(chatImage(part.mediaType, part.data));
+    } else toolCalls.push(encodeToolCall(part));
   }
   const message: OpenAIChatCompletion["choices"][number]["message"] = {
     role: "assistant",
@@ -65,6 +70,7 @@ function encodeChoice(choice: ResponseChoice): OpenAIChatCompletion["choices"][n
     refusal: null,
   };
   if (reasoning !== "") message.reasoning_content = reasoning;
+  if (images.length > 0) message.images = images;
   if (toolCalls.length > 0) message.tool_calls = toolCalls;
   return { index: choice.index, message, logprobs: null, finish_reason: mapFinishReasonToOpenAI(choice.finishReason) };
 }

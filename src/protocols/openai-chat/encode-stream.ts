@@ -8,10 +8,23 @@ import { encodeOpenAIError } from "../shared/encode-openai-error.ts";
 import { type OpenAIFinishReason, mapFinishReasonToOpenAI } from "./map-finish-reason.ts";
 import { type OpenAIChatUsage, mapUsageToOpenAI } from "./map-usage.ts";
 
+/** An image in an assistant message or delta: a `data:` URL. */
+export interface OpenAIChatImage {
+  type: "image_url";
+  image_url: { url: string };
+}
+
+/** A generated image as Chat Completions clients read it: `{type: "image_url", image_url: {url: "data:…;base64,…"}}`. */
+export function chatImage(mediaType: string | undefined, data: string): OpenAIChatImage {
+  return { type: "image_url", image_url: { url: `data:${mediaType ?? "image/png"};base64,${data}` } };
+}
+
 export interface OpenAIChatDelta {
   role?: "assistant";
   content?: string;
   reasoning_content?: string;
+  /** Generated images, the convention OpenRouter and LiteLLM use for image models in Chat Completions. */
+  images?: OpenAIChatImage[];
   tool_calls?: Array<{
     index: number;
     id?: string;
@@ -109,6 +122,8 @@ export function openaiChatStreamMachine(
           return emit(state, event.choice ?? 0, () =>
             event.text === "" ? undefined : { reasoning_content: event.text },
           );
+        case "image":
+          return emit(state, event.choice ?? 0, () => ({ images: [chatImage(event.mediaType, event.data)] }));
         case "tool-call-start":
           return emit(state, event.choice ?? 0, (choice) => {
             const index = choice.toolIndexes.size;

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { IMAGE_QUALITIES, IMAGE_SIZES } from "../shared/image-options.ts";
 import { lazyCompile } from "../shared/lazy-compile.ts";
 
 /**
@@ -162,7 +163,11 @@ export const openaiChatRequestSchema = z.object({
   store: ignored,
   service_tier: ignored,
   logit_bias: ignored,
-  modalities: ignored,
+  /** `["text", "image"]` asks an image model for pictures too (what OpenRouter and LiteLLM clients send); "audio" is not served. */
+  modalities: z.array(z.enum(["text", "image", "audio"])).nullish(),
+  /** Image models: OpenAI image sizes and qualities (the reference proxy's extras), mapped to the model's image settings. */
+  size: z.enum(IMAGE_SIZES).nullish(),
+  quality: z.enum(IMAGE_QUALITIES).nullish(),
   prediction: ignored,
   audio: ignored,
   web_search_options: ignored,

@@ -3,7 +3,7 @@ import type { SignatureTarget } from "../shared/signature-codec.ts";
 import { encodeReasoningItem } from "./encode-reasoning-item.ts";
 import { encodeToolCallItem } from "./encode-tool-call-item.ts";
 import { itemId } from "./item-id.ts";
-import type { OutputItem } from "./output-items.ts";
+import { imageGenerationItem, type OutputItem } from "./output-items.ts";
 import { toolOrigin, type ToolOrigins } from "./tool-origins.ts";
 
 export interface OutputEncoding {
@@ -59,6 +59,10 @@ export function encodeOutputItems(content: ReadonlyArray<AssistantContent>, enco
       }
       if (part.text === "" && !(part.signature && includeEncrypted)) return;
       items.push(encodeReasoningItem(itemId("rs", responseId, items.length), part.text, part.signature, includeEncrypted));
+      return;
+    }
+    if (part.type === "image") {
+      if (part.data !== undefined) items.push(imageGenerationItem(itemId("ig", responseId, items.length), part.mediaType, part.data));
       return;
     }
     if (part.signature && signedCall !== part) signatureItem(part.signature, "c");

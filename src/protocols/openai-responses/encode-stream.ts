@@ -16,6 +16,7 @@ import {
   initialStreamState,
   messageDelta,
   openCall,
+  imageItem,
   reasoningDelta,
   reasoningSignature,
   type ResponsesStreamState,
@@ -116,6 +117,9 @@ export function openaiResponsesStreamMachine(
           break;
         case "text-signature":
           state.textSignature = event.signature;
+          break;
+        case "image":
+          imageItem(state, frames, encoding, event.mediaType, event.data);
           break;
         case "tool-call-start": {
           const call: Parameters<typeof openCall>[3] = { id: event.id, origin: toolOrigin(context.options.tools, event.name) };

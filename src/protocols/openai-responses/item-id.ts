@@ -1,5 +1,5 @@
 /** Item id prefixes, as OpenAI's own ids start. */
-export type ItemIdPrefix = "rs" | "msg" | "fc" | "ctc" | "lsh" | "tsc";
+export type ItemIdPrefix = "rs" | "msg" | "fc" | "ctc" | "lsh" | "tsc" | "ig";
 
 /**
  * A deterministic output item id: the prefix, the response id without its

@@ -81,4 +81,19 @@ export type ToolCallOutputItem =
   | LocalShellCallOutputItem
   | ToolSearchCallOutputItem;
 
-export type OutputItem = ReasoningOutputItem | MessageOutputItem | ToolCallOutputItem;
+/** A generated image: OpenAI's image generation tool call, its picture base64 in `result`. */
+export interface ImageGenerationCallOutputItem {
+  type: "image_generation_call";
+  id: string;
+  status: "completed";
+  result: string;
+  output_format?: string;
+}
+
+export type OutputItem = ReasoningOutputItem | MessageOutputItem | ToolCallOutputItem | ImageGenerationCallOutputItem;
+
+/** An image an image model generated, as the Responses API's `image_generation_call` item. */
+export function imageGenerationItem(id: string, mediaType: string | undefined, data: string): ImageGenerationCallOutputItem {
+  const format = mediaType?.startsWith("image/") ? mediaType.slice("image/".length) : undefined;
+  return { type: "image_generation_call", id, status: "completed", result: data, ...(format ? { output_format: format } : {}) };
+}

@@ -6,7 +6,7 @@ import { encodeReasoningItem } from "./encode-reasoning-item.ts";
 import type { SignatureTarget } from "../shared/signature-codec.ts";
 import { customToolInput, encodeToolCallItem } from "./encode-tool-call-item.ts";
 import { itemId } from "./item-id.ts";
-import type { OutputItem } from "./output-items.ts";
+import { imageGenerationItem, type OutputItem } from "./output-items.ts";
 import type { ToolOrigin } from "./tool-origins.ts";
 
 /** The message or reasoning item being written; text deltas append to it until another kind of output comes. */
@@ -173,6 +173,15 @@ export function signatureItem(
   if (!encoding.includeEncrypted) return;
   const index = state.nextIndex++;
   const item = encodeReasoningItem(itemId("rs", encoding.responseId, index), "", signature, true, target);
+  addItem(state, frames, index, item);
+  doneItem(state, frames, index, item);
+}
+
+/** A generated image: an `image_generation_call` item of its own, complete at once (after whatever text was open). */
+export function imageItem(state: ResponsesStreamState, frames: string[], encoding: StreamEncoding, mediaType: string, data: string): void {
+  closeText(state, frames, encoding);
+  const index = state.nextIndex++;
+  const item = imageGenerationItem(itemId("ig", encoding.responseId, index), mediaType, data);
   addItem(state, frames, index, item);
   doneItem(state, frames, index, item);
 }

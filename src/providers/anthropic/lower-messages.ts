@@ -101,6 +101,9 @@ function lowerAssistantPart(part: AssistantContent): AnthropicAssistantBlock[] {
       return [{ type: "thinking", thinking: part.text, signature: part.signature.value }];
     case "tool-call":
       return [{ type: "tool_use", id: part.id, name: part.name, input: parseArguments(part.arguments) }];
+    case "image":
+      // An earlier answer's generated image: Anthropic takes no image in an assistant turn.
+      return [];
   }
 }
 

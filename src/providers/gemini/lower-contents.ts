@@ -91,6 +91,13 @@ function lowerAssistantPart(part: AssistantContent): GeminiPart[] {
       if (part.signature?.family === "gemini") lowered.thoughtSignature = part.signature.value;
       return [lowered];
     }
+    case "image": {
+      // An image the model made earlier goes back as it came, with its signature (Gemini 3 image models want it for edits).
+      if (part.data === undefined) return [];
+      const lowered: GeminiPart = { inlineData: { mimeType: part.mediaType ?? "image/png", data: part.data } };
+      if (part.signature?.family === "gemini") lowered.thoughtSignature = part.signature.value;
+      return [lowered];
+    }
   }
 }
 

@@ -104,6 +104,19 @@ function lowerGenerationConfig(
   if (request.seed !== undefined) config.seed = request.seed;
   if (request.presencePenalty !== undefined) config.presencePenalty = request.presencePenalty;
   if (request.frequencyPenalty !== undefined) config.frequencyPenalty = request.frequencyPenalty;
+  if (request.outputModalities !== undefined && request.outputModalities.length > 0) {
+    config.responseModalities = request.outputModalities.map((modality) => (modality === "image" ? "IMAGE" : "TEXT"));
+  }
+  if (request.imageConfig !== undefined) {
+    const { imageSize, ...rest } = request.imageConfig;
+    const imageConfig: NonNullable<GeminiGenerationConfig["imageConfig"]> = { ...rest };
+    // Only the Gemini 3 image models have a choice of resolution; the others refuse imageSize outright.
+    if (imageSize !== undefined && /^gemini-3.*-image/.test(model)) imageConfig.imageSize = imageSize;
+    else if (imageSize !== undefined) {
+      addWarning(warnings, { code: "image_size_ignored", message: `${model} makes images of one resolution: the requested quality (${imageSize}) was not sent` });
+    }
+    if (Object.keys(imageConfig).length > 0) config.imageConfig = imageConfig;
+  }
 
   if (request.responseFormat?.type === "json") {
     config.responseMimeType = "application/json";

@@ -29,6 +29,7 @@ export function createGeminiProvider(settings: ProviderSettings): Provider {
     complete: (request, call) => chatGemini(baseUrl, settings, outputLimits, request, call, wholeAnswer(call.answering)),
     countTokens: (request, call) => countGeminiTokens(baseUrl, settings, request, call, outputLimits(geminiModelName(call))),
     embed: (request, call) => embedGemini(baseUrl, settings, request, call),
+    generatesImages: true,
     nativeProtocol: "gemini",
     passthrough: (request, call) => postGemini(baseUrl, settings, call, request.operation, request.body),
     preparePassthrough: (fields, model, warnings) => {

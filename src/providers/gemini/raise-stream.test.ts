@@ -201,13 +201,28 @@ describe("geminiStreamMachine", () => {
   test("empty parts, non-objects and parts after the finish are ignored", () => {
     const events = runMachine(counterMachine(), [
       "not an object",
-      { candidates: [{ content: { parts: [{ text: "" }, null, { inlineData: { mimeType: "image/png", data: "iVBOR" } }] } }] },
+      { candidates: [{ content: { parts: [{ text: "" }, null, 7] } }] },
       { candidates: [{ content: { parts: [{ text: "Hi" }] }, finishReason: "STOP" }] },
       { candidates: [{ content: { parts: [{ text: "late" }] }, finishReason: "STOP" }] },
     ]);
     expect(events).toEqual([
       { type: "message-start" },
       { type: "text-delta", text: "Hi" },
+      { type: "finish", reason: { unified: "stop", raw: "STOP" } },
+    ]);
+  });
+
+  test("generated images come as image events, whole, with their signature; images among thoughts stay thoughts", () => {
+    const events = runMachine(counterMachine(), [
+      { candidates: [{ content: { parts: [{ text: "drafting", thought: true }, { inlineData: { mimeType: "image/png", data: "draft" }, thought: true }] } }] },
+      { candidates: [{ content: { parts: [{ text: "Here it is:" }, { inlineData: { mimeType: "image/jpeg", data: "/9j/final" }, thoughtSignature: "sig-img" }] } }] },
+      { candidates: [{ content: { parts: [{ text: "" }] }, finishReason: "STOP" }] },
+    ]);
+    expect(events).toEqual([
+      { type: "message-start" },
+      { type: "reasoning-delta", text: "drafting" },
+      { type: "text-delta", text: "Here it is:" },
+      { type: "image", mediaType: "image/jpeg", data: "/9j/final", signature: { family: "gemini", value: "sig-img" } },
       { type: "finish", reason: { unified: "stop", raw: "STOP" } },
     ]);
   });

@@ -142,9 +142,16 @@ function raisePart(
   // the last text part of a text answer, in streams often a final chunk with
   // empty text and only the signature ("Thought signatures", Gemini API docs).
   // It comes after that part's text, so the text stays one piece.
+  // A generated image (image models): one part, whole, with its signature when Gemini 3 signed it.
+  if (isObject(part.inlineData) && typeof part.inlineData.data === "string") {
+    const image: StreamEvent = { type: "image", mediaType: part.inlineData.mimeType ?? "image/png", data: part.inlineData.data, ...tag };
+    if (signature !== undefined) image.signature = signature;
+    if (text !== "") events.push({ type: "text-delta", text, ...tag });
+    events.push(image);
+    return events;
+  }
   if (text !== "") events.push({ type: "text-delta", text, ...tag });
   if (signature !== undefined) events.push({ type: "text-signature", signature, ...tag });
-  // inlineData (generated images) has no IR event yet: it is dropped.
   return events;
 }
 

@@ -113,6 +113,10 @@ export interface GeminiGenerationConfig {
   responseMimeType?: string;
   responseSchema?: GeminiSchema;
   thinkingConfig?: GeminiThinkingConfig;
+  /** What the answer may hold: image models take `["IMAGE"]` or `["TEXT", "IMAGE"]`. */
+  responseModalities?: Array<"TEXT" | "IMAGE">;
+  /** Image models: the picture's aspect ratio ("16:9") and, on Gemini 3 image models, its size ("1K", "2K", "4K"). */
+  imageConfig?: { aspectRatio?: string; imageSize?: string };
 }
 
 export interface GeminiRequest {

@@ -57,9 +57,10 @@ function lowerAssistant(content: AssistantContent[]): Extract<OpenAIMessage, { r
     if (part.type === "text") texts.push(part.text);
     else if (part.type === "reasoning") {
       if (!part.redacted && part.text !== "") reasoning.push(part.text);
-    } else {
+    } else if (part.type === "tool-call") {
       toolCalls.push({ id: part.id, type: "function", function: { name: part.name, arguments: part.arguments } });
     }
+    // An earlier answer's generated image stays out: Chat Completions has no image in assistant messages.
   }
   const text = texts.join("");
   // OpenAI wants `content: null` beside tool calls when there is no text.

@@ -37,7 +37,8 @@ export function createOpenAIProvider(
     embed: (request, call) => embedOpenAI(baseUrl, settings, request, call),
     nativeProtocol: "openai-chat",
     // The client's own Chat Completions body, already naming the upstream model, goes as is.
-    passthrough: (request, call) => postOpenAI(baseUrl, settings, call, request.body),
+    // The operation names another endpoint for the same body format (`/images/generations`); chats have none.
+    passthrough: (request, call) => postOpenAI(baseUrl, settings, call, request.body, request.operation.startsWith("/") ? request.operation : undefined),
     preparePassthrough: (fields, model, warnings) => clampOpenAIPassthrough(fields, outputLimits(model), model, warnings),
     passthroughUsage: readOpenAIUsageTail,
     listModels: (call) => listOpenAIModels(baseUrl, settings, call),

@@ -25,6 +25,8 @@ export class Exchange {
   readonly warnings: Warning[] = [];
   readonly log: RequestLogRow;
   private done = false;
+  /** Images generated for the answer (the log keeps the count, never the bytes; they are priced per image). */
+  images = 0;
   /** Whether the request counts against its account's daily usage (counting tokens does not). */
   countsUsage = true;
   /** What the request's client key had reserved at admission; settled with the real usage at the end. */
@@ -109,8 +111,9 @@ export class Exchange {
       this.context.pool.recordUsage(provider, accountId, mappedModel, this.lastUsage);
     }
     const priced = this.log.mappedModel ?? this.log.requestedModel;
+    if (this.images > 0) this.log.images = this.images;
     if (priced !== undefined && this.countsUsage) {
-      const cost = this.context.pricing.cost(priced, this.lastUsage);
+      const cost = this.context.pricing.cost(priced, this.lastUsage, this.images);
       if (cost !== undefined) this.log.costUsd = cost;
     }
     if (this.admission !== undefined) this.context.keys.settle(this.admission, this.countsUsage ? this.lastUsage : undefined, this.log.costUsd ?? 0);

@@ -20,7 +20,7 @@ import { countTokensHandler } from "./count-tokens.ts";
 import { checkModel } from "../../keys/index.ts";
 import type { Caller } from "../auth.ts";
 import { Exchange } from "./exchange.ts";
-import { relayPassthrough, type RelayFraming } from "./passthrough.ts";
+import { JSON_ANSWER, relayPassthrough } from "./passthrough.ts";
 import { embeddingsHandler, noEmbeddings } from "./embeddings.ts";
 import { readJsonBody } from "../read-body.ts";
 import { estimateTextTokens } from "../../tokens/index.ts";
@@ -29,8 +29,6 @@ import type { Provider } from "../../providers/types.ts";
 
 const ROUTE = "/v1beta/models";
 
-/** A relayed JSON answer (countTokens, embeddings): nothing is framed. */
-const JSON_ANSWER: RelayFraming = { keepAliveFrame: "", keepAliveMs: Number.POSITIVE_INFINITY, eventEnds: () => false, errorFrame: () => "", streamHeaders: {} };
 
 /** The input tokens of a Gemini embed body, estimated from its texts (Gemini's answer carries no count). */
 function estimateEmbedTokens(body: unknown, action: GeminiEmbedAction): number {

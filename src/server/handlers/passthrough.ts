@@ -9,6 +9,9 @@ import { SSE_HEADERS } from "../../sse/encode.ts";
 import { within } from "./within.ts";
 import { shuttingDown } from "./respond.ts";
 
+/** The framing of a relayed JSON answer (countTokens, embeddings, images): nothing is framed. */
+export const JSON_ANSWER: RelayFraming = { keepAliveFrame: "", keepAliveMs: Number.POSITIVE_INFINITY, eventEnds: () => false, errorFrame: () => "", streamHeaders: {} };
+
 /** How much of a relayed answer's end is kept to read its usage. */
 const TAIL_BYTES = 4096;
 

@@ -4,7 +4,7 @@
  * migrate.ts); `agw_schema_migrations` records which have run. Never edit a
  * released migration: append a new one.
  *
- * Entry 1 is SQLite's migrations 1–9 as one schema (Postgres support starts
+ * Entry 1 is SQLite's migrations 1–10 as one schema (Postgres support starts
  * there, so it has no history of its own). The tables and columns are
  * SQLite's, with Postgres types: times in milliseconds since the epoch as
  * BIGINT, money as DOUBLE PRECISION, JSON kept as TEXT (the store reads and
@@ -84,7 +84,8 @@ export const postgresMigrations: readonly string[] = [
     attempt_details TEXT,
     warnings        TEXT,
     key_id          TEXT,
-    cost_usd        DOUBLE PRECISION
+    cost_usd        DOUBLE PRECISION,
+    images          INTEGER
   );
   CREATE INDEX request_logs_started_at ON request_logs (started_at);
   CREATE INDEX request_logs_seq ON request_logs (seq);

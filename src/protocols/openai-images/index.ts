@@ -1,0 +1,79 @@
+import { z } from "zod";
+import { GatewayError } from "../../ir/errors.ts";
+import type { ImagePart } from "../../ir/request.ts";
+import type { Usage } from "../../ir/usage.ts";
+import { formatPath } from "../../util/format-path.ts";
+import { IMAGE_QUALITIES, IMAGE_SIZES, imageConfigOf } from "../shared/image-options.ts";
+
+/**
+ * OpenAI's `POST /v1/images/generations`, with every field of its reference:
+ * `prompt`, `n` (1–10), `size`, `quality` (gpt-image and dall-e-3 values),
+ * `response_format` (`b64_json` by default here; `url` is answered as a
+ * `data:` URL, since agw keeps no files to link to), `output_format`,
+ * `background` and the rest. Streaming partial images is not offered.
+ */
+const imagesSchema = z.strictObject({
+  model: z.string().min(1).optional(),
+  prompt: z.string().min(1).max(32_000),
+  n: z.number().int().min(1).max(10).optional(),
+  size: z.enum(IMAGE_SIZES).optional(),
+  quality: z.enum(IMAGE_QUALITIES).optional(),
+  response_format: z.enum(["url", "b64_json"]).optional(),
+  output_format: z.enum(["png", "jpeg", "webp"]).optional(),
+  output_compression: z.number().int().min(0).max(100).optional(),
+  background: z.enum(["transparent", "opaque", "auto"]).optional(),
+  moderation: z.enum(["low", "auto"]).optional(),
+  style: z.enum(["vivid", "natural"]).optional(),
+  stream: z.literal(false).optional(),
+  partial_images: z.number().int().min(0).max(3).optional(),
+  user: z.string().optional(),
+});
+
+export type OpenAIImagesRequest = z.infer<typeof imagesSchema>;
+
+/** The model OpenAI uses when a request names none. */
+const DEFAULT_IMAGE_MODEL = "dall-e-2";
+
+/** What a translated upstream needs of an images request. */
+export interface ImageGeneration {
+  model: string;
+  prompt: string;
+  n: number;
+  imageConfig: { aspectRatio?: string; imageSize?: string };
+  responseFormat: "url" | "b64_json";
+  /** The client's body as parsed, for an OpenAI-compatible upstream (sent on with the model replaced). */
+  body: OpenAIImagesRequest;
+}
+
+export function decodeOpenAIImagesRequest(body: unknown): ImageGeneration {
+  const parsed = imagesSchema.safeParse(body, { reportInput: true });
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const param = issue.code === "unrecognized_keys" ? issue.keys[0]! : formatPath(issue.path);
+    const what = issue.code === "unrecognized_keys" ? `unknown field '${param}'` : `${param || "body"}: ${issue.message}`;
+    const streaming = param === "stream" ? " (agw answers images whole; streaming partial images is not offered)" : "";
+    throw new GatewayError("invalid_request", `invalid images request: ${what}${streaming}`, param ? { param } : {});
+  }
+  const data = parsed.data;
+  return {
+    model: data.model ?? DEFAULT_IMAGE_MODEL,
+    prompt: data.prompt,
+    n: data.n ?? 1,
+    imageConfig: imageConfigOf(data.size, data.quality),
+    responseFormat: data.response_format ?? "b64_json",
+    body: data,
+  };
+}
+
+/** Generated images in OpenAI's shape: `{created, data: [{b64_json} | {url}], usage}`. */
+export function encodeOpenAIImagesResponse(images: ImagePart[], responseFormat: "url" | "b64_json", created: number, usage: Usage | undefined) {
+  return {
+    created,
+    data: images.map((image) =>
+      responseFormat === "url" ? { url: `data:${image.mediaType ?? "image/png"};base64,${image.data}` } : { b64_json: image.data! },
+    ),
+    ...(usage === undefined
+      ? {}
+      : { usage: { total_tokens: usage.input.total + usage.output.total, input_tokens: usage.input.total, output_tokens: usage.output.total } }),
+  };
+}

@@ -1,0 +1,140 @@
+import { ResponseCollector } from "../../ir/collect.ts";
+import { GatewayError, toGatewayError } from "../../ir/errors.ts";
+import type { ChatRequest, ImagePart } from "../../ir/request.ts";
+import type { ChatResponse } from "../../ir/response.ts";
+import type { Usage } from "../../ir/usage.ts";
+import { sendWithRetries } from "../../pool/attempt.ts";
+import { decodeOpenAIImagesRequest, encodeOpenAIImagesResponse, type ImageGeneration } from "../../protocols/openai-images/index.ts";
+import { protocols } from "../../protocols/index.ts";
+import type { Provider } from "../../providers/types.ts";
+import type { ModelTarget } from "../../routing/model-router.ts";
+import { estimateTextTokens } from "../../tokens/index.ts";
+import type { Caller } from "../auth.ts";
+import type { GatewayContext } from "../context.ts";
+import { errorResponse } from "../error-response.ts";
+import { logInternalError } from "../log-internal-error.ts";
+import { readJsonBody } from "../read-body.ts";
+import { modelNotFound, retryTargetFor } from "./chat.ts";
+import { Exchange } from "./exchange.ts";
+import { JSON_ANSWER, relayPassthrough } from "./passthrough.ts";
+import { untilStopped } from "./respond.ts";
+
+const ROUTE = "/v1/images/generations";
+const openai = protocols["openai-chat"];
+
+/**
+ * `POST /v1/images/generations`, decided like a chat (decode, the client
+ * key's admission, the mapping), then lowered one of two ways: an
+ * OpenAI-compatible upstream gets the client's body with the model replaced
+ * and its answer relayed as is; an image model behind a translating provider
+ * (Gemini's image models) gets one chat request asking for an image per
+ * picture (`n` of them side by side, each its own pool attempt with
+ * rotation), the pictures joined in order. Other providers: a 400 naming
+ * them. Errors in OpenAI's shape.
+ */
+export function imagesHandler(context: GatewayContext) {
+  return (request: Request, _server: unknown, caller?: Caller): Promise<Response> => {
+    const exchange = new Exchange(ROUTE, openai.name, context);
+    return untilStopped(openai, exchange, serve(request, exchange, caller));
+  };
+
+  async function serve(request: Request, exchange: Exchange, caller: Caller | undefined): Promise<Response> {
+    try {
+      const generation = decodeOpenAIImagesRequest(await readJsonBody(request, context.config.limits));
+      exchange.log.requestedModel = generation.model;
+      exchange.admit(caller, generation.model, () => estimateTextTokens(generation.prompt) * generation.n);
+      const target = context.router.resolve(generation.model);
+      const provider = target && context.providers.get(target.provider);
+      if (target === undefined || provider === undefined) throw modelNotFound(generation.model, context);
+      exchange.log.provider = target.provider;
+      exchange.log.mappedModel = target.model;
+      exchange.headers["x-mapped-model"] = target.model;
+      if (provider.nativeProtocol === openai.name && provider.passthrough) {
+        return await relayPassthrough(
+          { provider, target, operation: "/images/generations", body: JSON.stringify({ ...generation.body, model: target.model }), signal: request.signal, stream: false },
+          retryTargetFor(context, target, request, exchange),
+          exchange,
+          JSON_ANSWER,
+        );
+      }
+      if (provider.generatesImages !== true) {
+        throw new GatewayError(
+          "invalid_request",
+          `the model '${generation.model}' is mapped to the provider '${target.provider}' (type ${provider.type}), which has no image generation: map it to a Gemini image model or an openai provider`,
+          { code: "images_unsupported", param: "model" },
+        );
+      }
+      const answers = await generate(context, generation, target, provider, request, exchange);
+      const images = answers.flatMap((answer) => answer.images);
+      const usage = sumUsage(answers.map((answer) => answer.response.usage));
+      exchange.images = images.length;
+      exchange.usage(usage);
+      exchange.firstByte();
+      exchange.finish(200);
+      return Response.json(encodeOpenAIImagesResponse(images, generation.responseFormat, Math.floor(exchange.startedAt / 1000), usage), {
+        headers: exchange.headers,
+      });
+    } catch (thrown) {
+      const error = toGatewayError(thrown);
+      if (error.kind === "internal") logInternalError(`request ${exchange.id} failed`, thrown);
+      exchange.finish(error.status, error.code ?? error.kind);
+      return errorResponse(openai, error, exchange.headers);
+    }
+  }
+}
+
+/** One picture per attempt, `n` side by side; each answer must hold an image. */
+async function generate(
+  context: GatewayContext,
+  generation: ImageGeneration,
+  target: ModelTarget,
+  provider: Provider,
+  request: Request,
+  exchange: Exchange,
+): Promise<Array<{ response: ChatResponse; images: ImagePart[] }>> {
+  const chat: ChatRequest = {
+    model: generation.model,
+    messages: [{ role: "user", content: [{ type: "text", text: generation.prompt }] }],
+    stream: false,
+    outputModalities: ["image"],
+    ...(Object.keys(generation.imageConfig).length > 0 ? { imageConfig: generation.imageConfig } : {}),
+  };
+  const retry = retryTargetFor(context, target, request, exchange);
+  const answers = await Promise.all(
+    Array.from({ length: generation.n }, async () => {
+      const success = await sendWithRetries({ ...retry, request: chat, provider, warnings: exchange.warnings, whole: true });
+      const collector = new ResponseCollector();
+      for (let event = await success.events.next(); event !== undefined; event = await success.events.next()) collector.add(event);
+      const response = collector.result();
+      exchange.log.accountId = success.account.id;
+      exchange.headers["x-account-email"] = success.account.id;
+      return { response, images: imagesOf(response) };
+    }),
+  );
+  for (const answer of answers) if (answer.images.length === 0) throw noImage(answer.response);
+  return answers;
+}
+
+function imagesOf(response: ChatResponse): ImagePart[] {
+  return (response.choices[0]?.content ?? []).filter((part): part is ImagePart => part.type === "image" && part.data !== undefined);
+}
+
+/** An answer without a picture: the model's refusal (a 400, as OpenAI's content policy answers), or text alone (502). */
+function noImage(response: ChatResponse): GatewayError {
+  const choice = response.choices[0];
+  const text = (choice?.content ?? []).flatMap((part) => (part.type === "text" ? [part.text] : [])).join("").trim();
+  const said = text === "" ? "" : `: ${text.slice(0, 300)}`;
+  if (choice?.finishReason.unified === "content-filter") {
+    return new GatewayError("invalid_request", `the image model refused the prompt${said}`, { code: "content_policy_violation" });
+  }
+  return new GatewayError("upstream", `the image model answered without an image${said}`, { code: "no_image" });
+}
+
+function sumUsage(usages: Array<Usage | undefined>): Usage | undefined {
+  const known = usages.filter((usage): usage is Usage => usage !== undefined);
+  if (known.length === 0) return undefined;
+  return {
+    input: { total: known.reduce((sum, usage) => sum + usage.input.total, 0) },
+    output: { total: known.reduce((sum, usage) => sum + usage.output.total, 0) },
+  };
+}
