@@ -37,8 +37,11 @@ export interface ProviderCall {
 export interface PassthroughRequest {
   /** The operation and its query, in the provider's terms (Gemini: `streamGenerateContent?alt=sse`). */
   operation: string;
-  /** The client's body, byte for byte (but for the model, which the gateway has already replaced). */
-  body: string;
+  /**
+   * The client's body, byte for byte (but for the model, which the gateway
+   * has already replaced); a form for multipart endpoints (`/images/edits`).
+   */
+  body: string | FormData;
   /** Client headers the upstream must see (Anthropic's `anthropic-beta` and `anthropic-version`). */
   headers?: Record<string, string>;
 }

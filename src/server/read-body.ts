@@ -18,6 +18,30 @@ export interface BodyLimits {
  * mid-body gets a 408 instead of holding its connection for good.
  */
 export async function readBodyText(request: Request, limits: BodyLimits): Promise<string> {
+  const text = await bounded(request, limits, (declared) => (declared ? request.text() : readLimited(request, limits.maxBodyBytes, "text")));
+  if (text.length > limits.maxBodyBytes) throw tooLarge(limits.maxBodyBytes);
+  return text;
+}
+
+/**
+ * Reads a `multipart/form-data` (or urlencoded) body, with readBodyText's
+ * limits: the bytes are read first, never past `maxBodyBytes`, then parsed.
+ * A body that is not a form is the client's 400.
+ */
+export async function readFormBody(request: Request, limits: BodyLimits): Promise<FormData> {
+  const bytes = await bounded(request, limits, (declared) => (declared ? request.bytes() : readLimited(request, limits.maxBodyBytes, "bytes")));
+  if (bytes.byteLength > limits.maxBodyBytes) throw tooLarge(limits.maxBodyBytes);
+  try {
+    return (await new Response(bytes, { headers: { "content-type": request.headers.get("content-type") ?? "" } }).formData()) as unknown as FormData;
+  } catch {
+    throw new GatewayError("invalid_request", "the request body is not a valid multipart/form-data form (send the image as a file field)", {
+      code: "invalid_form",
+    });
+  }
+}
+
+/** A body read under the limits: refused at once by Content-Length, and ended after `bodyTimeoutMs`. */
+async function bounded<T>(request: Request, limits: BodyLimits, read: (declared: boolean) => Promise<T>): Promise<T> {
   const declared = Number(request.headers.get("content-length") ?? NaN);
   if (declared > limits.maxBodyBytes) throw tooLarge(limits.maxBodyBytes);
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -25,10 +49,7 @@ export async function readBodyText(request: Request, limits: BodyLimits): Promis
     timer = setTimeout(() => reject(bodyTimeout(limits.bodyTimeoutMs)), limits.bodyTimeoutMs);
   });
   try {
-    const reading = Number.isFinite(declared) ? request.text() : readLimited(request, limits.maxBodyBytes);
-    const text = await Promise.race([reading, timeout]);
-    if (text.length > limits.maxBodyBytes) throw tooLarge(limits.maxBodyBytes);
-    return text;
+    return await Promise.race([read(Number.isFinite(declared)), timeout]);
   } finally {
     clearTimeout(timer);
   }
@@ -58,17 +79,21 @@ export async function readJsonBody(request: Request, limits: BodyLimits): Promis
   }
 }
 
-async function readLimited(request: Request, maxBytes: number): Promise<string> {
-  if (request.body === null) return "";
-  const decoder = new TextDecoder();
+async function readLimited(request: Request, maxBytes: number, as: "text"): Promise<string>;
+async function readLimited(request: Request, maxBytes: number, as: "bytes"): Promise<Uint8Array>;
+/** A body without Content-Length (chunked), read until it passes `maxBytes`. */
+async function readLimited(request: Request, maxBytes: number, as: "text" | "bytes"): Promise<string | Uint8Array> {
+  const chunks: Uint8Array[] = [];
   let size = 0;
-  let text = "";
-  for await (const chunk of request.body as unknown as AsyncIterable<Uint8Array>) {
-    size += chunk.byteLength;
-    if (size > maxBytes) throw tooLarge(maxBytes);
-    text += decoder.decode(chunk, { stream: true });
+  if (request.body !== null) {
+    for await (const chunk of request.body as unknown as AsyncIterable<Uint8Array>) {
+      size += chunk.byteLength;
+      if (size > maxBytes) throw tooLarge(maxBytes);
+      chunks.push(chunk);
+    }
   }
-  return text + decoder.decode();
+  const bytes = Buffer.concat(chunks);
+  return as === "text" ? new TextDecoder().decode(bytes) : bytes;
 }
 
 function tooLarge(maxBytes: number): GatewayError {

@@ -17,7 +17,7 @@ import { logInternalError } from "./log-internal-error.ts";
 import { metricsHandler } from "./handlers/metrics.ts";
 import { dashboardRouteTable } from "./handlers/dashboard.ts";
 import { embeddingsHandler } from "./handlers/embeddings.ts";
-import { imagesHandler } from "./handlers/images.ts";
+import { imageEditsHandler, imagesHandler } from "./handlers/images.ts";
 import { decodeOpenAIEmbeddingsRequest, encodeOpenAIEmbeddingsResponse, type EmbeddingsEncoding } from "../protocols/openai-embeddings/index.ts";
 
 /** A route's handler; `caller` is who the request comes from, on client routes (see ClientAuth). */
@@ -101,6 +101,7 @@ export function buildRoutes(context: GatewayContext, authMode: EffectiveAuthMode
       ),
     },
     { path: "/v1/images/generations", method: "POST", protocol: openai, handler: imagesHandler(context) },
+    { path: "/v1/images/edits", method: "POST", protocol: openai, handler: imageEditsHandler(context) },
     { path: "/v1/completions", method: "POST", protocol: completions, handler: chatHandler(completions, "/v1/completions", context) },
     { path: "/v1beta/models", method: "GET", protocol: gemini, handler: geminiRoutes.list, queryKey: true },
     { path: "/v1beta/models/:target", method: "GET", protocol: gemini, handler: geminiRoutes.get, queryKey: true },

@@ -1,2 +1,3 @@
 /** Upstream SSE events larger than this are refused rather than buffered without bound. */
-export const DEFAULT_MAX_EVENT_BYTES = 16 * 1024 * 1024;
+// Generated images arrive whole in one event: a 4K picture is tens of MB of base64.
+export const DEFAULT_MAX_EVENT_BYTES = 64 * 1024 * 1024;

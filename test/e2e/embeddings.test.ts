@@ -140,6 +140,16 @@ describe("OpenAI's /v1/embeddings on an OpenAI-compatible upstream", () => {
   });
 });
 
+test("/v1/models marks the embedding models", async () => {
+  const models = (await client.models.list()).data as unknown as Array<{ id: string; agw: { serves: string[] } }>;
+  expect(Object.fromEntries(models.map((model) => [model.id, model.agw.serves]))).toEqual({
+    "text-embedding-3-small": ["embeddings"],
+    "gemini-embed": ["embeddings"],
+    "claude-embed": ["chat"],
+    "gemini-embedding-001": ["embeddings"],
+  });
+});
+
 describe("what cannot be embedded", () => {
   test("a provider without embeddings: a 400 naming it; a bad request: a 400 naming the field", async () => {
     const response = await fetch(`${agw.url}/v1/embeddings`, {

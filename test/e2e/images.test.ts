@@ -159,6 +159,80 @@ describe("images.generate elsewhere", () => {
   });
 });
 
+test("/v1/models says what each model serves", async () => {
+  const models = (await client.models.list()).data as unknown as Array<{ id: string; owned_by: string; agw: { serves: string[] } }>;
+  expect(Object.fromEntries(models.map((model) => [model.id, model.agw.serves]))).toEqual({
+    "gemini-image": ["chat", "images"],
+    "gemini-3-image": ["chat", "images"],
+    "gemini-flash": ["chat"],
+    "gpt-image-1": ["images"],
+    "claude-image": ["chat"],
+  });
+});
+
+describe("images.edit (multipart)", () => {
+  const photo = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.from("a photo of a room")]);
+  const sketch = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.from("a sketch")]);
+
+  test("on a Gemini image model the pictures go before the prompt; a mask is left out with a warning", async () => {
+    const before = gemini.requests.length;
+    const result = await client.images.edit({
+      model: "gemini-image",
+      image: [await OpenAI.toFile(photo, "room.png", { type: "image/png" }), await OpenAI.toFile(sketch, "sketch.png", { type: "image/png" })],
+      mask: await OpenAI.toFile(sketch, "mask.png", { type: "image/png" }),
+      prompt: "paint the walls blue",
+      size: "1024x1024",
+    });
+    expect(result.data).toEqual([{ b64_json: fakeImage("paint the walls blue", { aspectRatio: "1:1" }) }]);
+    expect(gemini.requests.slice(before).map((request) => request.body)).toEqual([
+      {
+        contents: [
+          {
+            role: "user",
+            parts: [
+              { inlineData: { mimeType: "image/png", data: photo.toString("base64") } },
+              { inlineData: { mimeType: "image/png", data: sketch.toString("base64") } },
+              { text: "paint the walls blue" },
+            ],
+          },
+        ],
+        generationConfig: { responseModalities: ["IMAGE"], imageConfig: { aspectRatio: "1:1" } },
+      },
+    ]);
+    agw.gateway.store.flush();
+    const row = agw.gateway.store.requestLogs.query({}).at(-1)!;
+    expect([row.route, row.status, row.images, row.warnings?.map((warning) => warning.code)]).toEqual(["/v1/images/edits", 200, 1, ["mask_ignored"]]);
+  });
+
+  test("on an OpenAI-compatible upstream the form goes through with the model replaced, files and all", async () => {
+    const before = upstreamOpenAI.requests.length;
+    const result = await client.images.edit({
+      model: "gpt-image-1",
+      image: await OpenAI.toFile(photo, "room.png", { type: "image/png" }),
+      prompt: "add a plant",
+      quality: "medium",
+    });
+    expect(result.data!.map((item) => Buffer.from(item.b64_json!, "base64").toString("latin1"))).toEqual([`\x89PNG\r\n\x1a\nopenai image 0: add a plant`]);
+    expect(upstreamOpenAI.requests.slice(before).map((request) => [request.path, request.body])).toEqual([
+      ["/v1/images/edits", { model: "gpt-image-1", prompt: "add a plant", quality: "medium", files: [{ field: "image", type: "image/png", size: photo.length, data: photo.toString("base64") }] }],
+    ]);
+  });
+
+  test("an edit without an image, or with a text where a file belongs: a 400 naming the field", async () => {
+    const form = new FormData();
+    form.append("prompt", "x");
+    form.append("model", "gemini-image");
+    const missing = await fetch(`${agw.url}/v1/images/edits`, { method: "POST", body: form });
+    expect([missing.status, await missing.json()]).toEqual([
+      400,
+      { error: { message: "invalid image edit: image is required (a file field)", type: "invalid_request_error", param: "image", code: null } },
+    ]);
+    form.append("image", "not a file");
+    const text = await fetch(`${agw.url}/v1/images/edits`, { method: "POST", body: form });
+    expect(((await text.json()) as { error: { message: string } }).error.message).toBe("invalid image edit: image must be a file, not text");
+  });
+});
+
 describe("a chat with an image model shows the picture in every protocol", () => {
   const ask = { model: "gemini-image", modalities: ["text", "image"] as Array<"text" | "image">, messages: [{ role: "user" as const, content: "draw a kite" }] };
   const kite = fakeImage("draw a kite");

@@ -241,6 +241,7 @@ export function startFakeOpenAI(options: FakeOpenAIOptions = {}): FakeOpenAI {
         return Response.json({ object: "list", data: FAKE_MODELS.map((id) => ({ id, object: "model", created: 1700000000, owned_by: "fake" })) });
       }
       if (url.pathname === "/v1/embeddings" && httpRequest.method === "POST") return jsonEndpoint(httpRequest, url, requests, keyFaults, script, openAIEmbeddingsAnswer);
+      if (url.pathname === "/v1/images/edits" && httpRequest.method === "POST") return imageEditsResponse(httpRequest, url, requests, keyFaults);
       if (url.pathname === "/v1/images/generations" && httpRequest.method === "POST") return jsonEndpoint(httpRequest, url, requests, keyFaults, script, openAIImagesAnswer);
       if (url.pathname !== "/v1/chat/completions" || httpRequest.method !== "POST") {
         return errorResponse({ type: "error", status: 404, message: `Invalid URL (${httpRequest.method} ${url.pathname})` });
@@ -327,6 +328,37 @@ async function jsonEndpoint(
   if ("answer" in result) return Response.json(result.answer);
   const { status, message, param } = result.refusal;
   return errorResponse({ type: "error", status, body: openAIErrorBody(status, message, status === 404 ? "model_not_found" : null, undefined, param ?? null) });
+}
+
+/**
+ * `POST /v1/images/edits`: multipart only (a JSON body is a 400, as OpenAI answers), the images as files;
+ * recorded with its text fields and, per file, its field name, type, size and base64 content.
+ */
+async function imageEditsResponse(httpRequest: Request, url: URL, requests: FakeOpenAIRequest[], keyFaults: Record<string, FakeOpenAIReply>): Promise<Response> {
+  const apiKey = /^Bearer (.+)$/.exec(httpRequest.headers.get("authorization") ?? "")?.[1]?.trim();
+  if (!apiKey) return errorResponse({ type: "error", status: 401, message: "You didn't provide an API key." });
+  if (!(httpRequest.headers.get("content-type") ?? "").startsWith("multipart/form-data")) {
+    return errorResponse({ type: "error", status: 400, message: "Invalid Content-Type header (application/json), expected multipart/form-data." });
+  }
+  const form = await httpRequest.formData();
+  const fields: Record<string, string> = {};
+  const files: Array<{ field: string; type: string; size: number; data: string }> = [];
+  for (const [name, value] of form.entries()) {
+    if (typeof value === "string") fields[name] = value;
+    else files.push({ field: name, type: value.type, size: value.size, data: Buffer.from(await value.arrayBuffer()).toString("base64") });
+  }
+  const body = { ...fields, files };
+  requests.push({ path: url.pathname, model: fields.model ?? "", headers: httpRequest.headers, apiKey, body, text: "" });
+  const fault = keyFaults[apiKey];
+  if (fault?.type === "error") return errorResponse(fault);
+  if (!files.some((file) => file.field === "image" || file.field === "image[]")) {
+    return errorResponse({ type: "error", status: 400, body: openAIErrorBody(400, "Missing required parameter: 'image'.", null, undefined, "image") });
+  }
+  const { image: _image, "image[]": _images, mask: _mask, ...rest } = fields;
+  const result = openAIImagesAnswer({ ...rest, ...(rest.n ? { n: Number(rest.n) } : {}) });
+  if ("answer" in result) return Response.json(result.answer);
+  const { status, message, param } = result.refusal;
+  return errorResponse({ type: "error", status, body: openAIErrorBody(status, message, null, undefined, param ?? null) });
 }
 
 function errorResponse(reply: Extract<FakeOpenAIReply, { type: "error" }>): Response {

@@ -77,3 +77,68 @@ export function encodeOpenAIImagesResponse(images: ImagePart[], responseFormat: 
       : { usage: { total_tokens: usage.input.total + usage.output.total, input_tokens: usage.input.total, output_tokens: usage.output.total } }),
   };
 }
+
+const EDIT_FIELDS = new Set([
+  "image",
+  "image[]",
+  "mask",
+  "prompt",
+  "model",
+  "n",
+  "size",
+  "quality",
+  "response_format",
+  "output_format",
+  "output_compression",
+  "background",
+  "input_fidelity",
+  "user",
+  "stream",
+  "partial_images",
+]);
+
+/** An edit: the generation's settings, and the pictures to start from (`image`, or several as `image[]`). */
+export interface ImageEdit extends Omit<ImageGeneration, "body"> {
+  images: Array<{ mediaType: string; data: string }>;
+  /** Whether the client sent a mask (only OpenAI-compatible upstreams use it). */
+  masked: boolean;
+  form: FormData;
+}
+
+/**
+ * OpenAI's `POST /v1/images/edits` form (multipart): one to sixteen images
+ * (`image`, or `image[]` for several, as the official SDKs send them), an
+ * optional `mask`, `prompt`, and the generation's settings as text fields.
+ * Each image at most `maxImageBytes`.
+ */
+export async function decodeOpenAIImageEditForm(form: FormData, maxImageBytes: number): Promise<ImageEdit> {
+  for (const name of form.keys()) {
+    if (!EDIT_FIELDS.has(name)) throw new GatewayError("invalid_request", `invalid image edit: unknown field '${name}'`, { param: name });
+  }
+  const text = (name: string) => {
+    const value = form.get(name);
+    if (value === null) return undefined;
+    if (typeof value !== "string") throw new GatewayError("invalid_request", `invalid image edit: ${name} must be a text field`, { param: name });
+    return value;
+  };
+  const fields: Record<string, unknown> = { prompt: text("prompt") };
+  for (const name of ["model", "size", "quality", "response_format", "output_format", "background", "user"]) if (text(name) !== undefined) fields[name] = text(name);
+  for (const name of ["n", "output_compression"]) {
+    const value = text(name);
+    if (value !== undefined) fields[name] = /^\d+$/.test(value) ? Number(value) : value;
+  }
+  const settings = decodeOpenAIImagesRequest(fields);
+  const files = [...form.getAll("image"), ...form.getAll("image[]")];
+  if (files.length === 0) throw new GatewayError("invalid_request", "invalid image edit: image is required (a file field)", { param: "image" });
+  if (files.length > 16) throw new GatewayError("invalid_request", "invalid image edit: at most 16 images", { param: "image" });
+  const images: ImageEdit["images"] = [];
+  for (const file of files) {
+    if (typeof file === "string") throw new GatewayError("invalid_request", "invalid image edit: image must be a file, not text", { param: "image" });
+    if (file.size > maxImageBytes) {
+      throw new GatewayError("request_too_large", `invalid image edit: an image is larger than ${maxImageBytes} bytes (media.maxBytes)`, { code: "media_too_large", param: "image" });
+    }
+    images.push({ mediaType: file.type || "image/png", data: Buffer.from(await file.arrayBuffer()).toString("base64") });
+  }
+  const { body: _body, ...generation } = settings;
+  return { ...generation, images, masked: form.get("mask") !== null, form };
+}

@@ -7,7 +7,8 @@ export const STREAM_IDLE_TIMEOUT_MS = 10 * 60_000;
 export interface UpstreamPost {
   url: string;
   headers: Record<string, string>;
-  body: string;
+  /** JSON text, or a form (sent as multipart/form-data; no content-type header then: fetch writes it with the boundary). */
+  body: string | FormData;
   /** How long to wait for the response head (and an error body); the stream itself is not cut. */
   timeoutMs: number;
   /** The client's signal: aborting it aborts the upstream request. */

@@ -23,8 +23,9 @@ export function postOpenAI(
   const auth: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
   return postUpstream({
     url: `${baseUrl}${path}`,
-    headers: { ...settings.headers, "content-type": "application/json", ...auth },
-    body: typeof body === "string" ? body : JSON.stringify(body),
+    // A form goes as multipart (fetch writes its content-type with the boundary); anything else as JSON.
+    headers: body instanceof FormData ? { ...settings.headers, ...auth } : { ...settings.headers, "content-type": "application/json", ...auth },
+    body: typeof body === "string" || body instanceof FormData ? body : JSON.stringify(body),
     timeoutMs: settings.timeoutMs,
     signal: call.signal,
     parseError: parseOpenAIError,

@@ -4,7 +4,13 @@ import type { ChatRequest, ImagePart } from "../../ir/request.ts";
 import type { ChatResponse } from "../../ir/response.ts";
 import type { Usage } from "../../ir/usage.ts";
 import { sendWithRetries } from "../../pool/attempt.ts";
-import { decodeOpenAIImagesRequest, encodeOpenAIImagesResponse, type ImageGeneration } from "../../protocols/openai-images/index.ts";
+import {
+  decodeOpenAIImageEditForm,
+  decodeOpenAIImagesRequest,
+  encodeOpenAIImagesResponse,
+  type ImageGeneration,
+} from "../../protocols/openai-images/index.ts";
+import { addWarning } from "../../ir/add-warning.ts";
 import { protocols } from "../../protocols/index.ts";
 import type { Provider } from "../../providers/types.ts";
 import type { ModelTarget } from "../../routing/model-router.ts";
@@ -13,7 +19,7 @@ import type { Caller } from "../auth.ts";
 import type { GatewayContext } from "../context.ts";
 import { errorResponse } from "../error-response.ts";
 import { logInternalError } from "../log-internal-error.ts";
-import { readJsonBody } from "../read-body.ts";
+import { readFormBody, readJsonBody } from "../read-body.ts";
 import { modelNotFound, retryTargetFor } from "./chat.ts";
 import { Exchange } from "./exchange.ts";
 import { JSON_ANSWER, relayPassthrough } from "./passthrough.ts";
@@ -33,14 +39,56 @@ const openai = protocols["openai-chat"];
  * them. Errors in OpenAI's shape.
  */
 export function imagesHandler(context: GatewayContext) {
+  return imageRoute(context, ROUTE, async (request) => {
+    const generation = decodeOpenAIImagesRequest(await readJsonBody(request, context.config.limits));
+    return { generation, start: [], passthrough: (model) => ({ operation: "/images/generations", body: JSON.stringify({ ...generation.body, model }) }) };
+  });
+}
+
+/**
+ * `POST /v1/images/edits` (multipart): like a generation, starting from the
+ * client's pictures. A Gemini image model gets them before the prompt (it has
+ * no mask: a mask is left out, with a warning); an OpenAI-compatible
+ * upstream gets the client's form with the model replaced.
+ */
+export function imageEditsHandler(context: GatewayContext) {
+  return imageRoute(context, "/v1/images/edits", async (request, exchange) => {
+    const edit = await decodeOpenAIImageEditForm(await readFormBody(request, context.config.limits), context.config.media.maxBytes);
+    return {
+      generation: edit,
+      start: edit.images.map((image): ImagePart => ({ type: "image", mediaType: image.mediaType, data: image.data })),
+      translated: () => {
+        if (edit.masked) addWarning(exchange.warnings, { code: "mask_ignored", message: "the image model edits by the prompt alone: the mask was not sent" });
+      },
+      passthrough: (model) => {
+        const form = new FormData();
+        edit.form.forEach((value, name) => form.append(name, name === "model" ? model : value));
+        if (!edit.form.has("model")) form.append("model", model);
+        return { operation: "/images/edits", body: form };
+      },
+    };
+  });
+}
+
+/** What an image route decoded: the settings, the pictures to start from, and the body for a relaying upstream. */
+interface ImageCall {
+  generation: Omit<ImageGeneration, "body">;
+  start: ImagePart[];
+  /** Called when the request is translated (an image model behind a translating provider). */
+  translated?: () => void;
+  passthrough(model: string): { operation: string; body: string | FormData };
+}
+
+function imageRoute(context: GatewayContext, route: string, decode: (request: Request, exchange: Exchange) => Promise<ImageCall>) {
   return (request: Request, _server: unknown, caller?: Caller): Promise<Response> => {
-    const exchange = new Exchange(ROUTE, openai.name, context);
+    const exchange = new Exchange(route, openai.name, context);
     return untilStopped(openai, exchange, serve(request, exchange, caller));
   };
 
   async function serve(request: Request, exchange: Exchange, caller: Caller | undefined): Promise<Response> {
     try {
-      const generation = decodeOpenAIImagesRequest(await readJsonBody(request, context.config.limits));
+      const call = await decode(request, exchange);
+      const { generation } = call;
       exchange.log.requestedModel = generation.model;
       exchange.admit(caller, generation.model, () => estimateTextTokens(generation.prompt) * generation.n);
       const target = context.router.resolve(generation.model);
@@ -51,7 +99,7 @@ export function imagesHandler(context: GatewayContext) {
       exchange.headers["x-mapped-model"] = target.model;
       if (provider.nativeProtocol === openai.name && provider.passthrough) {
         return await relayPassthrough(
-          { provider, target, operation: "/images/generations", body: JSON.stringify({ ...generation.body, model: target.model }), signal: request.signal, stream: false },
+          { provider, target, ...call.passthrough(target.model), signal: request.signal, stream: false },
           retryTargetFor(context, target, request, exchange),
           exchange,
           JSON_ANSWER,
@@ -64,7 +112,8 @@ export function imagesHandler(context: GatewayContext) {
           { code: "images_unsupported", param: "model" },
         );
       }
-      const answers = await generate(context, generation, target, provider, request, exchange);
+      call.translated?.();
+      const answers = await generate(context, generation, target, provider, request, exchange, call.start);
       const images = answers.flatMap((answer) => answer.images);
       const usage = sumUsage(answers.map((answer) => answer.response.usage));
       exchange.images = images.length;
@@ -83,18 +132,19 @@ export function imagesHandler(context: GatewayContext) {
   }
 }
 
-/** One picture per attempt, `n` side by side; each answer must hold an image. */
+/** One picture per attempt, `n` side by side; each answer must hold an image. `start` holds the pictures an edit starts from. */
 async function generate(
   context: GatewayContext,
-  generation: ImageGeneration,
+  generation: Omit<ImageGeneration, "body">,
   target: ModelTarget,
   provider: Provider,
   request: Request,
   exchange: Exchange,
+  start: ImagePart[] = [],
 ): Promise<Array<{ response: ChatResponse; images: ImagePart[] }>> {
   const chat: ChatRequest = {
     model: generation.model,
-    messages: [{ role: "user", content: [{ type: "text", text: generation.prompt }] }],
+    messages: [{ role: "user", content: [...start, { type: "text", text: generation.prompt }] }],
     stream: false,
     outputModalities: ["image"],
     ...(Object.keys(generation.imageConfig).length > 0 ? { imageConfig: generation.imageConfig } : {}),

@@ -20,8 +20,8 @@ export interface PassthroughCall {
   target: ModelTarget;
   /** The provider's operation, with its query (Gemini: `streamGenerateContent?alt=sse`). */
   operation: string;
-  /** The client's body, byte for byte. */
-  body: string;
+  /** The client's body, byte for byte (a form for multipart endpoints). */
+  body: string | FormData;
   /** Client headers to forward (the provider picks the ones its API knows). */
   headers?: Record<string, string>;
   signal: AbortSignal;
