@@ -1,4 +1,4 @@
-import type { ChatRequest } from "../ir/request.ts";
+import type { ChatRequest, ImagePart } from "../ir/request.ts";
 import type { EmbeddingRequest, EmbeddingResponse } from "../ir/embedding.ts";
 import type { StreamEvent } from "../ir/event.ts";
 import type { Usage } from "../ir/usage.ts";
@@ -89,10 +89,22 @@ export interface Provider {
   embed?(request: EmbeddingRequest, call: ProviderCall): Promise<EmbeddingResponse>;
   /** Whether its models can answer with images (Gemini's image models): `/v1/images/generations` is then served through `complete`. */
   readonly generatesImages?: boolean;
+  /** Whether an upstream model makes pictures only (Imagen), drawn by `predictImages` rather than through chat. */
+  imageOnlyModel?(model: string): boolean;
+  /** Pictures from an image-only model (Imagen's `:predict`), `n` in one call. Rejects like `stream`. */
+  predictImages?(request: ImagePrediction, call: ProviderCall): Promise<ImagePart[]>;
   /** The ids of the models the upstream serves (`agw models --refresh`). */
   listModels?(call: ProviderCall): Promise<string[]>;
   /** Reads the usage from the end of a relayed answer (its last few KB), for the request log. */
   passthroughUsage?(tail: string): Usage | undefined;
+}
+
+/** What an image-only model is asked: the prompt, how many pictures, their shape and size. */
+export interface ImagePrediction {
+  prompt: string;
+  n: number;
+  aspectRatio?: string;
+  imageSize?: string;
 }
 
 /** The part of a provider's config entry that every provider type understands. */

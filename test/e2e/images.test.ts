@@ -34,6 +34,7 @@ beforeAll(() => {
       "gemini-flash": "gemini/gemini-2.5-flash",
       "gpt-image-1": "oai/gpt-image-1",
       "claude-image": "claude/claude-sonnet-4-5",
+      imagen: "gemini/imagen-4.0-generate-001",
     },
   });
   client = new OpenAI({ baseURL: `${agw.url}/v1`, apiKey: "unused", maxRetries: 0 });
@@ -167,6 +168,30 @@ test("/v1/models says what each model serves", async () => {
     "gemini-flash": ["chat"],
     "gpt-image-1": ["images"],
     "claude-image": ["chat"],
+    imagen: ["images"],
+  });
+});
+
+describe("Imagen (:predict)", () => {
+  test("the OpenAI SDK: n pictures in one :predict call, 3:2 drawn as Imagen's nearest shape", async () => {
+    const before = gemini.requests.length;
+    const result = await client.images.generate({ model: "imagen", prompt: "a harbour", n: 2, size: "1536x1024" });
+    expect(result.data).toEqual([
+      { b64_json: fakeImage("a harbour #0", { aspectRatio: "4:3" }) },
+      { b64_json: fakeImage("a harbour #1", { aspectRatio: "4:3" }) },
+    ]);
+    expect(gemini.requests.slice(before).map((request) => [request.action, request.model, request.body])).toEqual([
+      ["predict", "imagen-4.0-generate-001", { instances: [{ prompt: "a harbour" }], parameters: { sampleCount: 2, aspectRatio: "4:3" } }],
+    ]);
+    expect(lastRow()).toMatchObject({ status: 200, images: 2, mappedModel: "imagen-4.0-generate-001", accountId: "main" });
+  });
+
+  test("Gemini's REST :predict goes through untouched (Google's JS SDK calls generateImages on Vertex only)", async () => {
+    const body = { instances: [{ prompt: "a lantern" }], parameters: { sampleCount: 1, aspectRatio: "16:9" } };
+    const response = await fetch(`${agw.url}/v1beta/models/imagen:predict`, { method: "POST", headers: { "content-type": "application/json", "x-goog-api-key": "unused" }, body: JSON.stringify(body) });
+    expect([response.status, await response.json()]).toEqual([200, { predictions: [{ mimeType: "image/png", bytesBase64Encoded: fakeImage("a lantern #0", { aspectRatio: "16:9" }) }] }]);
+    expect(gemini.requests.at(-1)!.body).toEqual(body);
+    expect(lastRow()).toMatchObject({ route: "/v1beta/models", status: 200, images: 1 });
   });
 });
 

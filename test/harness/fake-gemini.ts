@@ -59,7 +59,7 @@ import { geminiEmbedAnswer } from "./fake-embeddings.ts";
 export interface FakeGeminiRequest {
   path: string;
   model: string;
-  action: "streamGenerateContent" | "generateContent" | "countTokens" | "embedContent" | "batchEmbedContents";
+  action: "streamGenerateContent" | "generateContent" | "countTokens" | "embedContent" | "batchEmbedContents" | "predict";
   headers: Headers;
   apiKey: string;
   body: any;
@@ -186,7 +186,7 @@ export function startFakeGemini(options: FakeGeminiOptions = {}): FakeGemini {
     idleTimeout: 60,
     async fetch(httpRequest) {
       const url = new URL(httpRequest.url);
-      const route = /^\/v1beta\/models\/([^/:]+):(streamGenerateContent|generateContent|countTokens|embedContent|batchEmbedContents)$/.exec(url.pathname);
+      const route = /^\/v1beta\/models\/([^/:]+):(streamGenerateContent|generateContent|countTokens|embedContent|batchEmbedContents|predict)$/.exec(url.pathname);
       if (!route || httpRequest.method !== "POST") {
         return errorResponse({ type: "error", status: 404, message: `Method not found: ${httpRequest.method} ${url.pathname}` });
       }
@@ -212,6 +212,12 @@ export function startFakeGemini(options: FakeGeminiOptions = {}): FakeGemini {
       };
       requests.push(request);
       if (request.action === "countTokens") return countTokensResponse(request, keyFaults[apiKey] ?? script?.(request));
+      if (request.action === "predict") {
+        const fault = keyFaults[apiKey] ?? script?.(request);
+        if (fault?.type === "error") return errorResponse(fault);
+        const result = imagenAnswer(request.model, body);
+        return "answer" in result ? Response.json(result.answer) : errorResponse({ type: "error", ...result.refusal });
+      }
       if (request.action === "embedContent" || request.action === "batchEmbedContents") {
         const fault = keyFaults[apiKey] ?? script?.(request);
         if (fault?.type === "error") return errorResponse(fault);
@@ -540,4 +546,34 @@ function mergeChunks(chunks: unknown[]): unknown {
 export function fakeImage(prompt: string, imageConfig?: { aspectRatio?: string; imageSize?: string }): string {
   const settings = `${imageConfig?.aspectRatio ?? "1:1"} ${imageConfig?.imageSize ?? "1K"}`;
   return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.from(`fake image: ${prompt} (${settings})`)]).toString("base64");
+}
+
+/**
+ * Imagen's `:predict` (imagen-* models only): one prompt, `sampleCount` 1–4,
+ * an aspect ratio of its five, `imageSize` 1K or 2K; each picture
+ * `{bytesBase64Encoded, mimeType}`.
+ */
+function imagenAnswer(model: string, body: any): { refusal: { status: number; message: string } } | { answer: unknown } {
+  if (!/^imagen-/.test(model)) return { refusal: { status: 404, message: `models/${model} is not found for API version v1beta, or is not supported for predict.` } };
+  const prompt = body?.instances?.[0]?.prompt;
+  if (!Array.isArray(body?.instances) || body.instances.length !== 1 || typeof prompt !== "string" || prompt === "") {
+    return { refusal: { status: 400, message: "* instances: exactly one instance with a prompt is required" } };
+  }
+  const parameters = body.parameters ?? {};
+  const unknown = Object.keys(parameters).find((name) => !["sampleCount", "aspectRatio", "imageSize", "personGeneration", "outputOptions"].includes(name));
+  if (unknown !== undefined) return { refusal: { status: 400, message: `Invalid JSON payload received. Unknown name "${unknown}" at 'parameters': Cannot find field.` } };
+  const count = parameters.sampleCount ?? 4;
+  if (!Number.isInteger(count) || count < 1 || count > 4) return { refusal: { status: 400, message: "sampleCount must be between 1 and 4" } };
+  if (parameters.aspectRatio !== undefined && !["1:1", "3:4", "4:3", "9:16", "16:9"].includes(parameters.aspectRatio)) {
+    return { refusal: { status: 400, message: `unsupported aspect ratio ${parameters.aspectRatio}` } };
+  }
+  if (parameters.imageSize !== undefined && !["1K", "2K"].includes(parameters.imageSize)) return { refusal: { status: 400, message: `unsupported image size ${parameters.imageSize}` } };
+  return {
+    answer: {
+      predictions: Array.from({ length: count }, (_, index) => ({
+        mimeType: "image/png",
+        bytesBase64Encoded: fakeImage(`${prompt} #${index}`, { aspectRatio: parameters.aspectRatio, imageSize: parameters.imageSize }),
+      })),
+    },
+  };
 }

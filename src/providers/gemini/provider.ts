@@ -6,6 +6,7 @@ import { clampGeminiPassthrough } from "./clamp-passthrough.ts";
 import type { Provider, ProviderCall, ProviderSettings } from "../types.ts";
 import { countGeminiTokens } from "./count-tokens.ts";
 import { embedGemini } from "./embed.ts";
+import { isImagenModel, predictImagen } from "./imagen.ts";
 import { lowerGeminiRequest } from "./lower.ts";
 import { redactSecrets } from "./parse-error.ts";
 import { geminiModelName, postGemini } from "./gemini-post.ts";
@@ -30,6 +31,8 @@ export function createGeminiProvider(settings: ProviderSettings): Provider {
     countTokens: (request, call) => countGeminiTokens(baseUrl, settings, request, call, outputLimits(geminiModelName(call))),
     embed: (request, call) => embedGemini(baseUrl, settings, request, call),
     generatesImages: true,
+    imageOnlyModel: isImagenModel,
+    predictImages: (request, call) => predictImagen(baseUrl, settings, request, call),
     nativeProtocol: "gemini",
     passthrough: (request, call) => postGemini(baseUrl, settings, call, request.operation, request.body),
     preparePassthrough: (fields, model, warnings) => {

@@ -38,7 +38,7 @@ function estimateEmbedTokens(body: unknown, action: GeminiEmbedAction): number {
   for (const content of contents) for (const part of content?.parts ?? []) if (typeof part?.text === "string") tokens += estimateTextTokens(part.text);
   return tokens;
 }
-const ACTIONS = new Set(["generateContent", "streamGenerateContent", "countTokens", "embedContent", "batchEmbedContents"]);
+const ACTIONS = new Set(["generateContent", "streamGenerateContent", "countTokens", "embedContent", "batchEmbedContents", "predict"]);
 const EMBED_ACTIONS = new Set(["embedContent", "batchEmbedContents"]);
 
 interface GeminiCall {
@@ -55,7 +55,7 @@ function readCall(request: Request): GeminiCall {
   const model = (colon === -1 ? target : target.slice(0, colon)).replace(/^models\//, "");
   const action = colon === -1 ? "" : target.slice(colon + 1);
   if (!ACTIONS.has(action)) {
-    throw new GatewayError("not_found", `unknown method '${action || target}': use :generateContent, :streamGenerateContent, :countTokens, :embedContent or :batchEmbedContents`, {
+    throw new GatewayError("not_found", `unknown method '${action || target}': use :generateContent, :streamGenerateContent, :countTokens, :embedContent, :batchEmbedContents or :predict`, {
       code: "method_not_found",
     });
   }
@@ -135,9 +135,20 @@ export function geminiNativeRoutes(protocol: ClientProtocol, context: GatewayCon
     const provider = target && context.providers.get(target.provider);
     // The model is in the URL: an unknown one is a 404 whatever the body says.
     if (!target || !provider) return fail(modelNotFound(call.model, context));
+    if (call.action === "predict") {
+      // Imagen's pictures: only a Gemini upstream has :predict; its body goes through untouched (the model is in the URL).
+      if (!isPassthrough(provider, protocol)) {
+        return fail(
+          new GatewayError("invalid_request", `:predict (Imagen) is served only for models mapped to a gemini provider; '${call.model}' maps to ${target.provider} (type ${provider.type})`, {
+            code: "predict_unsupported",
+          }),
+        );
+      }
+      return relayJson(request, call, target, provider, caller, "predict");
+    }
     if (EMBED_ACTIONS.has(call.action)) {
       if (provider.embed === undefined) return fail(noEmbeddings(call.model, target, provider));
-      return isPassthrough(provider, protocol) ? relayEmbed(request, call, target, provider, caller) : translatedEmbed(request, server, caller);
+      return isPassthrough(provider, protocol) ? relayJson(request, call, target, provider, caller, "embed") : translatedEmbed(request, server, caller);
     }
     if (call.action !== "countTokens") return translate(request, server, caller);
     if (!isPassthrough(provider, protocol)) return count(request, server, caller);
@@ -170,12 +181,13 @@ export function geminiNativeRoutes(protocol: ClientProtocol, context: GatewayCon
   }
 
   /**
-   * Embeddings on a Gemini upstream: the client's body goes through as it is
-   * but for the model (its own task types and titles per request kept), and
-   * the answer comes back untouched. Gemini's answer counts no tokens: the
-   * log and the limits get an estimate from the texts.
+   * Embeddings and Imagen's pictures on a Gemini upstream: the client's body
+   * goes through as it is but for the model (an embed batch names it per
+   * request; :predict only in the URL), and the answer comes back untouched.
+   * Neither answer counts tokens: the log and the limits get an estimate
+   * from the texts; :predict logs the pictures asked for.
    */
-  async function relayEmbed(request: Request, call: GeminiCall, target: ModelTarget, provider: Provider, caller: Caller | undefined): Promise<Response> {
+  async function relayJson(request: Request, call: GeminiCall, target: ModelTarget, provider: Provider, caller: Caller | undefined, kind: "embed" | "predict"): Promise<Response> {
     const exchange = new Exchange(ROUTE, protocol.name, context);
     exchange.log.requestedModel = call.model;
     exchange.log.provider = target.provider;
@@ -183,12 +195,23 @@ export function geminiNativeRoutes(protocol: ClientProtocol, context: GatewayCon
     exchange.headers["x-mapped-model"] = target.model;
     try {
       const body = await readJsonBody(request, context.config.limits);
-      const action = call.action as GeminiEmbedAction;
-      const tokens = estimateEmbedTokens(body, action);
+      let tokens: number;
+      let text: string;
+      if (kind === "predict") {
+        const fields = (body ?? {}) as { instances?: Array<{ prompt?: unknown }>; parameters?: { sampleCount?: unknown } };
+        tokens = (fields.instances ?? []).reduce((sum, instance) => sum + (typeof instance?.prompt === "string" ? estimateTextTokens(instance.prompt) : 0), 0);
+        const count = fields.parameters?.sampleCount;
+        exchange.images = typeof count === "number" && Number.isInteger(count) && count > 0 ? count : 4;
+        text = JSON.stringify(body);
+      } else {
+        const action = call.action as GeminiEmbedAction;
+        tokens = estimateEmbedTokens(body, action);
+        text = JSON.stringify(retargetGeminiEmbedBody(body, target.model, action));
+      }
       exchange.admit(caller, call.model, () => tokens);
       exchange.usage({ input: { total: tokens }, output: { total: 0 } });
       return await relayPassthrough(
-        { provider, target, operation: action, body: JSON.stringify(retargetGeminiEmbedBody(body, target.model, action)), signal: request.signal, stream: false },
+        { provider, target, operation: call.action, body: text, signal: request.signal, stream: false },
         retryTargetFor(context, target, request, exchange),
         exchange,
         JSON_ANSWER,

@@ -3,7 +3,7 @@ import { GatewayError, toGatewayError } from "../../ir/errors.ts";
 import type { ChatRequest, ImagePart } from "../../ir/request.ts";
 import type { ChatResponse } from "../../ir/response.ts";
 import type { Usage } from "../../ir/usage.ts";
-import { sendWithRetries } from "../../pool/attempt.ts";
+import { sendWithRetries, withRetries } from "../../pool/attempt.ts";
 import {
   decodeOpenAIImageEditForm,
   decodeOpenAIImagesRequest,
@@ -113,9 +113,15 @@ function imageRoute(context: GatewayContext, route: string, decode: (request: Re
         );
       }
       call.translated?.();
-      const answers = await generate(context, generation, target, provider, request, exchange, call.start);
-      const images = answers.flatMap((answer) => answer.images);
-      const usage = sumUsage(answers.map((answer) => answer.response.usage));
+      let images: ImagePart[];
+      let usage: Usage | undefined;
+      const predicted = call.start.length === 0 ? await predict(context, generation, target, provider, request, exchange) : undefined;
+      if (predicted !== undefined) images = predicted;
+      else {
+        const answers = await generate(context, generation, target, provider, request, exchange, call.start);
+        images = answers.flatMap((answer) => answer.images);
+        usage = sumUsage(answers.map((answer) => answer.response.usage));
+      }
       exchange.images = images.length;
       exchange.usage(usage);
       exchange.firstByte();
@@ -130,6 +136,25 @@ function imageRoute(context: GatewayContext, route: string, decode: (request: Re
       return errorResponse(openai, error, exchange.headers);
     }
   }
+}
+
+/** An image-only model's pictures (Imagen), all `n` in one pool attempt; undefined when the model draws through chat. */
+async function predict(
+  context: GatewayContext,
+  generation: Omit<ImageGeneration, "body">,
+  target: ModelTarget,
+  provider: Provider,
+  request: Request,
+  exchange: Exchange,
+): Promise<ImagePart[] | undefined> {
+  if (provider.predictImages === undefined || provider.imageOnlyModel?.(target.model) !== true) return undefined;
+  const prediction = { prompt: generation.prompt, n: generation.n, ...generation.imageConfig };
+  const { account, value } = await withRetries(retryTargetFor(context, target, request, exchange), (_account, credentials, signal) =>
+    provider.predictImages!(prediction, { model: target.model, account: credentials, signal }),
+  );
+  exchange.log.accountId = account.id;
+  exchange.headers["x-account-email"] = account.id;
+  return value;
 }
 
 /** One picture per attempt, `n` side by side; each answer must hold an image. `start` holds the pictures an edit starts from. */
