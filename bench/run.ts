@@ -1,29 +1,53 @@
 /**
- * `bun run bench`: agw's overhead against a bare Bun.serve pass-through
- * proxy, both in front of the same local Gemini-wire upstream, plus agw on
- * its mock provider (no upstream at all). Reports requests per second,
- * latency percentiles and the resident memory of each server process.
+ * `bun run bench`: what agw costs next to the floor — a bare `Bun.serve`
+ * pass-through proxy — both in front of the same local upstream (bench/
+ * upstream.ts), with agw's features on (request log, metrics, a client key
+ * with limits, strict auth). Three lanes: OpenAI Chat → Gemini (translated),
+ * OpenAI Chat → OpenAI (same-protocol pass-through), Anthropic → Gemini.
+ * Measured, lanes interleaved so drift hits all alike:
  *
- *   bun run bench [--requests N] [--concurrency C]
+ * - added p50/p99 latency at c=1 over calling the upstream directly, for agw
+ *   and for the bare proxy;
+ * - throughput at c=64 as a ratio of the bare proxy's (`wrk`, the server on
+ *   one core and the load on the other when `taskset` is there);
+ * - stream time-to-first-byte, added p99 over direct, at c=1;
+ * - server CPU seconds per 1,000 requests (/proc), RSS idle, peak at c=64,
+ *   and before/after a soak;
+ * - start-up to the first `/healthz` 200 (median of 10), and `agw --version`.
  *
- * Everything runs on 127.0.0.1; request loops are bounded.
+ *   bun run bench [--quick] [--out FILE.md]
+ *
+ * `--quick` runs small counts (under a minute; what the test runs). `--out`
+ * writes the markdown table the README's Performance section quotes.
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 
-const argument = (name: string, fallback: number) => {
-  const index = process.argv.indexOf(`--${name}`);
-  return index === -1 ? fallback : Number(process.argv[index + 1]);
-};
-const REQUESTS = argument("requests", 4000);
-const CONCURRENCY = argument("concurrency", 32);
+const QUICK = process.argv.includes("--quick");
+const OUT = (() => {
+  const index = process.argv.indexOf("--out");
+  return index === -1 ? undefined : process.argv[index + 1];
+})();
+const COUNTS = QUICK
+  ? { c1Rounds: 4, c1PerRound: 50, c64Seconds: 2, ttfb: 100, soakSeconds: 3, startups: 3 }
+  : { c1Rounds: 10, c1PerRound: 300, c64Seconds: 8, ttfb: 1000, soakSeconds: 30, startups: 10 };
+const CLIENT_KEY = "bench-client-key-0123456789";
 const root = join(import.meta.dir, "..");
 const dir = mkdtempSync(join(tmpdir(), "agw-bench-"));
 const children: Bun.Subprocess[] = [];
+const taskset = ["/usr/bin/taskset", "/bin/taskset"].find(existsSync);
+const wrk = ["/usr/bin/wrk", "/usr/local/bin/wrk"].find(existsSync);
 
-async function spawnServer(args: string[], portPattern: RegExp): Promise<{ port: number; pid: number }> {
-  const child = Bun.spawn([process.execPath, ...args], { cwd: dir, stdout: "pipe", stderr: "inherit" });
+/** A server process the bench started, pinned to core 0 when it can be. */
+interface Server {
+  port: number;
+  pid: number;
+}
+
+async function spawnServer(argv: string[], portPattern: RegExp, pin: boolean): Promise<Server> {
+  const command = pin && taskset ? [taskset, "-c", "0", ...argv] : argv;
+  const child = Bun.spawn(command, { cwd: dir, stdout: "pipe", stderr: "inherit" });
   children.push(child);
   const decoder = new TextDecoder();
   let text = "";
@@ -32,126 +56,263 @@ async function spawnServer(args: string[], portPattern: RegExp): Promise<{ port:
     const match = text.match(portPattern);
     if (match) return { port: Number(match[1]), pid: child.pid };
   }
-  throw new Error(`server exited: ${args.join(" ")}\n${text}`);
+  throw new Error(`server exited: ${argv.join(" ")}\n${text}`);
 }
 
-function rssMiB(pid: number): number {
-  try {
-    const status = require("node:fs").readFileSync(`/proc/${pid}/status`, "utf8") as string;
-    const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
-    return Math.round((kb / 1024) * 10) / 10;
-  } catch {
-    return NaN;
-  }
+function procStatus(pid: number, field: "VmRSS" | "VmHWM"): number {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  return Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0) / 1024;
 }
 
-/** User plus system CPU time of a process so far, in milliseconds (Linux). */
-function cpuMs(pid: number): number {
-  try {
-    const stat = require("node:fs").readFileSync(`/proc/${pid}/stat`, "utf8") as string;
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    const ticks = Number(fields[11]) + Number(fields[12]);
-    return (ticks * 1000) / 100;
-  } catch {
-    return NaN;
-  }
+/** User plus system CPU seconds of a process so far (Linux, 100 ticks a second). */
+function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
-interface Scenario {
-  name: string;
+interface Target {
   url: string;
   body: string;
   headers: Record<string, string>;
 }
 
-async function measure(scenario: Scenario & { pid: number }): Promise<{ rps: number; p50: number; p99: number; cpuUs: number }> {
-  const latencies: number[] = [];
-  let next = 0;
-  const worker = async () => {
-    while (next < REQUESTS) {
-      next++;
-      const started = performance.now();
-      const response = await fetch(scenario.url, { method: "POST", headers: scenario.headers, body: scenario.body });
-      await response.arrayBuffer();
-      if (!response.ok) throw new Error(`${scenario.name}: HTTP ${response.status}`);
-      latencies.push(performance.now() - started);
-    }
-  };
-  // Warm up connections and JIT, then measure.
-  for (let i = 0; i < 200; i++) await (await fetch(scenario.url, { method: "POST", headers: scenario.headers, body: scenario.body })).arrayBuffer();
+/** One sequential request: its latency in ms, and (streams) the time to its first body byte. */
+async function timed(target: Target): Promise<{ total: number; first: number }> {
   const started = performance.now();
-  const cpuBefore = cpuMs(scenario.pid);
-  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
-  const cpuUs = Math.round(((cpuMs(scenario.pid) - cpuBefore) * 1000) / REQUESTS);
-  const seconds = (performance.now() - started) / 1000;
-  latencies.sort((a, b) => a - b);
-  const pick = (q: number) => Math.round(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]! * 100) / 100;
-  return { rps: Math.round(REQUESTS / seconds), p50: pick(0.5), p99: pick(0.99), cpuUs };
+  const response = await fetch(target.url, { method: "POST", headers: target.headers, body: target.body });
+  const reader = response.body!.getReader();
+  const firstRead = await reader.read();
+  const first = performance.now() - started;
+  let done = firstRead.done;
+  while (!done) done = (await reader.read()).done;
+  if (!response.ok) throw new Error(`${target.url}: HTTP ${response.status}`);
+  return { total: performance.now() - started, first };
 }
 
+const percentile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+
+/** c=1 latencies of several targets, interleaved round by round; each warmed up first. */
+async function interleaved(targets: Record<string, Target>, rounds: number, perRound: number, measure: "total" | "first") {
+  const samples: Record<string, number[]> = Object.fromEntries(Object.keys(targets).map((name) => [name, []]));
+  for (const target of Object.values(targets)) for (let i = 0; i < 100; i++) await timed(target);
+  for (let round = 0; round < rounds; round++) {
+    for (const [name, target] of Object.entries(targets)) {
+      for (let i = 0; i < perRound; i++) samples[name]!.push((await timed(target))[measure]);
+    }
+  }
+  return Object.fromEntries(
+    Object.entries(samples).map(([name, values]) => {
+      values.sort((a, b) => a - b);
+      return [name, { p50: percentile(values, 0.5), p99: percentile(values, 0.99) }];
+    }),
+  ) as Record<string, { p50: number; p99: number }>;
+}
+
+/** Requests per second at 64 connections for `seconds`, the server's CPU per 1k requests and its peak RSS meanwhile. */
+async function loaded(target: Target, server: Server, seconds: number): Promise<{ rps: number; cpuPer1k: number; peakMiB: number }> {
+  const before = cpuSeconds(server.pid);
+  let peak = procStatus(server.pid, "VmRSS");
+  const sampler = setInterval(() => (peak = Math.max(peak, procStatus(server.pid, "VmRSS"))), 100);
+  let requests: number;
+  let elapsed: number;
+  try {
+    ({ requests, elapsed } = wrk ? await wrkRun(target, seconds) : await fetchLoad(target, seconds));
+  } finally {
+    clearInterval(sampler);
+  }
+  const cpu = cpuSeconds(server.pid) - before;
+  return { rps: requests / elapsed, cpuPer1k: cpu / (requests / 1000), peakMiB: Math.max(peak, procStatus(server.pid, "VmRSS")) };
+}
+
+async function wrkRun(target: Target, seconds: number): Promise<{ requests: number; elapsed: number }> {
+  const script = join(dir, `wrk-${Bun.hash(target.url + target.body)}.lua`);
+  const headers = Object.entries(target.headers).map(([name, value]) => `wrk.headers[${JSON.stringify(name)}] = ${JSON.stringify(value)}`);
+  writeFileSync(script, [`wrk.method = "POST"`, `wrk.body = ${JSON.stringify(target.body)}`, ...headers].join("\n"));
+  const argv = [wrk!, "-t1", "-c64", `-d${seconds}s`, "-s", script, target.url];
+  const child = Bun.spawn(taskset ? [taskset, "-c", "1", ...argv] : argv, { stdout: "pipe", stderr: "pipe" });
+  const output = await new Response(child.stdout).text();
+  await child.exited;
+  const match = /(\d+) requests in ([\d.]+)(ms|s|m)/.exec(output);
+  if (!match) throw new Error(`wrk: unexpected output\n${output}`);
+  const requests = Number(match[1]);
+  if (/Non-2xx/.test(output)) throw new Error(`wrk: the server answered errors\n${output}`);
+  const elapsed = Number(match[2]) * ({ ms: 0.001, s: 1, m: 60 } as Record<string, number>)[match[3]!]!;
+  return { requests, elapsed };
+}
+
+/** The load without wrk: 64 fetch loops in this process (noted in the output: the client then shares the cores). */
+async function fetchLoad(target: Target, seconds: number): Promise<{ requests: number; elapsed: number }> {
+  const until = performance.now() + seconds * 1000;
+  let requests = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: 64 }, async () => {
+      while (performance.now() < until) {
+        await (await fetch(target.url, { method: "POST", headers: target.headers, body: target.body })).arrayBuffer();
+        requests++;
+      }
+    }),
+  );
+  return { requests, elapsed: (performance.now() - started) / 1000 };
+}
+
+/** Median time from spawn to the first answer on /healthz, and the RSS then. */
+async function startup(argv: string[], times: number): Promise<{ ms: number; rssMiB: number }> {
+  const samples: Array<{ ms: number; rssMiB: number }> = [];
+  for (let i = 0; i < times; i++) {
+    const port = 18_700 + Math.floor(Math.random() * 1000);
+    const started = performance.now();
+    const child = Bun.spawn([...argv, "--port", String(port)], { cwd: dir, stdout: "ignore", stderr: "ignore" });
+    for (;;) {
+      try {
+        const response = await fetch(`http://127.0.0.1:${port}/healthz`);
+        await response.arrayBuffer();
+        break;
+      } catch {
+        await Bun.sleep(1);
+      }
+    }
+    samples.push({ ms: performance.now() - started, rssMiB: procStatus(child.pid, "VmRSS") });
+    child.kill();
+    await child.exited;
+  }
+  samples.sort((a, b) => a.ms - b.ms);
+  return samples[Math.floor(samples.length / 2)]!;
+}
+
+const us = (ms: number) => `${Math.round(ms * 1000)} µs`;
+const signed = (ms: number) => `${ms >= 0 ? "+" : "−"}${us(Math.abs(ms))}`;
+const mib = (value: number) => `${value.toFixed(0)} MB`;
+
 try {
-  const upstream = await spawnServer([join(import.meta.dir, "upstream.ts")], /^(\d+)$/m);
+  const upstream = await spawnServer([process.execPath, join(import.meta.dir, "upstream.ts")], /^(\d+)$/m, false);
   const upstreamUrl = `http://127.0.0.1:${upstream.port}`;
-  const bare = await spawnServer([join(import.meta.dir, "bare-proxy.ts"), upstreamUrl], /^(\d+)$/m);
+  const bare = await spawnServer([process.execPath, join(import.meta.dir, "bare-proxy.ts"), upstreamUrl], /^(\d+)$/m, true);
   const config = join(dir, "agw.json");
   writeFileSync(
     config,
     JSON.stringify({
       database: join(dir, "agw.db"),
+      auth: { mode: "strict", adminKey: "bench-admin-key", keys: [{ id: "bench", key: CLIENT_KEY, rpm: 100_000_000, tpm: 1_000_000_000 }] },
+      metrics: { public: true },
       providers: {
         gemini: { type: "gemini", baseUrl: upstreamUrl, accounts: [{ id: "bench", apiKey: "bench-key" }] },
-        demo: { type: "mock" },
+        oai: { type: "openai", baseUrl: `${upstreamUrl}/v1`, accounts: [{ id: "bench", apiKey: "bench-key" }] },
       },
-      models: { "gpt-4o": "gemini/gemini-2.5-flash", demo: "demo/echo" },
+      models: { "gpt-4o": "gemini/gemini-2.5-flash", "pt-4o": "oai/gpt-4o", "claude-sonnet-4-5": "gemini/gemini-2.5-flash" },
     }),
   );
-  const agw = await spawnServer([join(root, "src/main.ts"), "--config", config, "--port", "0"], /listening on http:\/\/127\.0\.0\.1:(\d+)/);
+  const binary = join(root, "dist", "agw");
+  const agwArgv = existsSync(binary) ? [binary] : [process.execPath, join(root, "src/main.ts")];
+  const agw = await spawnServer([...agwArgv, "--config", config, "--port", "0"], /listening on http:\/\/127\.0\.0\.1:(\d+)/, true);
+  const idleMiB = procStatus(agw.pid, "VmRSS");
 
-  const geminiBody = JSON.stringify({ contents: [{ role: "user", parts: [{ text: "Say hello" }] }] });
-  const chatBody = (model: string, stream: boolean) =>
-    JSON.stringify({ model, stream, messages: [{ role: "user", content: "Say hello" }] });
   const json = { "content-type": "application/json" };
-  const scenarios: Array<Scenario & { pid: number }> = [
-    {
-      name: "bare Bun.serve pass-through (Gemini SSE)",
-      url: `http://127.0.0.1:${bare.port}/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse`,
-      body: geminiBody,
-      headers: { ...json, "x-goog-api-key": "bench-key" },
-      pid: bare.pid,
+  const keyed = { ...json, authorization: `Bearer ${CLIENT_KEY}` };
+  // agw asks Gemini for a stream whether its client wants one or not (a JSON answer is read to its end).
+  const geminiPath = "/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse";
+  const geminiBody = JSON.stringify({ contents: [{ role: "user", parts: [{ text: "Say hello" }] }] });
+  const chat = (model: string, stream: boolean) => JSON.stringify({ model, stream, messages: [{ role: "user", content: "Say hello" }] });
+  const gem = { "x-goog-api-key": "bench-key", ...json };
+  // Each lane: what agw is sent, and what agw sends upstream (called directly and through the bare proxy).
+  const lanes = {
+    translated: {
+      agw: { url: `http://127.0.0.1:${agw.port}/v1/chat/completions`, body: chat("gpt-4o", false), headers: keyed },
+      upstream: { path: geminiPath, body: geminiBody, headers: gem },
     },
-    { name: "agw chat → gemini, streaming", url: `http://127.0.0.1:${agw.port}/v1/chat/completions`, body: chatBody("gpt-4o", true), headers: json, pid: agw.pid },
-    { name: "agw chat → gemini, JSON", url: `http://127.0.0.1:${agw.port}/v1/chat/completions`, body: chatBody("gpt-4o", false), headers: json, pid: agw.pid },
-    { name: "agw chat → mock, streaming", url: `http://127.0.0.1:${agw.port}/v1/chat/completions`, body: chatBody("demo", true), headers: json, pid: agw.pid },
-  ];
-  console.log(`${REQUESTS} requests per scenario, ${CONCURRENCY} concurrent, on ${navigator.hardwareConcurrency} cores\n`);
-  console.log(
-    "scenario".padEnd(44),
-    "req/s".padStart(8),
-    "p50 ms".padStart(8),
-    "p99 ms".padStart(8),
-    "CPU µs/req".padStart(11),
-    "server RSS MiB".padStart(15),
-  );
-  const results: Record<string, number> = {};
-  const cpu: Record<string, number> = {};
-  for (const scenario of scenarios) {
-    const result = await measure(scenario);
-    results[scenario.name] = result.rps;
-    cpu[scenario.name] = result.cpuUs;
-    console.log(
-      scenario.name.padEnd(44),
-      String(result.rps).padStart(8),
-      String(result.p50).padStart(8),
-      String(result.p99).padStart(8),
-      String(result.cpuUs).padStart(11),
-      String(rssMiB(scenario.pid)).padStart(15),
-    );
+    "pass-through": {
+      agw: { url: `http://127.0.0.1:${agw.port}/v1/chat/completions`, body: chat("pt-4o", false), headers: keyed },
+      upstream: { path: "/v1/chat/completions", body: chat("gpt-4o", false), headers: { ...json, authorization: "Bearer bench-key" } },
+    },
+    anthropic: {
+      agw: {
+        url: `http://127.0.0.1:${agw.port}/v1/messages`,
+        body: JSON.stringify({ model: "claude-sonnet-4-5", max_tokens: 256, messages: [{ role: "user", content: "Say hello" }] }),
+        headers: { ...json, "x-api-key": CLIENT_KEY, "anthropic-version": "2023-06-01" },
+      },
+      upstream: { path: geminiPath, body: geminiBody, headers: gem },
+    },
+  };
+  type LaneName = keyof typeof lanes;
+  const laneNames = Object.keys(lanes) as LaneName[];
+  const direct = (lane: LaneName): Target => ({ url: upstreamUrl + lanes[lane].upstream.path, body: lanes[lane].upstream.body, headers: lanes[lane].upstream.headers });
+  const viaBare = (lane: LaneName): Target => ({ url: `http://127.0.0.1:${bare.port}${lanes[lane].upstream.path}`, body: lanes[lane].upstream.body, headers: lanes[lane].upstream.headers });
+
+  console.log(`agw ${agwArgv.length === 1 ? "binary (dist/agw)" : "from source"}; ${navigator.hardwareConcurrency} cores; load: ${wrk ? "wrk" : "fetch loops (no wrk found)"}${taskset ? ", servers on core 0, load on core 1" : ""}${QUICK ? "; --quick counts" : ""}\n`);
+
+  // c=1 latency, every target interleaved.
+  const c1Targets: Record<string, Target> = {};
+  for (const lane of laneNames) {
+    c1Targets[`${lane}/direct`] = direct(lane);
+    c1Targets[`${lane}/bare`] = viaBare(lane);
+    c1Targets[`${lane}/agw`] = lanes[lane].agw;
   }
-  const floor = results[scenarios[0]!.name]!;
-  const translated = results[scenarios[1]!.name]!;
-  console.log(`\nagw streaming with translation runs at ${Math.round((translated / floor) * 100)}% of the bare pass-through's throughput,`);
-  console.log(`spending ${cpu[scenarios[1]!.name]} µs of CPU per request against the pass-through's ${cpu[scenarios[0]!.name]} µs.`);
-  console.log("(The CPU column counts only the server process; the load generator and the upstream share the same cores.)");
+  const c1 = await interleaved(c1Targets, COUNTS.c1Rounds, COUNTS.c1PerRound, "total");
+
+  // Stream TTFB: the translated lane's streaming request against the upstream's own stream.
+  const streamTargets: Record<string, Target> = {
+    direct: { ...direct("translated"), url: upstreamUrl + geminiPath },
+    bare: { ...viaBare("translated"), url: `http://127.0.0.1:${bare.port}${geminiPath}` },
+    agw: { ...lanes.translated.agw, body: chat("gpt-4o", true) },
+  };
+  const ttfb = await interleaved(streamTargets, 5, Math.ceil(COUNTS.ttfb / 5), "first");
+
+  // c=64: bare, then each lane, alternating bare and agw so drift hits both.
+  const load: Record<string, { rps: number; cpuPer1k: number; peakMiB: number }> = {};
+  for (const lane of laneNames) {
+    load[`${lane}/bare`] = await loaded(viaBare(lane), bare, COUNTS.c64Seconds);
+    load[`${lane}/agw`] = await loaded(lanes[lane].agw, agw, COUNTS.c64Seconds);
+  }
+  const peakMiB = Math.max(...laneNames.map((lane) => load[`${lane}/agw`]!.peakMiB));
+  const bareIdle = procStatus(bare.pid, "VmRSS");
+
+  // Soak: the translated lane at c=64, RSS before and after.
+  const soakBefore = procStatus(agw.pid, "VmRSS");
+  const soak = await loaded(lanes.translated.agw, agw, COUNTS.soakSeconds);
+  const soakAfter = procStatus(agw.pid, "VmRSS");
+  const soakRequests = Math.round(soak.rps * COUNTS.soakSeconds);
+
+  for (const child of children.splice(0)) child.kill();
+
+  const agwStart = await startup([...agwArgv], COUNTS.startups);
+  const bareStart = await startup([process.execPath, join(import.meta.dir, "bare-proxy.ts"), upstreamUrl], COUNTS.startups);
+  const version = (() => {
+    const started = performance.now();
+    const run = Bun.spawnSync([...agwArgv, "--version"]);
+    return { ms: performance.now() - started, rssMiB: (run.resourceUsage?.maxRSS ?? 0) / 1048576 };
+  })();
+
+  const added = (lane: LaneName, server: "bare" | "agw", q: "p50" | "p99") => c1[`${lane}/${server}`]![q] - c1[`${lane}/direct`]![q];
+  const rows: Array<[string, ...string[]]> = [
+    ["added p50 over direct at c=1", signed(added("translated", "bare", "p50")), ...laneNames.map((lane) => signed(added(lane, "agw", "p50")))],
+    ["added p99 over direct at c=1", signed(added("translated", "bare", "p99")), ...laneNames.map((lane) => signed(added(lane, "agw", "p99")))],
+    ["c=64 throughput (× bare)", "1.00×", ...laneNames.map((lane) => `${(load[`${lane}/agw`]!.rps / load[`${lane}/bare`]!.rps).toFixed(2)}×`)],
+    ["c=64 requests/s", String(Math.round(load["translated/bare"]!.rps)), ...laneNames.map((lane) => String(Math.round(load[`${lane}/agw`]!.rps)))],
+    ["stream TTFB added p99", signed(ttfb.bare!.p99 - ttfb.direct!.p99), signed(ttfb.agw!.p99 - ttfb.direct!.p99), "", ""],
+    ["CPU s per 1k requests", load["translated/bare"]!.cpuPer1k.toFixed(3), ...laneNames.map((lane) => load[`${lane}/agw`]!.cpuPer1k.toFixed(3))],
+    ["RSS idle / peak at c=64", `${mib(bareIdle)} / ${mib(load["translated/bare"]!.peakMiB)}`, `${mib(idleMiB)} / ${mib(peakMiB)}`, "", ""],
+    [`RSS before / after a ${soakRequests}-request soak`, "", `${mib(soakBefore)} / ${mib(soakAfter)}`, "", ""],
+    ["start-up to first /healthz (median)", `${bareStart.ms.toFixed(0)} ms`, `${agwStart.ms.toFixed(0)} ms (RSS ${mib(agwStart.rssMiB)})`, "", ""],
+    ["agw --version", "", `${version.ms.toFixed(0)} ms, ${mib(version.rssMiB)}`, "", ""],
+  ];
+  const header = ["", "bare proxy", "agw: Chat → Gemini", "agw: Chat → OpenAI pass-through", "agw: Anthropic → Gemini"];
+  const markdown = [
+    `| ${header.join(" | ")} |`,
+    `| ${header.map(() => "---").join(" | ")} |`,
+    ...rows.map((row) => `| ${row.join(" | ")} |`),
+  ].join("\n");
+  console.log(markdown);
+  if (OUT) {
+    const commit = Bun.spawnSync(["git", "rev-parse", "--short", "HEAD"], { cwd: root }).stdout.toString().trim() || "unknown";
+    const machine = `${cpus()[0]?.model ?? "unknown CPU"}, ${navigator.hardwareConcurrency} cores`;
+    writeFileSync(
+      OUT,
+      `Measured ${new Date().toISOString().slice(0, 10)} on ${machine}, Bun ${Bun.version}, agw ${commit}` +
+        ` (${agwArgv.length === 1 ? "binary" : "source"}; ${wrk ? "wrk" : "fetch"} load${taskset ? ", server and load on separate cores" : ""}):\n\n${markdown}\n`,
+    );
+    console.log(`\nwrote ${OUT}`);
+  }
 } finally {
   for (const child of children) child.kill();
   rmSync(dir, { recursive: true, force: true });

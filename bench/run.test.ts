@@ -1,0 +1,41 @@
+/**
+ * `bun run bench --quick` runs end to end and prints every row of the table
+ * for every lane, with numbers that make sense (no timing thresholds: the
+ * figures themselves are for people to read, not for a test to judge).
+ */
+import { expect, test } from "bun:test";
+import { join } from "node:path";
+
+test("the bench's quick mode measures every row for the bare proxy and the three lanes", async () => {
+  const child = Bun.spawn([process.execPath, join(import.meta.dir, "run.ts"), "--quick"], { stdout: "pipe", stderr: "pipe" });
+  const [stdout, stderr, code] = await Promise.all([new Response(child.stdout).text(), new Response(child.stderr).text(), child.exited]);
+  expect({ code, stderr: stderr.trim() }).toEqual({ code: 0, stderr: "" });
+  const table = stdout.split("\n").filter((line) => line.startsWith("| "));
+  expect(table[0]).toBe("|  | bare proxy | agw: Chat → Gemini | agw: Chat → OpenAI pass-through | agw: Anthropic → Gemini |");
+  const rows = Object.fromEntries(table.slice(2).map((line) => {
+    const cells = line.split("|").slice(1, -1).map((cell) => cell.trim());
+    return [cells[0]!.replace(/\d+-request/, "N-request"), cells.slice(1)];
+  }));
+  expect(Object.keys(rows)).toEqual([
+    "added p50 over direct at c=1",
+    "added p99 over direct at c=1",
+    "c=64 throughput (× bare)",
+    "c=64 requests/s",
+    "stream TTFB added p99",
+    "CPU s per 1k requests",
+    "RSS idle / peak at c=64",
+    "RSS before / after a N-request soak",
+    "start-up to first /healthz (median)",
+    "agw --version",
+  ]);
+  const micro = /^[+−]\d+ µs$/;
+  for (const cell of [...rows["added p50 over direct at c=1"]!, ...rows["added p99 over direct at c=1"]!]) expect(cell).toMatch(micro);
+  expect(rows["c=64 throughput (× bare)"]![0]).toBe("1.00×");
+  for (const cell of rows["c=64 throughput (× bare)"]!.slice(1)) expect(Number(cell.replace("×", ""))).toBeGreaterThan(0);
+  for (const cell of rows["c=64 requests/s"]!) expect(Number(cell)).toBeGreaterThan(0);
+  for (const cell of rows["CPU s per 1k requests"]!) expect(Number(cell)).toBeGreaterThan(0);
+  expect(rows["RSS idle / peak at c=64"]!.slice(0, 2).every((cell) => /^\d+ MB \/ \d+ MB$/.test(cell))).toBe(true);
+  expect(rows["start-up to first /healthz (median)"]![0]).toMatch(/^\d+ ms$/);
+  expect(rows["start-up to first /healthz (median)"]![1]).toMatch(/^\d+ ms \(RSS \d+ MB\)$/);
+  expect(rows["agw --version"]![1]).toMatch(/^\d+ ms, \d+ MB$/);
+}, 120_000);
