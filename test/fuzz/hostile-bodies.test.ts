@@ -93,6 +93,14 @@ const routes: Route[] = [
     },
   },
   { path: "/v1/completions", shape: "openai", body: { model: "demo", prompt: "Once upon a time", max_tokens: 20 } },
+  // The mock has neither embeddings nor images: these reach their decoders and end in a 400 in the route's shape.
+  { path: "/v1/embeddings", shape: "openai", body: { model: "demo", input: ["a", "b"], dimensions: 8, encoding_format: "float" } },
+  { path: "/v1/images/generations", shape: "openai", body: { model: "demo", prompt: "a cat", n: 2, size: "1024x1024", response_format: "b64_json" } },
+  {
+    path: "/v1beta/models/demo:batchEmbedContents",
+    shape: "gemini",
+    body: { requests: [{ model: "models/demo", content: { parts: [{ text: "x" }] }, outputDimensionality: 8 }] },
+  },
   {
     path: "/v1beta/models/demo:generateContent",
     shape: "gemini",
