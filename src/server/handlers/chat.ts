@@ -101,12 +101,8 @@ export function chatHandler<State>(protocol: ClientProtocol, route: string, cont
       }
 
       // Routing.
-      const target = context.router.resolve(routedModel);
-      const provider = target && context.providers.get(target.provider);
-      if (target === undefined || provider === undefined) throw modelNotFound(routedModel, context);
-      exchange.log.provider = target.provider;
-      exchange.log.mappedModel = target.model;
-      exchange.headers["x-mapped-model"] = target.model;
+      const { target, provider } = mapModel(context, routedModel);
+      exchange.mapped(target);
 
       // Scheduling: one retry target, whichever way the request is lowered.
       const retryTarget = retryTargetFor(context, target, request, exchange, sticky ? conversationKey(chat, request.headers) : undefined);
@@ -218,6 +214,14 @@ function forwardedHeaders(request: Request): Record<string, string> {
     if (value !== null) headers[name] = value;
   }
   return headers;
+}
+
+/** Where a requested model goes: a configured provider and its upstream model, else the 404 listing the models there are. */
+export function mapModel(context: GatewayContext, model: string): { target: ModelTarget; provider: Provider } {
+  const target = context.router.resolve(model);
+  const provider = target && context.providers.get(target.provider);
+  if (target === undefined || provider === undefined) throw modelNotFound(model, context);
+  return { target, provider };
 }
 
 export function modelNotFound(model: string, context: GatewayContext): GatewayError {

@@ -5,7 +5,7 @@ import { estimateRequestTokens } from "../../tokens/estimate-request-tokens.ts";
 import type { GatewayContext } from "../context.ts";
 import { errorResponse } from "../error-response.ts";
 import { readJsonBody } from "../read-body.ts";
-import { modelNotFound } from "./chat.ts";
+import { mapModel } from "./chat.ts";
 import { Exchange } from "./exchange.ts";
 import { checkModel } from "../../keys/index.ts";
 import type { Caller } from "../auth.ts";
@@ -33,12 +33,8 @@ export function countTokensHandler(protocol: ClientProtocol, shape: CountTokensS
         exchange.log.keyId = caller.key.record.id;
         checkModel(caller.key, chat.model);
       }
-      const target = context.router.resolve(chat.model);
-      const provider = target && context.providers.get(target.provider);
-      if (target === undefined || provider === undefined) throw modelNotFound(chat.model, context);
-      exchange.log.provider = target.provider;
-      exchange.log.mappedModel = target.model;
-      exchange.headers["x-mapped-model"] = target.model;
+      const { target, provider } = mapModel(context, chat.model);
+      exchange.mapped(target);
       let tokens: number | undefined;
       if (provider.countTokens) {
         const pick = context.pool.pick(target.provider, target.model, { tried: new Set() });

@@ -10,7 +10,7 @@ import type { GatewayContext } from "../context.ts";
 import { errorResponse } from "../error-response.ts";
 import { logInternalError } from "../log-internal-error.ts";
 import { readJsonBody } from "../read-body.ts";
-import { modelNotFound, retryTargetFor } from "./chat.ts";
+import { mapModel, retryTargetFor } from "./chat.ts";
 import { Exchange } from "./exchange.ts";
 import { untilStopped } from "./respond.ts";
 
@@ -47,9 +47,7 @@ export function embeddingsHandler<Options>(shape: EmbeddingsShape<Options>, cont
       const estimate = () => embedding.inputs.reduce((sum, input) => sum + (typeof input === "string" ? estimateTextTokens(input) : input.length), 0);
       exchange.admit(caller, embedding.model, estimate);
       const { target, provider } = embeddingTarget(context, embedding.model);
-      exchange.log.provider = target.provider;
-      exchange.log.mappedModel = target.model;
-      exchange.headers["x-mapped-model"] = target.model;
+      exchange.mapped(target);
       const { account, value } = await withRetries(retryTargetFor(context, target, request, exchange), (_account, credentials, signal) =>
         provider.embed!(embedding, { model: target.model, account: credentials, signal }),
       );
@@ -71,9 +69,7 @@ export function embeddingsHandler<Options>(shape: EmbeddingsShape<Options>, cont
 
 /** Where embeddings for a model go: a mapped provider that has them, else a 404 (no mapping) or a 400 naming the provider. */
 export function embeddingTarget(context: GatewayContext, model: string): { target: ModelTarget; provider: Provider } {
-  const target = context.router.resolve(model);
-  const provider = target && context.providers.get(target.provider);
-  if (target === undefined || provider === undefined) throw modelNotFound(model, context);
+  const { target, provider } = mapModel(context, model);
   if (provider.embed === undefined) throw noEmbeddings(model, target, provider);
   return { target, provider };
 }

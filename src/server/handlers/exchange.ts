@@ -7,6 +7,7 @@ import { metricsFor } from "../../metrics/metrics-for.ts";
 import { logAccess } from "../../util/logger.ts";
 import type { KeyAdmission } from "../../keys/index.ts";
 import type { Caller } from "../auth.ts";
+import type { ModelTarget } from "../../routing/model-router.ts";
 
 /** Per-request bookkeeping: the id, the response headers, and what ends up as one request-log row. */
 export class Exchange {
@@ -53,6 +54,13 @@ export class Exchange {
     if (key === undefined) return;
     this.log.keyId = key.record.id;
     this.admission = this.context.keys.admit(key, model, estimateTokens, this.headers);
+  }
+
+  /** Records where the mapping sent the request: in the log, and in `x-mapped-model`. */
+  mapped(target: ModelTarget): void {
+    this.log.provider = target.provider;
+    this.log.mappedModel = target.model;
+    this.headers["x-mapped-model"] = target.model;
   }
 
   /** Registers how to end this request's answer if the gateway stops first (see stop()). */

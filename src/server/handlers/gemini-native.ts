@@ -164,9 +164,7 @@ export function geminiNativeRoutes(protocol: ClientProtocol, context: GatewayCon
         return fail(error, exchange);
       }
     }
-    exchange.log.provider = target.provider;
-    exchange.log.mappedModel = target.model;
-    exchange.headers["x-mapped-model"] = target.model;
+    exchange.mapped(target);
     try {
       const body = await readBodyText(request, context.config.limits);
       return await relayPassthrough(
@@ -190,9 +188,7 @@ export function geminiNativeRoutes(protocol: ClientProtocol, context: GatewayCon
   async function relayJson(request: Request, call: GeminiCall, target: ModelTarget, provider: Provider, caller: Caller | undefined, kind: "embed" | "predict"): Promise<Response> {
     const exchange = new Exchange(ROUTE, protocol.name, context);
     exchange.log.requestedModel = call.model;
-    exchange.log.provider = target.provider;
-    exchange.log.mappedModel = target.model;
-    exchange.headers["x-mapped-model"] = target.model;
+    exchange.mapped(target);
     try {
       const body = await readJsonBody(request, context.config.limits);
       let tokens: number;

@@ -20,7 +20,7 @@ import type { GatewayContext } from "../context.ts";
 import { errorResponse } from "../error-response.ts";
 import { logInternalError } from "../log-internal-error.ts";
 import { readFormBody, readJsonBody } from "../read-body.ts";
-import { modelNotFound, retryTargetFor } from "./chat.ts";
+import { mapModel, retryTargetFor } from "./chat.ts";
 import { Exchange } from "./exchange.ts";
 import { JSON_ANSWER, relayPassthrough } from "./passthrough.ts";
 import { untilStopped } from "./respond.ts";
@@ -91,12 +91,8 @@ function imageRoute(context: GatewayContext, route: string, decode: (request: Re
       const { generation } = call;
       exchange.log.requestedModel = generation.model;
       exchange.admit(caller, generation.model, () => estimateTextTokens(generation.prompt) * generation.n);
-      const target = context.router.resolve(generation.model);
-      const provider = target && context.providers.get(target.provider);
-      if (target === undefined || provider === undefined) throw modelNotFound(generation.model, context);
-      exchange.log.provider = target.provider;
-      exchange.log.mappedModel = target.model;
-      exchange.headers["x-mapped-model"] = target.model;
+      const { target, provider } = mapModel(context, generation.model);
+      exchange.mapped(target);
       if (provider.nativeProtocol === openai.name && provider.passthrough) {
         return await relayPassthrough(
           { provider, target, ...call.passthrough(target.model), signal: request.signal, stream: false },
