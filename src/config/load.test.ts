@@ -124,3 +124,9 @@ describe("parseConfig validation", () => {
     expect(config.database).toBe("/etc/agw.db");
   });
 });
+
+test("a Postgres URL as the database is refused with a clear reason, not taken for a file path", () => {
+  expect(problemsOf(() => parseConfig({ database: "postgres://agw:secret@db:5432/agw" }, "agw.json", {}))).toEqual([
+    "database: a Postgres URL: this version of agw keeps its state in SQLite only (a file path, or :memory:); replicas sharing Postgres are not supported yet",
+  ]);
+});

@@ -139,7 +139,15 @@ export const configSchema = z.strictObject({
       mode: z.enum(SCHEDULING_MODES).default("round-robin"),
     })
     .default({ mode: "round-robin" }),
-  database: z.string().min(1).default("./agw.db"),
+  /** The SQLite file (or `:memory:`). Postgres URLs are refused until replicas sharing one database are supported. */
+  database: z
+    .string()
+    .min(1)
+    .refine(
+      (value) => !/^postgres(ql)?:\/\//i.test(value),
+      "a Postgres URL: this version of agw keeps its state in SQLite only (a file path, or :memory:); replicas sharing Postgres are not supported yet",
+    )
+    .default("./agw.db"),
   providers: z
     .record(z.string().regex(/^[A-Za-z0-9_.-]+$/, "a provider name of letters, digits, '_', '.' or '-'"), providerSchema)
     .default({}),
