@@ -7,6 +7,7 @@ import type { ModelTarget } from "../../routing/model-router.ts";
 import type { Exchange } from "./exchange.ts";
 import { SSE_HEADERS } from "../../sse/encode.ts";
 import { within } from "./within.ts";
+import { everyTick } from "./keep-alive-ticker.ts";
 import { shuttingDown } from "./respond.ts";
 
 /** The framing of a relayed JSON answer (countTokens, embeddings, images): nothing is framed. */
@@ -179,29 +180,26 @@ function relayStream(
   const decoder = new TextDecoder();
   let tail = "";
   let closed = false;
-  let keepAlive: ReturnType<typeof setInterval> | undefined;
+  let stopKeepAlive = () => {};
   return new ReadableStream({
     type: "direct",
     async pull(controller) {
       let lastWrite = performance.now();
       /** Whether what went out ends between two events, where agw may add one of its own. */
       let atBoundary = true;
-      keepAlive = setInterval(
-        () => {
-          if (closed || !atBoundary || performance.now() - lastWrite < framing.keepAliveMs) return;
-          controller.write(framing.keepAliveFrame);
-          controller.flush();
-          lastWrite = performance.now();
-        },
-        Math.max(50, Math.floor(framing.keepAliveMs / 3)),
-      );
+      stopKeepAlive = everyTick(Math.max(50, Math.floor(framing.keepAliveMs / 3)), () => {
+        if (closed || !atBoundary || performance.now() - lastWrite < framing.keepAliveMs) return;
+        controller.write(framing.keepAliveFrame);
+        controller.flush();
+        lastWrite = performance.now();
+      });
       let errorClass: string | undefined;
       // The gateway stops before the answer is done: the protocol's error event ends it.
       exchange.onStop(() => {
         if (closed) return;
         controller.write((atBoundary ? "" : "\n\n") + framing.errorFrame(shuttingDown()));
         closed = true;
-        clearInterval(keepAlive);
+        stopKeepAlive();
         controller.close();
         dropSource();
         exchange.finish(503, "shutdown");
@@ -241,7 +239,7 @@ function relayStream(
           atBoundary = framing.eventEnds(tail);
         }
       } finally {
-        clearInterval(keepAlive);
+        stopKeepAlive();
       }
       closed = true;
       controller.close();
@@ -249,7 +247,7 @@ function relayStream(
       exchange.finish(200, errorClass ?? endsInError(tail));
     },
     cancel(reason) {
-      clearInterval(keepAlive);
+      stopKeepAlive();
       if (closed) return;
       closed = true;
       exchange.finish(499, "client_closed");

@@ -7,6 +7,7 @@ import type { ClientProtocol, EncodeContext } from "../../protocols/types.ts";
 import { SSE_HEADERS } from "../../sse/encode.ts";
 import type { Exchange } from "./exchange.ts";
 import { errorResponse } from "../error-response.ts";
+import { everyTick } from "./keep-alive-ticker.ts";
 import { describeNetworkError } from "../../providers/http/describe-network-error.ts";
 
 /** Collects the whole answer and encodes it as the protocol's JSON. */
@@ -49,7 +50,7 @@ export function streamResponse(
   const collector = onAnswer ? new ResponseCollector() : undefined;
   const state = machine.start();
   let closed = false;
-  let keepAlive: ReturnType<typeof setInterval> | undefined;
+  let stopKeepAlive = () => {};
   const body = new ReadableStream({
     type: "direct",
     async pull(controller) {
@@ -72,15 +73,15 @@ export function streamResponse(
         }
         lastWrite = performance.now();
       };
-      keepAlive = setInterval(() => {
+      stopKeepAlive = everyTick(Math.max(50, Math.floor(keepAliveMs / 3)), () => {
         if (performance.now() - lastWrite >= keepAliveMs) write([keepAliveFrame]);
-      }, Math.max(50, Math.floor(keepAliveMs / 3)));
+      });
       // The gateway stops before the answer is done: the protocol's error event ends it.
       exchange.onStop(() => {
         if (closed) return;
         write(machine.step(state, { type: "error", error: shuttingDown() }));
         closed = true;
-        clearInterval(keepAlive);
+        stopKeepAlive();
         events.cancel();
         controller.close();
         exchange.finish(503, "shutdown");
@@ -106,7 +107,7 @@ export function streamResponse(
         }
         if (machine.finish) write(machine.finish(state));
       } finally {
-        clearInterval(keepAlive);
+        stopKeepAlive();
       }
       closed = true;
       controller.close();
@@ -115,7 +116,7 @@ export function streamResponse(
     },
     // The client went away: cancelling the upstream read closes its connection.
     cancel() {
-      clearInterval(keepAlive);
+      stopKeepAlive();
       if (closed) return;
       closed = true;
       events.cancel();
