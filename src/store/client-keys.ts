@@ -59,8 +59,31 @@ export interface ClientKeyTotals {
   costUsd: number;
 }
 
+type Awaitable<T> = T | Promise<T>;
+
+/**
+ * What every client-key store does, whichever database holds it: SQLite
+ * (ClientKeyStore, synchronous) or Postgres (PostgresClientKeyStore). The
+ * shared suite (client-keys.contract.test.ts) runs against both.
+ */
+export interface ClientKeyRecords {
+  list(): Awaitable<StoredClientKey[]>;
+  get(id: string): Awaitable<StoredClientKey | undefined>;
+  create(key: NewClientKey, source?: StoredClientKey["source"]): Awaitable<boolean>;
+  update(id: string, changes: { [K in keyof ClientKeyLimits]?: ClientKeyLimits[K] | null }): Awaitable<boolean>;
+  setEnabled(id: string, enabled: boolean): Awaitable<boolean>;
+  revoke(id: string): Awaitable<boolean>;
+  syncFromConfig(keys: readonly NewClientKey[]): Awaitable<void>;
+  /** Adds one request's use; written with the next batch (`flush` writes it now). */
+  recordUsage(row: ClientKeyUsageRow): void;
+  flush(): Awaitable<void>;
+  usageOn(day: string): Awaitable<Map<string, ClientKeyTotals>>;
+  usageSince(fromDay: string): Awaitable<Map<string, ClientKeyTotals>>;
+  prune(beforeDay: string): Awaitable<number>;
+}
+
 /** The limit fields and their columns: what `set` may change. */
-const LIMIT_COLUMNS = {
+export const LIMIT_COLUMNS = {
   name: "name",
   models: "models",
   rpm: "rpm",
@@ -73,7 +96,7 @@ const LIMIT_COLUMNS = {
 } as const satisfies Record<keyof ClientKeyLimits, string>;
 
 /** Client keys and their daily usage. Secrets never reach this store: only their hashes. */
-export class ClientKeyStore {
+export class ClientKeyStore implements ClientKeyRecords {
   private readonly addUsage: Statement;
 
   constructor(
@@ -176,6 +199,11 @@ export class ClientKeyStore {
     }
   }
 
+  /** Writes every queued write now (the usage among them). */
+  flush(): void {
+    this.queue.flush();
+  }
+
   /** Each key's use on one day. */
   usageOn(day: string): Map<string, ClientKeyTotals> {
     return this.totals("day = ?", day);
@@ -233,13 +261,14 @@ export class ClientKeyStore {
   }
 }
 
-function toColumn(value: unknown): string | number | null {
+export function toColumn(value: unknown): string | number | null {
   if (value === undefined || value === null) return null;
   if (typeof value === "object") return JSON.stringify(value);
   return value as string | number;
 }
 
-function fromRow(row: Record<string, unknown>): StoredClientKey {
+/** A `client_keys` row (SQLite's types: 0/1 booleans, numbers) as a key. */
+export function fromRow(row: Record<string, unknown>): StoredClientKey {
   const key: StoredClientKey = {
     id: row.id as string,
     hash: row.hash as string,

@@ -1,0 +1,175 @@
+import type { SQL } from "bun";
+import {
+  fromRow,
+  LIMIT_COLUMNS,
+  toColumn,
+  type ClientKeyLimits,
+  type ClientKeyRecords,
+  type ClientKeyTotals,
+  type ClientKeyUsageRow,
+  type NewClientKey,
+  type StoredClientKey,
+} from "../client-keys.ts";
+
+/** BIGINT columns Bun's Postgres client reads as strings, and the booleans SQLite stores as 0/1. */
+const NUMBER_COLUMNS = ["tpm", "daily_tokens", "expires_at", "revoked_at", "created_at", "updated_at"];
+
+/** A Postgres row in the shape `fromRow` reads (SQLite's types). */
+function sqliteShaped(row: Record<string, unknown>): Record<string, unknown> {
+  const shaped: Record<string, unknown> = { ...row, enabled: row.enabled === true ? 1 : 0 };
+  for (const column of NUMBER_COLUMNS) if (shaped[column] !== null && shaped[column] !== undefined) shaped[column] = Number(shaped[column]);
+  return shaped;
+}
+
+/**
+ * Client keys in Postgres, for replicas sharing one database: the same
+ * records as the SQLite store (ClientKeyRecords), asynchronous. Usage adds up
+ * in memory per key and day and is written by `flush` as atomic increments
+ * (`ON CONFLICT … DO UPDATE SET requests = requests + …`), so replicas
+ * writing the same key's day never lose each other's counts.
+ */
+export class PostgresClientKeyStore implements ClientKeyRecords {
+  private pending = new Map<string, ClientKeyUsageRow>();
+
+  constructor(private readonly sql: SQL) {}
+
+  async list(): Promise<StoredClientKey[]> {
+    const rows = await this.sql`SELECT * FROM client_keys ORDER BY created_at, id`;
+    return rows.map((row: Record<string, unknown>) => fromRow(sqliteShaped(row)));
+  }
+
+  async get(id: string): Promise<StoredClientKey | undefined> {
+    const [row] = await this.sql`SELECT * FROM client_keys WHERE id = ${id}`;
+    return row === undefined ? undefined : fromRow(sqliteShaped(row));
+  }
+
+  /** Adds a key; false when the id or the secret's hash is taken already (by any replica). */
+  async create(key: NewClientKey, source: StoredClientKey["source"] = "cli"): Promise<boolean> {
+    const rows = await this.sql.unsafe(`${INSERT_KEY} ON CONFLICT DO NOTHING RETURNING id`, insertValues(key, source, Date.now()));
+    return rows.length > 0;
+  }
+
+  async update(id: string, changes: { [K in keyof ClientKeyLimits]?: ClientKeyLimits[K] | null }): Promise<boolean> {
+    const sets: string[] = [];
+    const values: Array<string | number | null> = [];
+    for (const [field, column] of Object.entries(LIMIT_COLUMNS) as Array<[keyof ClientKeyLimits, string]>) {
+      if (!(field in changes)) continue;
+      values.push(toColumn(changes[field]));
+      sets.push(`${column} = $${values.length}`);
+    }
+    if (sets.length === 0) return (await this.get(id)) !== undefined;
+    values.push(Date.now(), id);
+    const rows = await this.sql.unsafe(`UPDATE client_keys SET ${sets.join(", ")}, updated_at = $${values.length - 1} WHERE id = $${values.length} RETURNING id`, values);
+    return rows.length > 0;
+  }
+
+  async setEnabled(id: string, enabled: boolean): Promise<boolean> {
+    const rows = await this.sql`UPDATE client_keys SET enabled = ${enabled}, updated_at = ${Date.now()} WHERE id = ${id} RETURNING id`;
+    return rows.length > 0;
+  }
+
+  async revoke(id: string): Promise<boolean> {
+    const now = Date.now();
+    const rows = await this.sql`UPDATE client_keys SET revoked_at = ${now}, updated_at = ${now} WHERE id = ${id} AND revoked_at IS NULL RETURNING id`;
+    return rows.length > 0;
+  }
+
+  /** The config's keys, in one transaction: added, updated, removed (a removed key's usage stays). */
+  async syncFromConfig(keys: readonly NewClientKey[]): Promise<void> {
+    const now = Date.now();
+    await this.sql.begin(async (tx) => {
+      const existing = (await tx`SELECT id, source FROM client_keys`) as Array<{ id: string; source: string }>;
+      const taken = new Map(existing.map((row) => [row.id, row.source]));
+      const keep = new Set(keys.map((key) => key.id));
+      for (const row of existing) if (row.source === "config" && !keep.has(row.id)) await tx`DELETE FROM client_keys WHERE id = ${row.id}`;
+      for (const key of keys) {
+        if (taken.get(key.id) === "cli") {
+          throw new Error(`auth.keys: the key id '${key.id}' is taken by a key made with agw keys; give the config's key another id`);
+        }
+        await tx.unsafe(`${INSERT_KEY} ${UPSERT_KEY}`, insertValues(key, "config", now));
+      }
+    });
+  }
+
+  recordUsage(row: ClientKeyUsageRow): void {
+    const key = `${row.keyId}\u0000${row.day}`;
+    const found = this.pending.get(key);
+    if (found === undefined) this.pending.set(key, { ...row });
+    else {
+      found.requests += row.requests;
+      found.inputTokens += row.inputTokens;
+      found.outputTokens += row.outputTokens;
+      found.costUsd += row.costUsd;
+    }
+  }
+
+  /** Writes the usage added up since the last flush, as increments. */
+  async flush(): Promise<void> {
+    if (this.pending.size === 0) return;
+    const rows = [...this.pending.values()];
+    this.pending = new Map();
+    await this.sql.begin(async (tx) => {
+      for (const row of rows) {
+        await tx`
+          INSERT INTO client_key_usage (key_id, day, requests, input_tokens, output_tokens, cost_usd)
+          VALUES (${row.keyId}, ${row.day}, ${row.requests}, ${row.inputTokens}, ${row.outputTokens}, ${row.costUsd})
+          ON CONFLICT (key_id, day) DO UPDATE SET
+            requests = client_key_usage.requests + excluded.requests,
+            input_tokens = client_key_usage.input_tokens + excluded.input_tokens,
+            output_tokens = client_key_usage.output_tokens + excluded.output_tokens,
+            cost_usd = client_key_usage.cost_usd + excluded.cost_usd`;
+      }
+    });
+  }
+
+  usageOn(day: string): Promise<Map<string, ClientKeyTotals>> {
+    return this.totals(this.sql`SELECT key_id, SUM(requests) AS requests, SUM(input_tokens) AS input_tokens, SUM(output_tokens) AS output_tokens, SUM(cost_usd) AS cost_usd
+      FROM client_key_usage WHERE day = ${day} GROUP BY key_id`);
+  }
+
+  usageSince(fromDay: string): Promise<Map<string, ClientKeyTotals>> {
+    return this.totals(this.sql`SELECT key_id, SUM(requests) AS requests, SUM(input_tokens) AS input_tokens, SUM(output_tokens) AS output_tokens, SUM(cost_usd) AS cost_usd
+      FROM client_key_usage WHERE day >= ${fromDay} GROUP BY key_id`);
+  }
+
+  async prune(beforeDay: string): Promise<number> {
+    const rows = await this.sql`DELETE FROM client_key_usage WHERE day < ${beforeDay} RETURNING key_id`;
+    return rows.length;
+  }
+
+  private async totals(query: Promise<unknown>): Promise<Map<string, ClientKeyTotals>> {
+    const rows = (await query) as Array<Record<string, unknown>>;
+    return new Map(
+      rows.map((row) => [
+        row.key_id as string,
+        { requests: Number(row.requests), inputTokens: Number(row.input_tokens), outputTokens: Number(row.output_tokens), costUsd: Number(row.cost_usd) },
+      ]),
+    );
+  }
+}
+
+const INSERT_KEY = `INSERT INTO client_keys (id, hash, name, models, rpm, tpm, daily_requests, daily_tokens, monthly_budget_usd, expires_at,
+  enabled, metadata, source, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14)`;
+const UPSERT_KEY = `ON CONFLICT (id) DO UPDATE SET hash = excluded.hash, name = excluded.name, models = excluded.models, rpm = excluded.rpm,
+  tpm = excluded.tpm, daily_requests = excluded.daily_requests, daily_tokens = excluded.daily_tokens,
+  monthly_budget_usd = excluded.monthly_budget_usd, expires_at = excluded.expires_at, enabled = excluded.enabled,
+  metadata = excluded.metadata, updated_at = excluded.updated_at`;
+
+function insertValues(key: NewClientKey, source: StoredClientKey["source"], now: number): unknown[] {
+  return [
+    key.id,
+    key.hash,
+    toColumn(key.name),
+    toColumn(key.models),
+    toColumn(key.rpm),
+    toColumn(key.tpm),
+    toColumn(key.dailyRequests),
+    toColumn(key.dailyTokens),
+    toColumn(key.monthlyBudgetUsd),
+    toColumn(key.expiresAt),
+    key.enabled !== false,
+    toColumn(key.metadata),
+    source,
+    now,
+  ];
+}
