@@ -11,7 +11,17 @@ export interface CooldownRow {
   failures: number;
 }
 
-export class AccountStateStore {
+type Awaitable<T> = T | Promise<T>;
+
+/** What every cooldown store does, SQLite or Postgres (the shared suite: account-records.contract.test.ts). */
+export interface AccountStateRecords {
+  active(now?: number): Awaitable<CooldownRow[]>;
+  /** Records the new state of one account and model; written with the next batch (`flush` writes it now). */
+  save(row: CooldownRow): void;
+  flush(): Awaitable<void>;
+}
+
+export class AccountStateStore implements AccountStateRecords {
   private readonly upsert: Statement;
 
   constructor(
@@ -39,6 +49,11 @@ export class AccountStateStore {
       reason: (row.reason as string | null) ?? undefined,
       failures: row.failures as number,
     }));
+  }
+
+  /** Writes every queued write now. */
+  flush(): void {
+    this.queue.flush();
   }
 
   /** Queues the new state of one account and model. */

@@ -18,8 +18,18 @@ export function utcDay(time = Date.now()): string {
   return new Date(time).toISOString().slice(0, 10);
 }
 
+type Awaitable<T> = T | Promise<T>;
+
+/** What every account-usage store does, SQLite or Postgres (the shared suite: account-records.contract.test.ts). */
+export interface AccountUsageRecords {
+  record(row: UsageRow): void;
+  flush(): Awaitable<void>;
+  day(day: string): Awaitable<UsageRow[]>;
+  prune(beforeDay: string): Awaitable<number>;
+}
+
 /** Per-account daily usage, for limits, least-used scheduling and `agw accounts list`. */
-export class AccountUsageStore {
+export class AccountUsageStore implements AccountUsageRecords {
   private readonly add: Statement;
 
   constructor(
@@ -53,6 +63,11 @@ export class AccountUsageStore {
     }
     this.pending.set(key, { ...row });
     if (this.pending.size === 1) this.queue.enqueue(() => this.writePending());
+  }
+
+  /** Writes every queued write now. */
+  flush(): void {
+    this.queue.flush();
   }
 
   private writePending(): void {

@@ -4,78 +4,10 @@
  * migratePostgres). Each test gets a fresh database; "replicas" are two
  * stores on the same database.
  */
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { SQL } from "bun";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { startPostgres, type TestPostgres } from "../../test/harness/postgres.ts";
-import type { ClientKeyRecords } from "./client-keys.ts";
-import { Store } from "./index.ts";
-import { migratePostgres } from "./postgres/migrate.ts";
-import { PostgresClientKeyStore } from "./postgres/client-keys.ts";
+import { describe, expect, test } from "bun:test";
+import { storeBackends } from "../../test/harness/store-backends.ts";
 
-interface Backend {
-  name: string;
-  /** A fresh, empty database; `replica()` opens another store on the same one. */
-  fresh(): Promise<{ replica(): ClientKeyRecords; close(): Promise<void> }>;
-}
-
-let pg: TestPostgres;
-let databases = 0;
-const dirs: string[] = [];
-
-beforeAll(async () => {
-  pg = await startPostgres();
-}, 60_000);
-afterAll(async () => {
-  await pg?.stop();
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-});
-
-const backends: Backend[] = [
-  {
-    name: "sqlite",
-    async fresh() {
-      const dir = mkdtempSync(join(tmpdir(), "agw-contract-"));
-      dirs.push(dir);
-      const stores: Store[] = [];
-      return {
-        replica: () => {
-          const store = Store.open(join(dir, "agw.db"));
-          stores.push(store);
-          return store.clientKeys;
-        },
-        close: async () => {
-          for (const store of stores) store.close();
-        },
-      };
-    },
-  },
-  {
-    name: "postgres",
-    async fresh() {
-      const name = `contract_${++databases}`;
-      const admin = new SQL(pg.url);
-      await admin.unsafe(`CREATE DATABASE ${name}`);
-      await admin.close();
-      const url = pg.url.replace(/\/agw$/, `/${name}`);
-      const migrator = new SQL(url);
-      await migratePostgres(migrator);
-      const connections: SQL[] = [migrator];
-      return {
-        replica: () => {
-          const sql = new SQL(url);
-          connections.push(sql);
-          return new PostgresClientKeyStore(sql);
-        },
-        close: async () => {
-          for (const sql of connections) await sql.close();
-        },
-      };
-    },
-  },
-];
+const backends = storeBackends();
 
 const key = (id: string, extra: Record<string, unknown> = {}) => ({ id, hash: Bun.hash(id).toString(16).padStart(64, "0"), ...extra });
 
@@ -84,7 +16,7 @@ for (const backend of backends) {
     test("create, read, list: a taken id or secret is refused; limits and metadata come back as stored", async () => {
       const db = await backend.fresh();
       try {
-        const store = db.replica();
+        const store = db.replica().clientKeys;
         expect(await store.create(key("team-a", { name: "Team A", models: ["gemini-*"], rpm: 60, tpm: 1_000_000_000_000, monthlyBudgetUsd: 12.5, expiresAt: 1_900_000_000_000, metadata: { owner: "ana" } }))).toBe(true);
         expect(await store.create(key("team-a"))).toBe(false);
         expect(await store.create({ ...key("other"), hash: key("team-a").hash })).toBe(false);
@@ -119,7 +51,7 @@ for (const backend of backends) {
     test("update sets and clears limits; enable, disable; revoke once", async () => {
       const db = await backend.fresh();
       try {
-        const store = db.replica();
+        const store = db.replica().clientKeys;
         await store.create(key("k", { rpm: 10, tpm: 100 }));
         expect(await store.update("k", { rpm: null, dailyRequests: 500, models: ["a", "b*"] })).toBe(true);
         expect(await store.update("missing", { rpm: 1 })).toBe(false);
@@ -138,7 +70,7 @@ for (const backend of backends) {
     test("syncFromConfig makes the config keys exactly the config's, leaves CLI keys alone, refuses a CLI key's id", async () => {
       const db = await backend.fresh();
       try {
-        const store = db.replica();
+        const store = db.replica().clientKeys;
         await store.create(key("made-by-cli"));
         await store.syncFromConfig([key("one", { rpm: 1 }), key("two")]);
         await store.syncFromConfig([key("one", { rpm: 2 }), key("three")]);
@@ -158,8 +90,8 @@ for (const backend of backends) {
     test("usage: requests add up per key and day, across two replicas writing the same day at once; prune drops old days", async () => {
       const db = await backend.fresh();
       try {
-        const a = db.replica();
-        const b = db.replica();
+        const a = db.replica().clientKeys;
+        const b = db.replica().clientKeys;
         for (let i = 0; i < 50; i++) {
           a.recordUsage({ keyId: "k", day: "2026-12-04", requests: 1, inputTokens: 10, outputTokens: 2, costUsd: 0.25 });
           b.recordUsage({ keyId: "k", day: "2026-12-04", requests: 1, inputTokens: 1, outputTokens: 1, costUsd: 0.5 });

@@ -1,0 +1,93 @@
+/**
+ * The store backends the shared store suites run against: SQLite (the
+ * default) and Postgres (a real server, one fresh database per test,
+ * migrated by migratePostgres). A "replica" is one more store on the same
+ * database, as a second agw process would open it.
+ *
+ *   const backends = storeBackends();   // in a test file; starts Postgres in beforeAll
+ *   for (const backend of backends) describe(backend.name, () => { ... await backend.fresh() ... });
+ */
+import { afterAll, beforeAll } from "bun:test";
+import { SQL } from "bun";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { AccountStateRecords } from "../../src/store/account-state.ts";
+import type { AccountUsageRecords } from "../../src/store/account-usage.ts";
+import type { ClientKeyRecords } from "../../src/store/client-keys.ts";
+import { Store } from "../../src/store/index.ts";
+import { PostgresAccountStateStore, PostgresAccountUsageStore } from "../../src/store/postgres/account-records.ts";
+import { PostgresClientKeyStore } from "../../src/store/postgres/client-keys.ts";
+import { migratePostgres } from "../../src/store/postgres/migrate.ts";
+import { startPostgres, type TestPostgres } from "./postgres.ts";
+
+export interface StoreReplica {
+  clientKeys: ClientKeyRecords;
+  accountState: AccountStateRecords;
+  accountUsage: AccountUsageRecords;
+  /** Postgres only: the cooldown notifications (see PostgresAccountStateStore.onChange). */
+  postgres?: { accountState: PostgresAccountStateStore };
+}
+
+export interface StoreBackend {
+  name: "sqlite" | "postgres";
+  /** A fresh, empty database; `replica()` opens another store on it; `close()` closes them all. */
+  fresh(): Promise<{ replica(): StoreReplica; close(): Promise<void> }>;
+}
+
+export function storeBackends(): StoreBackend[] {
+  let pg: TestPostgres | undefined;
+  let databases = 0;
+  const dirs: string[] = [];
+  beforeAll(async () => {
+    pg = await startPostgres();
+  }, 60_000);
+  afterAll(async () => {
+    await pg?.stop();
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  });
+  return [
+    {
+      name: "sqlite",
+      async fresh() {
+        const dir = mkdtempSync(join(tmpdir(), "agw-store-"));
+        dirs.push(dir);
+        const stores: Store[] = [];
+        return {
+          replica: () => {
+            const store = Store.open(join(dir, "agw.db"));
+            stores.push(store);
+            return { clientKeys: store.clientKeys, accountState: store.accountState, accountUsage: store.usage };
+          },
+          close: async () => {
+            for (const store of stores) store.close();
+          },
+        };
+      },
+    },
+    {
+      name: "postgres",
+      async fresh() {
+        const name = `store_${++databases}`;
+        const admin = new SQL(pg!.url);
+        await admin.unsafe(`CREATE DATABASE ${name}`);
+        await admin.close();
+        const url = pg!.url.replace(/\/agw$/, `/${name}`);
+        const migrator = new SQL(url);
+        await migratePostgres(migrator);
+        const connections: SQL[] = [migrator];
+        return {
+          replica: () => {
+            const sql = new SQL(url);
+            connections.push(sql);
+            const accountState = new PostgresAccountStateStore(sql);
+            return { clientKeys: new PostgresClientKeyStore(sql), accountState, accountUsage: new PostgresAccountUsageStore(sql), postgres: { accountState } };
+          },
+          close: async () => {
+            for (const sql of connections) await sql.close();
+          },
+        };
+      },
+    },
+  ];
+}
