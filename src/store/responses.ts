@@ -24,13 +24,26 @@ export interface StoredItem {
 /** Longest chain of previous_response_id followed back, against cycles and runaway histories. */
 export const MAX_CHAIN = 1000;
 
+type Awaitable<T> = T | Promise<T>;
+
+/** What every stored-responses store does, SQLite or Postgres (the shared suite: responses.contract.test.ts). */
+export interface ResponseRecords {
+  save(stored: StoredResponse, items?: ReadonlyArray<StoredItem>): Awaitable<boolean>;
+  flush(): Awaitable<void>;
+  get(id: string): Awaitable<StoredResponse | undefined>;
+  items(ids: ReadonlyArray<string>): Awaitable<Map<string, unknown[]>>;
+  delete(id: string): Awaitable<boolean>;
+  conversation(id: string): Awaitable<unknown[] | undefined>;
+  prune(before: number): Awaitable<number>;
+}
+
 /**
  * Responses kept for `previous_response_id`, `GET` and `DELETE`, and their
  * output items by id for item references. Writes are queued like every other
  * write; until its batch is written a response (and its items) is served from
  * memory, so a client may continue a conversation at once.
  */
-export class ResponseStore {
+export class ResponseStore implements ResponseRecords {
   private readonly pending = new Map<string, StoredResponse>();
   private readonly pendingItems = new Map<string, { responseId: string; items: unknown[] }>();
   private readonly insert: Statement;
@@ -159,6 +172,11 @@ export class ResponseStore {
     return stored;
   }
 
+  /** Writes every queued write now. */
+  flush(): void {
+    this.queue.flush();
+  }
+
   /** Deletes a stored response and its items; false when there was none. */
   delete(id: string): boolean {
     const wasPending = this.pending.delete(id);
@@ -183,8 +201,13 @@ export class ResponseStore {
       turns.push(stored);
       next = stored.previousResponseId;
     }
-    const items: unknown[] = [];
-    for (let index = turns.length - 1; index >= 0; index--) items.push(...turns[index]!.input, ...turns[index]!.output);
-    return items;
+    return conversationItems(turns);
   }
+}
+
+/** A conversation's items, oldest first, from its turns newest first: each turn's input, then its output. */
+export function conversationItems(turns: readonly StoredResponse[]): unknown[] {
+  const items: unknown[] = [];
+  for (let index = turns.length - 1; index >= 0; index--) items.push(...turns[index]!.input, ...turns[index]!.output);
+  return items;
 }

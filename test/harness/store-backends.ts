@@ -19,12 +19,15 @@ import { Store } from "../../src/store/index.ts";
 import { PostgresAccountStateStore, PostgresAccountUsageStore } from "../../src/store/postgres/account-records.ts";
 import { PostgresClientKeyStore } from "../../src/store/postgres/client-keys.ts";
 import { migratePostgres } from "../../src/store/postgres/migrate.ts";
+import { PostgresResponseStore } from "../../src/store/postgres/responses.ts";
+import type { ResponseRecords } from "../../src/store/responses.ts";
 import { startPostgres, type TestPostgres } from "./postgres.ts";
 
 export interface StoreReplica {
   clientKeys: ClientKeyRecords;
   accountState: AccountStateRecords;
   accountUsage: AccountUsageRecords;
+  responses: ResponseRecords;
   /** Postgres only: the cooldown notifications (see PostgresAccountStateStore.onChange). */
   postgres?: { accountState: PostgresAccountStateStore };
 }
@@ -57,7 +60,7 @@ export function storeBackends(): StoreBackend[] {
           replica: () => {
             const store = Store.open(join(dir, "agw.db"));
             stores.push(store);
-            return { clientKeys: store.clientKeys, accountState: store.accountState, accountUsage: store.usage };
+            return { clientKeys: store.clientKeys, accountState: store.accountState, accountUsage: store.usage, responses: store.responses };
           },
           close: async () => {
             for (const store of stores) store.close();
@@ -81,7 +84,13 @@ export function storeBackends(): StoreBackend[] {
             const sql = new SQL(url);
             connections.push(sql);
             const accountState = new PostgresAccountStateStore(sql);
-            return { clientKeys: new PostgresClientKeyStore(sql), accountState, accountUsage: new PostgresAccountUsageStore(sql), postgres: { accountState } };
+            return {
+              clientKeys: new PostgresClientKeyStore(sql),
+              accountState,
+              accountUsage: new PostgresAccountUsageStore(sql),
+              responses: new PostgresResponseStore(sql),
+              postgres: { accountState },
+            };
           },
           close: async () => {
             for (const sql of connections) await sql.close();
