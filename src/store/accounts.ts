@@ -34,7 +34,22 @@ export interface StoredAccount {
 
 export type NewAccount = Omit<StoredAccount, "source" | "disabledReason">;
 
-interface AccountRow {
+type Awaitable<T> = T | Promise<T>;
+
+/** What every accounts store does, SQLite or Postgres (the shared suite: accounts.contract.test.ts). */
+export interface AccountRecords {
+  list(provider?: string): Awaitable<StoredAccount[]>;
+  get(provider: string, id: string): Awaitable<StoredAccount | undefined>;
+  findById(id: string): Awaitable<StoredAccount[]>;
+  syncFromConfig(accounts: NewAccount[]): Awaitable<void>;
+  add(account: NewAccount): Awaitable<boolean>;
+  remove(provider: string, id: string): Awaitable<boolean>;
+  setEnabled(provider: string, id: string, enabled: boolean): Awaitable<boolean>;
+  setDisabledReason(provider: string, id: string, reason: string | null): Awaitable<boolean>;
+  reset(provider: string, id: string): Awaitable<boolean>;
+}
+
+export interface AccountRow {
   provider: string;
   id: string;
   credentials: string;
@@ -48,7 +63,8 @@ interface AccountRow {
   source: string;
 }
 
-function fromRow(row: AccountRow, secrets: SecretCodec): StoredAccount {
+/** An `accounts` row (SQLite's types) as an account, its credentials opened. */
+export function accountFromRow(row: AccountRow, secrets: SecretCodec): StoredAccount {
   const account: StoredAccount = {
     provider: row.provider,
     id: row.id,
@@ -81,7 +97,7 @@ const UPSERT = `
  * process (the accounts CLI) changes the database; the CLI and the admin API
  * change it here.
  */
-export class AccountStore {
+export class AccountStore implements AccountRecords {
   constructor(
     private readonly db: Database,
     /** Seals credentials when secrets.key is set (encryption at rest), opens them either way. */
@@ -93,18 +109,18 @@ export class AccountStore {
       provider === undefined
         ? (this.db.query("SELECT * FROM accounts ORDER BY provider, priority, id").all() as AccountRow[])
         : (this.db.query("SELECT * FROM accounts WHERE provider = ? ORDER BY priority, id").all(provider) as AccountRow[]);
-    return rows.map((row) => fromRow(row, this.secrets));
+    return rows.map((row) => accountFromRow(row, this.secrets));
   }
 
   get(provider: string, id: string): StoredAccount | undefined {
     const row = this.db.query("SELECT * FROM accounts WHERE provider = ? AND id = ?").get(provider, id) as AccountRow | null;
-    return row === null ? undefined : fromRow(row, this.secrets);
+    return row === null ? undefined : accountFromRow(row, this.secrets);
   }
 
   /** The accounts with this id, in any provider (ids are unique per provider only). */
   findById(id: string): StoredAccount[] {
     return (this.db.query("SELECT * FROM accounts WHERE id = ? ORDER BY provider").all(id) as AccountRow[]).map((row) =>
-      fromRow(row, this.secrets),
+      accountFromRow(row, this.secrets),
     );
   }
 

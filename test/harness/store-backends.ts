@@ -9,12 +9,16 @@
  */
 import { afterAll, beforeAll } from "bun:test";
 import { SQL } from "bun";
+import { Database } from "bun:sqlite";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { AccountStateRecords } from "../../src/store/account-state.ts";
 import type { AccountUsageRecords } from "../../src/store/account-usage.ts";
 import type { ClientKeyRecords } from "../../src/store/client-keys.ts";
+import type { AccountRecords } from "../../src/store/accounts.ts";
+import { PostgresAccountStore } from "../../src/store/postgres/accounts.ts";
+import { SecretBox, SecretCodec } from "../../src/store/secret-box.ts";
 import { Store } from "../../src/store/index.ts";
 import { PostgresAccountStateStore, PostgresAccountUsageStore } from "../../src/store/postgres/account-records.ts";
 import { PostgresClientKeyStore } from "../../src/store/postgres/client-keys.ts";
@@ -24,6 +28,7 @@ import type { ResponseRecords } from "../../src/store/responses.ts";
 import { startPostgres, type TestPostgres } from "./postgres.ts";
 
 export interface StoreReplica {
+  accounts: AccountRecords;
   clientKeys: ClientKeyRecords;
   accountState: AccountStateRecords;
   accountUsage: AccountUsageRecords;
@@ -35,7 +40,8 @@ export interface StoreReplica {
 export interface StoreBackend {
   name: "sqlite" | "postgres";
   /** A fresh, empty database; `replica()` opens another store on it; `close()` closes them all. */
-  fresh(): Promise<{ replica(): StoreReplica; close(): Promise<void> }>;
+  fresh(): Promise<{ replica(options?: { secretKey?: string }): StoreReplica; rawCredentials(provider: string, id: string): Promise<string>; close(): Promise<void> }>;
+
 }
 
 export function storeBackends(): StoreBackend[] {
@@ -57,10 +63,18 @@ export function storeBackends(): StoreBackend[] {
         dirs.push(dir);
         const stores: Store[] = [];
         return {
-          replica: () => {
-            const store = Store.open(join(dir, "agw.db"));
+          replica: (options = {}) => {
+            const store = Store.open(join(dir, "agw.db"), options);
             stores.push(store);
-            return { clientKeys: store.clientKeys, accountState: store.accountState, accountUsage: store.usage, responses: store.responses };
+            return { accounts: store.accounts, clientKeys: store.clientKeys, accountState: store.accountState, accountUsage: store.usage, responses: store.responses };
+          },
+          rawCredentials: async (provider, id) => {
+            const raw = new Database(join(dir, "agw.db"), { readonly: true });
+            try {
+              return (raw.query("SELECT credentials FROM accounts WHERE provider = ? AND id = ?").get(provider, id) as { credentials: string }).credentials;
+            } finally {
+              raw.close();
+            }
           },
           close: async () => {
             for (const store of stores) store.close();
@@ -80,17 +94,23 @@ export function storeBackends(): StoreBackend[] {
         await migratePostgres(migrator);
         const connections: SQL[] = [migrator];
         return {
-          replica: () => {
+          replica: (options = {}) => {
             const sql = new SQL(url);
             connections.push(sql);
             const accountState = new PostgresAccountStateStore(sql);
+            const secrets = new SecretCodec(options.secretKey ? SecretBox.fromBase64(options.secretKey) : undefined);
             return {
+              accounts: new PostgresAccountStore(sql, secrets),
               clientKeys: new PostgresClientKeyStore(sql),
               accountState,
               accountUsage: new PostgresAccountUsageStore(sql),
               responses: new PostgresResponseStore(sql),
               postgres: { accountState },
             };
+          },
+          rawCredentials: async (provider, id) => {
+            const [row] = (await migrator`SELECT credentials FROM accounts WHERE provider = ${provider} AND id = ${id}`) as Array<{ credentials: string }>;
+            return row!.credentials;
           },
           close: async () => {
             for (const sql of connections) await sql.close();
