@@ -106,7 +106,22 @@ export interface RequestLogStats {
   costUsd?: number;
 }
 
-const GROUP_COLUMNS: Record<RequestLogGrouping, string> = {
+type Awaitable<T> = T | Promise<T>;
+
+/** What every request-log store does, SQLite or Postgres (the shared suite: request-logs.contract.test.ts). */
+export interface RequestLogRecords {
+  /** Queues a row; written with the next batch (`flush` writes it now). */
+  record(row: RequestLogRow): void;
+  flush(): Awaitable<void>;
+  get(id: string): Awaitable<StoredRequestLog | undefined>;
+  query(query?: RequestLogQuery): Awaitable<CursorRequestLog[]>;
+  stats(by: RequestLogGrouping, query?: Pick<RequestLogQuery, "since">): Awaitable<RequestLogStats[]>;
+  lastFailures(since: number): Awaitable<AccountFailure[]>;
+  summarize(from: number, until: number): Awaitable<RequestSummaryRow[]>;
+  prune(before: number): Awaitable<number>;
+}
+
+export const GROUP_COLUMNS: Record<RequestLogGrouping, string> = {
   model: "COALESCE(requested_model, mapped_model)",
   account: "account_id",
   provider: "provider",
@@ -117,7 +132,7 @@ const GROUP_COLUMNS: Record<RequestLogGrouping, string> = {
 /** Latencies read per group for the percentiles: enough for a stable p95, bounded in memory. */
 const PERCENTILE_SAMPLE = 100_000;
 
-export class RequestLogStore {
+export class RequestLogStore implements RequestLogRecords {
   private readonly insert: Statement;
   private readonly summary: Statement;
 
@@ -168,16 +183,21 @@ export class RequestLogStore {
     );
   }
 
+  /** Writes every queued write now. */
+  flush(): void {
+    this.queue.flush();
+  }
+
   get(id: string): StoredRequestLog | undefined {
     const row = this.db.query("SELECT * FROM request_logs WHERE id = ?").get(id) as Record<string, unknown> | null;
-    return row === null ? undefined : fromRow(row);
+    return row === null ? undefined : requestLogFromRow(row);
   }
 
   recent(limit = 100): StoredRequestLog[] {
     return (this.db.query("SELECT * FROM request_logs ORDER BY started_at DESC LIMIT ?").all(limit) as Record<
       string,
       unknown
-    >[]).map(fromRow);
+    >[]).map(requestLogFromRow);
   }
 
   /** Rows matching the query, oldest first (the newest `limit` of them). */
@@ -187,7 +207,7 @@ export class RequestLogStore {
     const rows = this.db
       .query(`SELECT rowid AS cursor, * FROM request_logs ${where} ORDER BY rowid DESC LIMIT ${limit}`)
       .all(...parameters) as Record<string, unknown>[];
-    return rows.reverse().map((row) => ({ ...fromRow(row), cursor: row.cursor as number }));
+    return rows.reverse().map((row) => ({ ...requestLogFromRow(row), cursor: row.cursor as number }));
   }
 
   /** Per group: requests, errors (status 400 and above), p50/p95 latency and token totals; busiest group first. */
@@ -274,7 +294,8 @@ export class RequestLogStore {
   }
 }
 
-function whereClause(query: RequestLogQuery): [string, Array<string | number>] {
+/** The WHERE clause of a query, with numbered parameters (`?1`); `cursor` names the column that orders rows as written. */
+export function whereClause(query: RequestLogQuery, cursor = "rowid"): [string, Array<string | number>] {
   const conditions: string[] = [];
   const parameters: Array<string | number> = [];
   const add = (condition: string, ...values: Array<string | number>) => {
@@ -283,7 +304,7 @@ function whereClause(query: RequestLogQuery): [string, Array<string | number>] {
     parameters.push(...values);
   };
   if (query.since !== undefined) add("started_at >= ?", query.since);
-  if (query.after !== undefined) add("rowid > ?", query.after);
+  if (query.after !== undefined) add(`${cursor} > ?`, query.after);
   if (query.status !== undefined) {
     if ("exact" in query.status) add("status = ?", query.status.exact);
     else {
@@ -307,7 +328,8 @@ export function percentile(sorted: readonly number[], fraction: number): number 
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(fraction * sorted.length) - 1))]!;
 }
 
-function fromRow(row: Record<string, unknown>): StoredRequestLog {
+/** A `request_logs` row (SQLite's types) as a log row. */
+export function requestLogFromRow(row: Record<string, unknown>): StoredRequestLog {
   const optional = <T>(value: unknown): T | undefined => (value === null ? undefined : (value as T));
   return {
     id: row.id as string,

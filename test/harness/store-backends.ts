@@ -25,6 +25,8 @@ import { PostgresClientKeyStore } from "../../src/store/postgres/client-keys.ts"
 import { migratePostgres } from "../../src/store/postgres/migrate.ts";
 import { PostgresResponseStore } from "../../src/store/postgres/responses.ts";
 import type { ResponseRecords } from "../../src/store/responses.ts";
+import type { RequestLogRecords } from "../../src/store/request-logs.ts";
+import { PostgresRequestLogStore } from "../../src/store/postgres/request-logs.ts";
 import { startPostgres, type TestPostgres } from "./postgres.ts";
 
 export interface StoreReplica {
@@ -33,6 +35,7 @@ export interface StoreReplica {
   accountState: AccountStateRecords;
   accountUsage: AccountUsageRecords;
   responses: ResponseRecords;
+  requestLogs: RequestLogRecords;
   /** Postgres only: the cooldown notifications (see PostgresAccountStateStore.onChange). */
   postgres?: { accountState: PostgresAccountStateStore };
 }
@@ -66,7 +69,7 @@ export function storeBackends(): StoreBackend[] {
           replica: (options = {}) => {
             const store = Store.open(join(dir, "agw.db"), options);
             stores.push(store);
-            return { accounts: store.accounts, clientKeys: store.clientKeys, accountState: store.accountState, accountUsage: store.usage, responses: store.responses };
+            return { accounts: store.accounts, clientKeys: store.clientKeys, accountState: store.accountState, accountUsage: store.usage, responses: store.responses, requestLogs: store.requestLogs };
           },
           rawCredentials: async (provider, id) => {
             const raw = new Database(join(dir, "agw.db"), { readonly: true });
@@ -105,6 +108,7 @@ export function storeBackends(): StoreBackend[] {
               accountState,
               accountUsage: new PostgresAccountUsageStore(sql),
               responses: new PostgresResponseStore(sql),
+              requestLogs: new PostgresRequestLogStore(sql),
               postgres: { accountState },
             };
           },
