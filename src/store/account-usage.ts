@@ -1,5 +1,6 @@
 import type { Database, Statement } from "bun:sqlite";
 import type { WriteQueue } from "./write-queue.ts";
+import { tally } from "./tally.ts";
 
 /** Requests and tokens one account served for one model on one UTC day. */
 export interface UsageRow {
@@ -12,6 +13,9 @@ export interface UsageRow {
   inputTokens: number;
   outputTokens: number;
 }
+
+/** What adds up in a usage row. */
+export const USAGE_COUNTS = ["requests", "inputTokens", "outputTokens"] as const;
 
 /** The UTC day of a time, as `YYYY-MM-DD`. */
 export function utcDay(time = Date.now()): string {
@@ -54,15 +58,7 @@ export class AccountUsageStore implements AccountUsageRecords {
    */
   record(row: UsageRow): void {
     const key = `${row.provider}\u0000${row.accountId}\u0000${row.model}\u0000${row.day}`;
-    const found = this.pending.get(key);
-    if (found !== undefined) {
-      found.requests += row.requests;
-      found.inputTokens += row.inputTokens;
-      found.outputTokens += row.outputTokens;
-      return;
-    }
-    this.pending.set(key, { ...row });
-    if (this.pending.size === 1) this.queue.enqueue(() => this.writePending());
+    if (tally(this.pending, key, row, USAGE_COUNTS) && this.pending.size === 1) this.queue.enqueue(() => this.writePending());
   }
 
   /** Writes every queued write now. */

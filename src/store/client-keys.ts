@@ -1,5 +1,6 @@
 import type { Database, Statement } from "bun:sqlite";
 import type { WriteQueue } from "./write-queue.ts";
+import { tally } from "./tally.ts";
 
 /** What a client key may do; every limit unset means no limit. */
 export interface ClientKeyLimits {
@@ -50,6 +51,9 @@ export interface ClientKeyUsageRow {
   outputTokens: number;
   costUsd: number;
 }
+
+/** What adds up in a key's usage row. */
+export const KEY_USAGE_COUNTS = ["requests", "inputTokens", "outputTokens", "costUsd"] as const;
 
 /** A key's totals over some days. */
 export interface ClientKeyTotals {
@@ -178,17 +182,7 @@ export class ClientKeyStore implements ClientKeyRecords {
 
   /** Queues one request's use of a key; a key's requests of a day add up in memory until the next batch writes them. */
   recordUsage(row: ClientKeyUsageRow): void {
-    const key = `${row.keyId}\u0000${row.day}`;
-    const found = this.pending.get(key);
-    if (found !== undefined) {
-      found.requests += row.requests;
-      found.inputTokens += row.inputTokens;
-      found.outputTokens += row.outputTokens;
-      found.costUsd += row.costUsd;
-      return;
-    }
-    this.pending.set(key, { ...row });
-    if (this.pending.size === 1) {
+    if (tally(this.pending, `${row.keyId}\u0000${row.day}`, row, KEY_USAGE_COUNTS) && this.pending.size === 1) {
       this.queue.enqueue(() => {
         const rows = this.pending;
         this.pending = new Map();
@@ -242,23 +236,28 @@ export class ClientKeyStore implements ClientKeyRecords {
            monthly_budget_usd = excluded.monthly_budget_usd, expires_at = excluded.expires_at, enabled = excluded.enabled,
            metadata = excluded.metadata, updated_at = excluded.updated_at`,
       )
-      .run(
-        key.id,
-        key.hash,
-        toColumn(key.name),
-        toColumn(key.models),
-        toColumn(key.rpm),
-        toColumn(key.tpm),
-        toColumn(key.dailyRequests),
-        toColumn(key.dailyTokens),
-        toColumn(key.monthlyBudgetUsd),
-        toColumn(key.expiresAt),
-        key.enabled === false ? 0 : 1,
-        toColumn(key.metadata),
-        source,
-        now,
-      );
+      .run(...clientKeyValues(key, source, now));
   }
+}
+
+/** A new key's column values for INSERT, in the order id, hash, limits…, enabled, metadata, source, time. */
+export function clientKeyValues(key: NewClientKey, source: StoredClientKey["source"], now: number): Array<string | number | boolean | null> {
+  return [
+    key.id,
+    key.hash,
+    toColumn(key.name),
+    toColumn(key.models),
+    toColumn(key.rpm),
+    toColumn(key.tpm),
+    toColumn(key.dailyRequests),
+    toColumn(key.dailyTokens),
+    toColumn(key.monthlyBudgetUsd),
+    toColumn(key.expiresAt),
+    key.enabled !== false,
+    toColumn(key.metadata),
+    source,
+    now,
+  ];
 }
 
 export function toColumn(value: unknown): string | number | null {

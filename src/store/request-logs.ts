@@ -141,10 +141,8 @@ export class RequestLogStore implements RequestLogRecords {
     private readonly queue: WriteQueue,
   ) {
     this.insert = db.query(`
-      INSERT OR REPLACE INTO request_logs (id, started_at, route, protocol, requested_model, mapped_model, provider,
-        account_id, stream, status, latency_ms, ttfb_ms, input_tokens, output_tokens, attempts, error_class, intercepted,
-        attempt_details, warnings, key_id, cost_usd, images)
-      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)`);
+      INSERT OR REPLACE INTO request_logs (${REQUEST_LOG_COLUMNS.join(", ")})
+      VALUES (${REQUEST_LOG_COLUMNS.map((_, index) => `?${index + 1}`).join(", ")})`);
     this.summary = db.query(`
       SELECT COALESCE(requested_model, mapped_model) AS model, account_id AS account, status >= 400 AS failed,
         CAST(ln(latency_ms + 1) * ${LATENCY_BUCKETS_PER_E} AS INTEGER) AS bucket, COUNT(*) AS requests,
@@ -155,32 +153,7 @@ export class RequestLogStore implements RequestLogRecords {
 
   /** Queues the row; it reaches the database with the next batch. */
   record(row: RequestLogRow): void {
-    this.queue.enqueue(() =>
-      this.insert.run(
-        row.id,
-        row.startedAt,
-        row.route,
-        row.protocol ?? null,
-        row.requestedModel ?? null,
-        row.mappedModel ?? null,
-        row.provider ?? null,
-        row.accountId ?? null,
-        row.stream ? 1 : 0,
-        row.status,
-        row.latencyMs ?? null,
-        row.ttfbMs ?? null,
-        row.inputTokens ?? null,
-        row.outputTokens ?? null,
-        row.attempts,
-        row.errorClass ?? null,
-        row.intercepted ?? null,
-        row.attemptDetails === undefined || row.attemptDetails.length === 0 ? null : JSON.stringify(row.attemptDetails),
-        row.warnings === undefined || row.warnings.length === 0 ? null : JSON.stringify(row.warnings),
-        row.keyId ?? null,
-        row.costUsd ?? null,
-        row.images ?? null,
-      ),
-    );
+    this.queue.enqueue(() => this.insert.run(...requestLogValues(row)));
   }
 
   /** Writes every queued write now. */
@@ -327,6 +300,60 @@ export function percentile(sorted: readonly number[], fraction: number): number 
   if (sorted.length === 0) return null;
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(fraction * sorted.length) - 1))]!;
 }
+
+/** A row's column values in the order of REQUEST_LOG_COLUMNS (JSON fields as text; nothing stored for an empty list). */
+export function requestLogValues(row: RequestLogRow): Array<string | number | boolean | null> {
+  return [
+    row.id,
+    row.startedAt,
+    row.route,
+    row.protocol ?? null,
+    row.requestedModel ?? null,
+    row.mappedModel ?? null,
+    row.provider ?? null,
+    row.accountId ?? null,
+    row.stream,
+    row.status,
+    row.latencyMs ?? null,
+    row.ttfbMs ?? null,
+    row.inputTokens ?? null,
+    row.outputTokens ?? null,
+    row.attempts,
+    row.errorClass ?? null,
+    row.intercepted ?? null,
+    row.attemptDetails === undefined || row.attemptDetails.length === 0 ? null : JSON.stringify(row.attemptDetails),
+    row.warnings === undefined || row.warnings.length === 0 ? null : JSON.stringify(row.warnings),
+    row.keyId ?? null,
+    row.costUsd ?? null,
+    row.images ?? null,
+  ];
+}
+
+/** The columns a request-log row is written to, in the order of requestLogValues. */
+export const REQUEST_LOG_COLUMNS = [
+  "id",
+  "started_at",
+  "route",
+  "protocol",
+  "requested_model",
+  "mapped_model",
+  "provider",
+  "account_id",
+  "stream",
+  "status",
+  "latency_ms",
+  "ttfb_ms",
+  "input_tokens",
+  "output_tokens",
+  "attempts",
+  "error_class",
+  "intercepted",
+  "attempt_details",
+  "warnings",
+  "key_id",
+  "cost_usd",
+  "images",
+] as const;
 
 /** A `request_logs` row (SQLite's types) as a log row. */
 export function requestLogFromRow(row: Record<string, unknown>): StoredRequestLog {

@@ -1,6 +1,7 @@
 import type { SQL } from "bun";
 import type { AccountStateRecords, CooldownRow } from "../account-state.ts";
-import type { AccountUsageRecords, UsageRow } from "../account-usage.ts";
+import { USAGE_COUNTS, type AccountUsageRecords, type UsageRow } from "../account-usage.ts";
+import { tally } from "../tally.ts";
 
 /** The channel replicas hear each other's cooldowns on. */
 export const ACCOUNT_STATE_CHANNEL = "agw_account_state";
@@ -71,14 +72,7 @@ export class PostgresAccountUsageStore implements AccountUsageRecords {
   constructor(private readonly sql: SQL) {}
 
   record(row: UsageRow): void {
-    const key = `${row.provider}\u0000${row.accountId}\u0000${row.model}\u0000${row.day}`;
-    const found = this.pending.get(key);
-    if (found === undefined) this.pending.set(key, { ...row });
-    else {
-      found.requests += row.requests;
-      found.inputTokens += row.inputTokens;
-      found.outputTokens += row.outputTokens;
-    }
+    tally(this.pending, `${row.provider}\u0000${row.accountId}\u0000${row.model}\u0000${row.day}`, row, USAGE_COUNTS);
   }
 
   async flush(): Promise<void> {

@@ -1,5 +1,8 @@
 import type { SQL } from "bun";
+import { tally } from "../tally.ts";
 import {
+  KEY_USAGE_COUNTS,
+  clientKeyValues,
   fromRow,
   LIMIT_COLUMNS,
   toColumn,
@@ -45,7 +48,7 @@ export class PostgresClientKeyStore implements ClientKeyRecords {
 
   /** Adds a key; false when the id or the secret's hash is taken already (by any replica). */
   async create(key: NewClientKey, source: StoredClientKey["source"] = "cli"): Promise<boolean> {
-    const rows = await this.sql.unsafe(`${INSERT_KEY} ON CONFLICT DO NOTHING RETURNING id`, insertValues(key, source, Date.now()));
+    const rows = await this.sql.unsafe(`${INSERT_KEY} ON CONFLICT DO NOTHING RETURNING id`, clientKeyValues(key, source, Date.now()));
     return rows.length > 0;
   }
 
@@ -86,21 +89,13 @@ export class PostgresClientKeyStore implements ClientKeyRecords {
         if (taken.get(key.id) === "cli") {
           throw new Error(`auth.keys: the key id '${key.id}' is taken by a key made with agw keys; give the config's key another id`);
         }
-        await tx.unsafe(`${INSERT_KEY} ${UPSERT_KEY}`, insertValues(key, "config", now));
+        await tx.unsafe(`${INSERT_KEY} ${UPSERT_KEY}`, clientKeyValues(key, "config", now));
       }
     });
   }
 
   recordUsage(row: ClientKeyUsageRow): void {
-    const key = `${row.keyId}\u0000${row.day}`;
-    const found = this.pending.get(key);
-    if (found === undefined) this.pending.set(key, { ...row });
-    else {
-      found.requests += row.requests;
-      found.inputTokens += row.inputTokens;
-      found.outputTokens += row.outputTokens;
-      found.costUsd += row.costUsd;
-    }
+    tally(this.pending, `${row.keyId}\u0000${row.day}`, row, KEY_USAGE_COUNTS);
   }
 
   /** Writes the usage added up since the last flush, as increments. */
@@ -154,22 +149,3 @@ const UPSERT_KEY = `ON CONFLICT (id) DO UPDATE SET hash = excluded.hash, name = 
   tpm = excluded.tpm, daily_requests = excluded.daily_requests, daily_tokens = excluded.daily_tokens,
   monthly_budget_usd = excluded.monthly_budget_usd, expires_at = excluded.expires_at, enabled = excluded.enabled,
   metadata = excluded.metadata, updated_at = excluded.updated_at`;
-
-function insertValues(key: NewClientKey, source: StoredClientKey["source"], now: number): unknown[] {
-  return [
-    key.id,
-    key.hash,
-    toColumn(key.name),
-    toColumn(key.models),
-    toColumn(key.rpm),
-    toColumn(key.tpm),
-    toColumn(key.dailyRequests),
-    toColumn(key.dailyTokens),
-    toColumn(key.monthlyBudgetUsd),
-    toColumn(key.expiresAt),
-    key.enabled !== false,
-    toColumn(key.metadata),
-    source,
-    now,
-  ];
-}

@@ -2,7 +2,9 @@ import type { SQL } from "bun";
 import {
   GROUP_COLUMNS,
   LATENCY_BUCKETS_PER_E,
+  REQUEST_LOG_COLUMNS,
   requestLogFromRow,
+  requestLogValues,
   whereClause,
   type AccountFailure,
   type CursorRequestLog,
@@ -17,30 +19,6 @@ import {
 
 /** Rows per INSERT statement: one round trip for a whole batch of up to this many rows. */
 const ROWS_PER_INSERT = 64;
-const COLUMNS = [
-  "id",
-  "started_at",
-  "route",
-  "protocol",
-  "requested_model",
-  "mapped_model",
-  "provider",
-  "account_id",
-  "stream",
-  "status",
-  "latency_ms",
-  "ttfb_ms",
-  "input_tokens",
-  "output_tokens",
-  "attempts",
-  "error_class",
-  "intercepted",
-  "attempt_details",
-  "warnings",
-  "key_id",
-  "cost_usd",
-  "images",
-];
 
 /** SQLite's numbered placeholders (`?3`) as Postgres's (`$3`). */
 const postgresPlaceholders = (text: string) => text.replace(/\?(\d+)/g, "$$$1");
@@ -52,32 +30,6 @@ function sqliteShaped(row: Record<string, unknown>): Record<string, unknown> {
   return shaped;
 }
 
-function values(row: RequestLogRow): unknown[] {
-  return [
-    row.id,
-    row.startedAt,
-    row.route,
-    row.protocol ?? null,
-    row.requestedModel ?? null,
-    row.mappedModel ?? null,
-    row.provider ?? null,
-    row.accountId ?? null,
-    row.stream,
-    row.status,
-    row.latencyMs ?? null,
-    row.ttfbMs ?? null,
-    row.inputTokens ?? null,
-    row.outputTokens ?? null,
-    row.attempts,
-    row.errorClass ?? null,
-    row.intercepted ?? null,
-    row.attemptDetails === undefined || row.attemptDetails.length === 0 ? null : JSON.stringify(row.attemptDetails),
-    row.warnings === undefined || row.warnings.length === 0 ? null : JSON.stringify(row.warnings),
-    row.keyId ?? null,
-    row.costUsd ?? null,
-    row.images ?? null,
-  ];
-}
 
 /**
  * The request log in Postgres, written by every replica: rows queue in
@@ -98,10 +50,10 @@ export class PostgresRequestLogStore implements RequestLogRecords {
   async flush(): Promise<void> {
     while (this.pending.length > 0) {
       const batch = this.pending.splice(0, ROWS_PER_INSERT);
-      const placeholders = batch.map((_, row) => `(${COLUMNS.map((__, column) => `$${row * COLUMNS.length + column + 1}`).join(", ")})`);
+      const placeholders = batch.map((_, row) => `(${REQUEST_LOG_COLUMNS.map((__, column) => `$${row * REQUEST_LOG_COLUMNS.length + column + 1}`).join(", ")})`);
       await this.sql.unsafe(
-        `INSERT INTO request_logs (${COLUMNS.join(", ")}) VALUES ${placeholders.join(", ")} ON CONFLICT (id) DO NOTHING`,
-        batch.flatMap(values),
+        `INSERT INTO request_logs (${REQUEST_LOG_COLUMNS.join(", ")}) VALUES ${placeholders.join(", ")} ON CONFLICT (id) DO NOTHING`,
+        batch.flatMap(requestLogValues),
       );
     }
   }
