@@ -28,6 +28,8 @@ export interface GatewayContext {
   keys: ClientKeys;
   /** Prices per model (the config's over the built-in table), for each request's cost. */
   pricing: Pricing;
+  /** Whether the gateway is shutting down (draining open requests); set by the gateway. */
+  draining?: () => boolean;
   /** Re-reads the config file (POST /admin/reload); set by the gateway. */
   reload?: () => ReloadResult;
 }

@@ -76,7 +76,7 @@ export function startGateway(config: LoadedConfig, options: { port?: number; hos
   let watchedKeys: GatewayContext["keys"] | undefined;
   let authMode: EffectiveAuthMode;
   try {
-    context = { ...buildContext(config, store), reload: () => gateway.reload() };
+    context = { ...buildContext(config, store), reload: () => gateway.reload(), draining: () => stopped !== undefined };
     context.pool.watch();
     context.keys.watch();
     watchedKeys = context.keys;
@@ -158,7 +158,13 @@ export function startGateway(config: LoadedConfig, options: { port?: number; hos
     try {
       next = loadConfigFile(current.file);
       // The same inflight set: a shutdown must still see requests begun before the reload.
-      nextContext = { ...buildContext(next, store, context.keys), inflight: context.inflight, feed: context.feed, reload: () => gateway.reload() };
+      nextContext = {
+        ...buildContext(next, store, context.keys),
+        inflight: context.inflight,
+        feed: context.feed,
+        reload: () => gateway.reload(),
+        draining: () => stopped !== undefined,
+      };
       handlers = routesFor(nextContext, next);
     } catch (error) {
       return { ok: false, error: error instanceof ConfigError ? `invalid config ${error.message}` : (error as Error).message };

@@ -60,6 +60,13 @@ function protocolForPath(path: string): ClientProtocol {
 export function buildRoutes(context: GatewayContext, authMode: EffectiveAuthMode, origins: OriginPolicy): RouteTable {
   const auth = new ClientAuth(context.config.auth.apiKey, context.keys);
   const health = () => Response.json({ status: "ok" });
+  // Ready to take traffic: the store takes writes and the gateway is not draining (a load balancer stops sending here first).
+  const ready = () => {
+    const problem = context.draining?.() ? "the gateway is shutting down" : context.store.problem();
+    return problem === undefined
+      ? Response.json({ status: "ready", store: "sqlite" })
+      : Response.json({ status: "not_ready", store: "sqlite", reason: problem }, { status: 503 });
+  };
   const root = () => Response.json({ name: "agw", status: "ok" });
   // Claude Code's telemetry: accepted and dropped, so it never reaches an upstream or logs 404s.
   const swallow = () => Response.json({});
@@ -72,6 +79,7 @@ export function buildRoutes(context: GatewayContext, authMode: EffectiveAuthMode
     { path: "/", method: "HEAD", open: true, protocol: openai, handler: root },
     { path: "/healthz", method: "GET", health: true, protocol: openai, handler: health },
     { path: "/health", method: "GET", health: true, protocol: openai, handler: health },
+    { path: "/readyz", method: "GET", health: true, protocol: openai, handler: ready },
     { path: "/v1/api/event_logging", method: "POST", open: true, protocol: anthropic, handler: swallow },
     { path: "/v1/api/event_logging/batch", method: "POST", open: true, protocol: anthropic, handler: swallow },
     { path: "/v1/models", method: "GET", protocol: openai, handler: models },

@@ -122,6 +122,16 @@ export class Store {
     return this.queue.size;
   }
 
+  /**
+   * Whether the store takes writes: undefined when it does, else why not
+   * (closed, or the last batch failed — a full disk, a broken file). Read by
+   * `/readyz`; a successful batch clears it.
+   */
+  problem(): string | undefined {
+    if (this.closed) return "the database is closed";
+    return this.queue.lastFailure === undefined ? undefined : `the last write to the database failed: ${this.queue.lastFailure}`;
+  }
+
   /** Writes every queued row now. */
   flush(): void {
     this.queue.flush();

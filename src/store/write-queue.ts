@@ -14,6 +14,8 @@ export class WriteQueue {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private draining = false;
   private closed = false;
+  /** Why the last batch could not be written; cleared by the next one that is. */
+  lastFailure: string | undefined;
 
   constructor(
     private readonly db: Database,
@@ -73,7 +75,9 @@ export class WriteQueue {
       this.db.transaction(() => {
         for (const write of batch) write();
       })();
+      this.lastFailure = undefined;
     } catch (error) {
+      this.lastFailure = (error as Error)?.message ?? String(error);
       this.onError(error);
     }
   }
