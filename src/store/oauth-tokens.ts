@@ -9,8 +9,29 @@ export interface StoredToken {
   refreshToken?: string;
 }
 
+type Awaitable<T> = T | Promise<T>;
+
+/** What every OAuth token store does, SQLite or Postgres. */
+export interface OAuthTokenRecords {
+  get(provider: string, accountId: string): Awaitable<StoredToken | undefined>;
+  save(provider: string, accountId: string, token: StoredToken): Awaitable<void>;
+  delete(provider: string, accountId: string): Awaitable<void>;
+  expiries(): Awaitable<Array<{ provider: string; accountId: string; expiresAt: number }>>;
+  /**
+   * The account's token: the stored one when `fresh` accepts it, else the one
+   * `refresh` obtains (then saved). However many replicas ask together, one
+   * refresh happens; the others get the token it saved.
+   */
+  refreshOnce(
+    provider: string,
+    accountId: string,
+    fresh: (token: StoredToken) => boolean,
+    refresh: (current: StoredToken | undefined) => Promise<StoredToken>,
+  ): Promise<StoredToken>;
+}
+
 /** Access tokens of OAuth accounts, so a restart does not need a refresh. */
-export class OAuthTokenStore {
+export class OAuthTokenStore implements OAuthTokenRecords {
   constructor(
     private readonly db: Database,
     /** Seals tokens when secrets.key is set (encryption at rest), opens them either way. */
@@ -75,6 +96,19 @@ export class OAuthTokenStore {
         token.refreshToken === undefined ? null : this.secrets.seal(token.refreshToken),
         Date.now(),
       );
+  }
+
+  /** One process holds a SQLite database's gateway: the token manager's one refresh in flight per account is all it takes. */
+  async refreshOnce(
+    provider: string,
+    accountId: string,
+    fresh: (token: StoredToken) => boolean,
+    refresh: (current: StoredToken | undefined) => Promise<StoredToken>,
+  ): Promise<StoredToken> {
+    const current = this.get(provider, accountId);
+    if (current !== undefined && fresh(current)) return current;
+    this.save(provider, accountId, await refresh(current));
+    return this.get(provider, accountId)!;
   }
 
   delete(provider: string, accountId: string): void {

@@ -1,7 +1,7 @@
 import type { SQL } from "bun";
 import type { AccountStateRecords, CooldownRow } from "../account-state.ts";
 import { USAGE_COUNTS, type AccountUsageRecords, type UsageRow } from "../account-usage.ts";
-import { tally } from "../tally.ts";
+import { PendingTally } from "./pending-tally.ts";
 
 /** The channel replicas hear each other's cooldowns on. */
 export const ACCOUNT_STATE_CHANNEL = "agw_account_state";
@@ -35,10 +35,12 @@ export class PostgresAccountStateStore implements AccountStateRecords {
 
   async flush(): Promise<void> {
     if (this.pending.size === 0) return;
-    const rows = [...this.pending.values()];
+    const taken = this.pending;
+    const rows = [...taken.values()];
     this.pending = new Map();
     const now = Date.now();
-    await this.sql.begin(async (tx) => {
+    try {
+      await this.sql.begin(async (tx) => {
       for (const row of rows) {
         await tx`
           INSERT INTO account_state (provider, account_id, model, cooldown_until, reason, failures, updated_at)
@@ -48,7 +50,12 @@ export class PostgresAccountStateStore implements AccountStateRecords {
       }
       // Delivered when the transaction commits, to every replica listening.
       await tx`SELECT pg_notify(${ACCOUNT_STATE_CHANNEL}, '')`;
-    });
+      });
+    } catch (error) {
+      // Back in line for the next flush, unless a newer state was saved meanwhile.
+      for (const [key, row] of taken) if (!this.pending.has(key)) this.pending.set(key, row);
+      throw error;
+    }
   }
 
   /** Calls `listener` whenever a replica (this one included) has written cooldowns; resolves to how to stop. */
@@ -67,29 +74,24 @@ export class PostgresAccountStateStore implements AccountStateRecords {
  * flushed yet).
  */
 export class PostgresAccountUsageStore implements AccountUsageRecords {
-  private pending = new Map<string, UsageRow>();
+  readonly pending = new PendingTally<UsageRow>((row) => `${row.provider}\u0000${row.accountId}\u0000${row.model}\u0000${row.day}`, USAGE_COUNTS);
 
   constructor(private readonly sql: SQL) {}
 
   record(row: UsageRow): void {
-    tally(this.pending, `${row.provider}\u0000${row.accountId}\u0000${row.model}\u0000${row.day}`, row, USAGE_COUNTS);
+    this.pending.add(row);
   }
 
-  async flush(): Promise<void> {
-    if (this.pending.size === 0) return;
-    const rows = [...this.pending.values()];
-    this.pending = new Map();
-    await this.sql.begin(async (tx) => {
-      for (const row of rows) {
-        await tx`
+  flush(): Promise<void> {
+    return this.pending.write(this.sql, (tx, row) =>
+        tx`
           INSERT INTO account_usage (provider, account_id, model, day, requests, input_tokens, output_tokens)
           VALUES (${row.provider}, ${row.accountId}, ${row.model}, ${row.day}, ${row.requests}, ${row.inputTokens}, ${row.outputTokens})
           ON CONFLICT (provider, account_id, model, day) DO UPDATE SET
             requests = account_usage.requests + excluded.requests,
             input_tokens = account_usage.input_tokens + excluded.input_tokens,
-            output_tokens = account_usage.output_tokens + excluded.output_tokens`;
-      }
-    });
+            output_tokens = account_usage.output_tokens + excluded.output_tokens`,
+    );
   }
 
   async day(day: string): Promise<UsageRow[]> {

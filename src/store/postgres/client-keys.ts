@@ -1,5 +1,5 @@
 import type { SQL } from "bun";
-import { tally } from "../tally.ts";
+import { PendingTally } from "./pending-tally.ts";
 import {
   KEY_USAGE_COUNTS,
   clientKeyValues,
@@ -32,7 +32,7 @@ function sqliteShaped(row: Record<string, unknown>): Record<string, unknown> {
  * writing the same key's day never lose each other's counts.
  */
 export class PostgresClientKeyStore implements ClientKeyRecords {
-  private pending = new Map<string, ClientKeyUsageRow>();
+  readonly pending = new PendingTally<ClientKeyUsageRow>((row) => `${row.keyId}\u0000${row.day}`, KEY_USAGE_COUNTS);
 
   constructor(private readonly sql: SQL) {}
 
@@ -95,26 +95,21 @@ export class PostgresClientKeyStore implements ClientKeyRecords {
   }
 
   recordUsage(row: ClientKeyUsageRow): void {
-    tally(this.pending, `${row.keyId}\u0000${row.day}`, row, KEY_USAGE_COUNTS);
+    this.pending.add(row);
   }
 
   /** Writes the usage added up since the last flush, as increments. */
-  async flush(): Promise<void> {
-    if (this.pending.size === 0) return;
-    const rows = [...this.pending.values()];
-    this.pending = new Map();
-    await this.sql.begin(async (tx) => {
-      for (const row of rows) {
-        await tx`
+  flush(): Promise<void> {
+    return this.pending.write(this.sql, (tx, row) =>
+        tx`
           INSERT INTO client_key_usage (key_id, day, requests, input_tokens, output_tokens, cost_usd)
           VALUES (${row.keyId}, ${row.day}, ${row.requests}, ${row.inputTokens}, ${row.outputTokens}, ${row.costUsd})
           ON CONFLICT (key_id, day) DO UPDATE SET
             requests = client_key_usage.requests + excluded.requests,
             input_tokens = client_key_usage.input_tokens + excluded.input_tokens,
             output_tokens = client_key_usage.output_tokens + excluded.output_tokens,
-            cost_usd = client_key_usage.cost_usd + excluded.cost_usd`;
-      }
-    });
+            cost_usd = client_key_usage.cost_usd + excluded.cost_usd`,
+    );
   }
 
   usageOn(day: string): Promise<Map<string, ClientKeyTotals>> {

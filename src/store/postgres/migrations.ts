@@ -138,4 +138,19 @@ export const postgresMigrations: readonly string[] = [
     PRIMARY KEY (key_id, day)
   );
   `,
+  // 2: every change to the accounts or the client keys, by any replica, the
+  // CLI or plain SQL, is announced on \`agw_changes\` when it commits: replicas
+  // re-read them at once instead of on their next poll.
+  `
+  CREATE FUNCTION agw_announce_change() RETURNS trigger LANGUAGE plpgsql AS $$
+  BEGIN
+    PERFORM pg_notify('agw_changes', TG_TABLE_NAME);
+    RETURN NULL;
+  END $$;
+
+  CREATE TRIGGER accounts_changed AFTER INSERT OR UPDATE OR DELETE ON accounts
+    FOR EACH STATEMENT EXECUTE FUNCTION agw_announce_change();
+  CREATE TRIGGER client_keys_changed AFTER INSERT OR UPDATE OR DELETE ON client_keys
+    FOR EACH STATEMENT EXECUTE FUNCTION agw_announce_change();
+  `,
 ];

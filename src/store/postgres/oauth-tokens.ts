@@ -1,5 +1,5 @@
 import type { SQL } from "bun";
-import type { StoredToken } from "../oauth-tokens.ts";
+import type { OAuthTokenRecords, StoredToken } from "../oauth-tokens.ts";
 import { SecretCodec } from "../secret-box.ts";
 
 type Queryable = Pick<SQL, "unsafe"> & ((strings: TemplateStringsArray, ...values: unknown[]) => Promise<unknown>);
@@ -13,7 +13,7 @@ type Queryable = Pick<SQL, "unsafe"> & ((strings: TemplateStringsArray, ...value
  * read the token it saved. A rotated refresh token is saved in the same
  * transaction, so it is never lost.
  */
-export class PostgresOAuthTokenStore {
+export class PostgresOAuthTokenStore implements OAuthTokenRecords {
   constructor(
     private readonly sql: SQL,
     private readonly secrets: SecretCodec = new SecretCodec(undefined),
@@ -25,6 +25,11 @@ export class PostgresOAuthTokenStore {
 
   save(provider: string, accountId: string, token: StoredToken): Promise<void> {
     return this.write(this.sql as unknown as Queryable, provider, accountId, token);
+  }
+
+  async expiries(): Promise<Array<{ provider: string; accountId: string; expiresAt: number }>> {
+    const rows = (await this.sql`SELECT provider, account_id, expires_at FROM oauth_tokens`) as Array<{ provider: string; account_id: string; expires_at: string | number }>;
+    return rows.map((row) => ({ provider: row.provider, accountId: row.account_id, expiresAt: Number(row.expires_at) }));
   }
 
   async delete(provider: string, accountId: string): Promise<void> {

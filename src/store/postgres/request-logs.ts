@@ -20,6 +20,9 @@ import {
 /** Rows per INSERT statement: one round trip for a whole batch of up to this many rows. */
 const ROWS_PER_INSERT = 64;
 
+/** Rows kept while Postgres cannot be written (about 1 KB each): beyond this the oldest go first. */
+export const MAX_PENDING = 100_000;
+
 /** SQLite's numbered placeholders (`?3`) as Postgres's (`$3`). */
 const postgresPlaceholders = (text: string) => text.replace(/\?(\d+)/g, "$$$1");
 
@@ -43,18 +46,40 @@ export class PostgresRequestLogStore implements RequestLogRecords {
 
   constructor(private readonly sql: SQL) {}
 
+  /** Rows dropped because too many waited while Postgres was away. */
+  dropped = 0;
+
   record(row: RequestLogRow): void {
+    if (this.pending.length >= MAX_PENDING) {
+      this.pending.shift();
+      this.dropped++;
+    }
     this.pending.push(row);
   }
 
+  /** Rows waiting (the metrics' queue depth). */
+  get size(): number {
+    return this.pending.length;
+  }
+
+  /**
+   * Writes the waiting rows. A batch that fails goes back to the front of the
+   * line, so rows are not lost while Postgres is away; past `MAX_PENDING`
+   * the oldest are dropped (and counted), so memory stays bounded.
+   */
   async flush(): Promise<void> {
     while (this.pending.length > 0) {
       const batch = this.pending.splice(0, ROWS_PER_INSERT);
       const placeholders = batch.map((_, row) => `(${REQUEST_LOG_COLUMNS.map((__, column) => `$${row * REQUEST_LOG_COLUMNS.length + column + 1}`).join(", ")})`);
-      await this.sql.unsafe(
-        `INSERT INTO request_logs (${REQUEST_LOG_COLUMNS.join(", ")}) VALUES ${placeholders.join(", ")} ON CONFLICT (id) DO NOTHING`,
-        batch.flatMap(requestLogValues),
-      );
+      try {
+        await this.sql.unsafe(
+          `INSERT INTO request_logs (${REQUEST_LOG_COLUMNS.join(", ")}) VALUES ${placeholders.join(", ")} ON CONFLICT (id) DO NOTHING`,
+          batch.flatMap(requestLogValues),
+        );
+      } catch (error) {
+        this.pending.unshift(...batch);
+        throw error;
+      }
     }
   }
 
