@@ -33,10 +33,10 @@ async function serve(command: Extract<Command, { kind: "serve" }>): Promise<void
     log.info("agw: no ./agw.json found; starting with built-in defaults. Pass --config FILE (see examples/agw.json).");
   }
   setLogFormat(config.logging.format);
-  const [{ startGateway }, { startBanner }] = await Promise.all([import("./server/gateway.ts"), import("./cli/banner.ts")]);
+  const [{ openGateway }, { startBanner }] = await Promise.all([import("./server/gateway.ts"), import("./cli/banner.ts")]);
   let gateway;
   try {
-    gateway = startGateway(config, { host: command.host, port: command.port });
+    gateway = await openGateway(config, { host: command.host, port: command.port });
   } catch (error) {
     const message = (error as Error).message;
     if (/EADDRINUSE|address already in use|Failed to start server/i.test(message)) {
@@ -96,11 +96,11 @@ async function main(argv: string[]): Promise<void> {
         console.log(KEYS_USAGE);
         return;
       }
-      process.exit((await import("./cli/keys.ts")).runKeys(command.database, command.command, { stdout: (text) => console.log(text), stderr: (text) => console.error(text), env: process.env }));
+      process.exit(await (await import("./cli/keys.ts")).runKeys(command.database, command.command, { stdout: (text) => console.log(text), stderr: (text) => console.error(text), env: process.env }));
     case "logs":
       process.exit(await (await import("./cli/logs.ts")).runLogs(command.database, command.options, { stdout: (text) => console.log(text), stderr: (text) => console.error(text), env: process.env }));
     case "stats":
-      process.exit((await import("./cli/stats.ts")).runStats(command.database, command.options, { stdout: (text) => console.log(text), stderr: (text) => console.error(text), env: process.env }));
+      process.exit(await (await import("./cli/stats.ts")).runStats(command.database, command.options, { stdout: (text) => console.log(text), stderr: (text) => console.error(text), env: process.env }));
     case "service":
       process.exit((await import("./cli/service.ts")).runService(command.command));
     case "serve":

@@ -26,7 +26,8 @@ export class TargetError extends Error {}
  */
 export function resolveTarget(options: AccountsDatabase, env: Record<string, string | undefined>, cwd = process.cwd()): AccountsTarget {
   const file = options.config ?? (options.db === undefined && existsSync(resolve(cwd, "agw.json")) ? "agw.json" : undefined);
-  if (file === undefined) return { database: resolve(cwd, options.db ?? "agw.db") };
+  const fromFlag = (db: string) => (/^postgres(ql)?:/i.test(db) ? db : resolve(cwd, db));
+  if (file === undefined) return { database: fromFlag(options.db ?? "agw.db") };
   const path = resolve(cwd, file);
   const raw = readConfig(path);
   const providers = new Map<string, string[]>();
@@ -44,13 +45,14 @@ export function resolveTarget(options: AccountsDatabase, env: Record<string, str
   const secretKey = secrets?.key === undefined ? undefined : substituteEnv(secrets.key, env, problems, "secrets.key");
   if (problems.length > 0) throw new TargetError(`${path}: ${problems.map((p) => `${p.path}: ${p.message}`).join("; ")}`);
   const withKey = typeof secretKey === "string" && secretKey !== "" ? { secretKey } : {};
-  if (options.db !== undefined) return { database: resolve(cwd, options.db), config: path, providers, ...withKey };
+  if (options.db !== undefined) return { database: fromFlag(options.db), config: path, providers, ...withKey };
   const database = substituteEnv(raw.database ?? "./agw.db", env, problems, "database");
   if (problems.length > 0) throw new TargetError(`${path}: ${problems.map((p) => `${p.path}: ${p.message}`).join("; ")}`);
   if (typeof database !== "string" || database === "") throw new TargetError(`${path}: database: expected a file path`);
   if (database === ":memory:") {
     throw new TargetError(`${path}: the database is ':memory:', which only the server itself can see; use the admin API (/admin/accounts)`);
   }
+  if (/^postgres(ql)?:/i.test(database)) return { database, config: path, providers, ...withKey };
   return { database: isAbsolute(database) ? database : resolve(dirname(path), database), config: path, providers, ...withKey };
 }
 

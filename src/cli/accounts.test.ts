@@ -3,7 +3,7 @@ import { afterAll, beforeEach, describe, expect, test } from "bun:test";
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { Store } from "../store/index.ts";
+import { SqliteStore } from "../store/index.ts";
 import { startTestGateway } from "../../test/harness/gateway.ts";
 
 const MAIN = resolve(import.meta.dir, "../main.ts");
@@ -47,8 +47,8 @@ function project(): string {
 }
 
 /** Opens the project's database, as the server would, for set-up and checks. */
-function withStore<T>(dir: string, use: (store: Store) => T): T {
-  const store = Store.open(join(dir, "data", "agw.db"));
+function withStore<T>(dir: string, use: (store: SqliteStore) => T): T {
+  const store = SqliteStore.open(join(dir, "data", "agw.db"));
   try {
     return use(store);
   } finally {

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { oauthSchema } from "../config/schema.ts";
 import { formatIssue } from "../config/format-issues.ts";
 import { accountStatuses, type AccountStatus } from "../pool/account-status.ts";
-import { Store, type AccountCredentials, type NewAccount, type StoredAccount } from "../store/index.ts";
+import { isPostgresUrl, openStore, type Store, type AccountCredentials, type NewAccount, type StoredAccount } from "../store/index.ts";
 import type { AccountsCommand, AccountsDatabase } from "./args.ts";
 import { formatAccountsTable } from "./accounts-format.ts";
 import { resolveTarget, TargetError, type AccountsTarget } from "./accounts-target.ts";
@@ -56,21 +56,21 @@ export async function runAccounts(options: AccountsDatabase, command: AccountsCo
   let store: Store | undefined;
   try {
     const target = resolveTarget(options, io.env);
-    if (command.action !== "add" && !existsSync(target.database)) {
+    if (command.action !== "add" && !isPostgresUrl(target.database) && !existsSync(target.database)) {
       throw new Stop(EXIT_NOT_DONE, `no database at ${target.database} yet: the server creates it at start-up (or pass --config FILE / --db PATH)`);
     }
     // Read credentials before touching the database: a bad key source changes nothing.
     const credentials = command.action === "add" ? await readCredentials(command, io) : undefined;
-    store = Store.open(target.database, target.secretKey ? { secretKey: target.secretKey } : {});
+    store = await openStore(target.database, { ...(target.secretKey ? { secretKey: target.secretKey } : {}), watch: false });
     switch (command.action) {
       case "list":
-        list(store, command, io);
+        await list(store, command, io);
         return EXIT_OK;
       case "add":
-        add(store, target, command, credentials!, io);
+        await add(store, target, command, credentials!, io);
         return EXIT_OK;
       default:
-        change(store, command, io);
+        await change(store, command, io);
         return EXIT_OK;
     }
   } catch (error) {
@@ -84,12 +84,12 @@ export async function runAccounts(options: AccountsDatabase, command: AccountsCo
     }
     throw error;
   } finally {
-    store?.close();
+    await store?.close();
   }
 }
 
-function list(store: Store, command: Extract<AccountsCommand, { action: "list" }>, io: AccountsIO): void {
-  const statuses = accountStatuses(store).filter((status) => command.provider === undefined || status.provider === command.provider);
+async function list(store: Store, command: Extract<AccountsCommand, { action: "list" }>, io: AccountsIO): Promise<void> {
+  const statuses = (await accountStatuses(store)).filter((status) => command.provider === undefined || status.provider === command.provider);
   if (command.json) io.stdout(JSON.stringify({ accounts: statuses }, null, 2));
   else if (statuses.length === 0) io.stdout(command.provider === undefined ? "no accounts" : `no accounts for provider ${command.provider}`);
   else io.stdout(formatAccountsTable(statuses));
@@ -136,7 +136,7 @@ async function readOAuth(file: string, io: AccountsIO): Promise<NonNullable<Acco
   return result.data;
 }
 
-function add(store: Store, target: AccountsTarget, command: AddCommand, credentials: AccountCredentials, io: AccountsIO): void {
+async function add(store: Store, target: AccountsTarget, command: AddCommand, credentials: AccountCredentials, io: AccountsIO): Promise<void> {
   const { provider, id } = command;
   if (target.providers !== undefined && !target.providers.has(provider)) {
     const known = [...target.providers.keys()];
@@ -145,7 +145,7 @@ function add(store: Store, target: AccountsTarget, command: AddCommand, credenti
       `provider '${provider}' is not in ${target.config}` + (known.length > 0 ? ` (its providers: ${known.join(", ")})` : " (it has no providers)"),
     );
   }
-  const existing = store.accounts.get(provider, id);
+  const existing = await store.accounts.get(provider, id);
   if (existing !== undefined) throw new Stop(EXIT_NOT_DONE, `${provider} already has an account '${id}' (from ${describeSource(existing)})`);
   if (target.providers?.get(provider)?.includes(id)) {
     throw new Stop(EXIT_NOT_DONE, `${provider} already has an account '${id}' in ${target.config}`);
@@ -161,10 +161,10 @@ function add(store: Store, target: AccountsTarget, command: AddCommand, credenti
     ...(command.dailyRequests === undefined ? {} : { dailyRequestLimit: command.dailyRequests }),
     ...(command.dailyTokens === undefined ? {} : { dailyTokenLimit: command.dailyTokens }),
   };
-  if (!store.accounts.add(account)) throw new Stop(EXIT_NOT_DONE, `${provider} already has an account '${id}'`);
+  if (!(await store.accounts.add(account))) throw new Stop(EXIT_NOT_DONE, `${provider} already has an account '${id}'`);
   const kind = credentials.oauth === undefined ? "api key" : "oauth";
   io.stdout(`added ${provider}/${id} (${kind}, ${account.enabled ? "enabled" : "disabled"})`);
-  const others = store.accounts.findById(id).filter((other) => other.provider !== provider);
+  const others = (await store.accounts.findById(id)).filter((other) => other.provider !== provider);
   if (others.length > 0) {
     io.stderr(`note: ${others.map((o) => o.provider).join(", ")} also has an account '${id}': pass --provider when you remove, enable, disable or reset it`);
   }
@@ -175,13 +175,13 @@ function describeSource(account: StoredAccount): string {
 }
 
 /** The account an ID (and maybe --provider) names; ambiguity is a usage error, absence exit 1. */
-function findAccount(store: Store, id: string, provider: string | undefined): StoredAccount {
+async function findAccount(store: Store, id: string, provider: string | undefined): Promise<StoredAccount> {
   if (provider !== undefined) {
-    const account = store.accounts.get(provider, id);
+    const account = await store.accounts.get(provider, id);
     if (account === undefined) throw new Stop(EXIT_NOT_DONE, `no account '${id}' in provider ${provider}`);
     return account;
   }
-  const found = store.accounts.findById(id);
+  const found = await store.accounts.findById(id);
   if (found.length === 0) throw new Stop(EXIT_NOT_DONE, `no account '${id}'`);
   if (found.length > 1) {
     throw new Stop(
@@ -192,30 +192,30 @@ function findAccount(store: Store, id: string, provider: string | undefined): St
   return found[0]!;
 }
 
-function change(store: Store, command: ChangeCommand, io: AccountsIO): void {
-  const account = findAccount(store, command.id, command.provider);
+async function change(store: Store, command: ChangeCommand, io: AccountsIO): Promise<void> {
+  const account = await findAccount(store, command.id, command.provider);
   const name = `${account.provider}/${account.id}`;
   const fromConfig = account.source === "config";
   switch (command.action) {
     case "remove":
-      store.accounts.remove(account.provider, account.id);
+      await store.accounts.remove(account.provider, account.id);
       io.stdout(`removed ${name}`);
       if (fromConfig) io.stderr(`note: ${name} comes from the config file: the server adds it back at its next start unless you remove it there`);
       return;
     case "enable":
       if (account.enabled && account.disabledReason === undefined) throw new Stop(EXIT_NOT_DONE, `${name} is already enabled`);
-      store.accounts.setEnabled(account.provider, account.id, true);
+      await store.accounts.setEnabled(account.provider, account.id, true);
       io.stdout(account.enabled ? `enabled ${name} (cleared: ${account.disabledReason})` : `enabled ${name}`);
       break;
     case "disable":
       if (!account.enabled) throw new Stop(EXIT_NOT_DONE, `${name} is already disabled`);
-      store.accounts.setEnabled(account.provider, account.id, false);
+      await store.accounts.setEnabled(account.provider, account.id, false);
       io.stdout(`disabled ${name}`);
       break;
     case "reset": {
-      const status = accountStatuses(store).find((s) => s.provider === account.provider && s.id === account.id);
+      const status = (await accountStatuses(store)).find((s) => s.provider === account.provider && s.id === account.id);
       if (account.disabledReason === undefined && isClean(status)) throw new Stop(EXIT_NOT_DONE, `${name} has nothing to reset`);
-      store.accounts.reset(account.provider, account.id);
+      await store.accounts.reset(account.provider, account.id);
       io.stdout(`reset ${name}`);
       return;
     }

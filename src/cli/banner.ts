@@ -5,7 +5,7 @@ import type { EffectiveAuthMode } from "../server/auth.ts";
 export function startBanner(config: LoadedConfig, url: URL, authMode: EffectiveAuthMode, version: string, clientKeys = 0): string[] {
   const lines = [`agw ${version} listening on ${url.href.replace(/\/$/, "")}`];
   const source = config.file === undefined ? "built-in defaults (no config file)" : config.file;
-  lines.push(`config: ${source}`, `database: ${config.database}`);
+  lines.push(`config: ${source}`, `database: ${displayDatabase(config.database)}`);
   const clients = clientKeys === 0 ? "" : `${clientKeys} client key${clientKeys === 1 ? "" : "s"}`;
   const keyState =
     config.auth.apiKey === "" ? (clients === "" ? "no key configured" : clients) : clients === "" ? "key configured" : `all-access key and ${clients}`;
@@ -47,4 +47,16 @@ export function startBanner(config: LoadedConfig, url: URL, authMode: EffectiveA
     lines.push("WARNING: LAN access is on with auth off: anyone on your network can use your upstream accounts.");
   }
   return lines;
+}
+
+/** The database as shown: a Postgres URL without its password. */
+export function displayDatabase(database: string): string {
+  if (!/^postgres(ql)?:/i.test(database)) return database;
+  try {
+    const url = new URL(database);
+    if (url.password !== "") url.password = "***";
+    return url.href;
+  } catch {
+    return "(a Postgres URL)";
+  }
 }

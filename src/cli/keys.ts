@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { formatIssue } from "../config/format-issues.ts";
 import { changeKey, createKey, KeyOperationError, keyChangeSchema, newKeySchema, revokeKey, setKeyEnabled, viewKeys, type KeyView } from "../keys/manage.ts";
-import { Store } from "../store/index.ts";
+import { isPostgresUrl, openStore, type Store } from "../store/index.ts";
 import type { AccountsDatabase, KeysCommand } from "./args.ts";
 import { resolveTarget, TargetError } from "./accounts-target.ts";
 import { formatUsd } from "../pricing/index.ts";
@@ -15,25 +15,25 @@ export type KeysIO = LogReaderIO;
  * the server runs, which reloads its keys within a second of the change).
  * Returns the exit status. The secret of a new key is printed once, here.
  */
-export function runKeys(options: AccountsDatabase, command: KeysCommand, io: KeysIO): number {
+export async function runKeys(options: AccountsDatabase, command: KeysCommand, io: KeysIO): Promise<number> {
   if (command.action === "help") return EXIT_OK;
   let store: Store | undefined;
   try {
     const target = resolveTarget(options, io.env);
-    if (command.action !== "create" && !existsSync(target.database)) {
+    if (command.action !== "create" && !isPostgresUrl(target.database) && !existsSync(target.database)) {
       io.stderr(`agw: no database at ${target.database} yet: the server creates it at start-up (or pass --config FILE / --db PATH)`);
       return EXIT_NOT_DONE;
     }
-    store = Store.open(target.database, target.secretKey ? { secretKey: target.secretKey } : {});
+    store = await openStore(target.database, { ...(target.secretKey ? { secretKey: target.secretKey } : {}), watch: false });
     switch (command.action) {
       case "list": {
-        const keys = viewKeys(store);
+        const keys = await viewKeys(store);
         if (command.json) for (const key of keys) io.stdout(JSON.stringify(key));
         else io.stdout(keys.length === 0 ? "no client keys (make one with: agw keys create --name NAME)" : formatKeysTable(keys));
         return EXIT_OK;
       }
       case "show": {
-        const key = viewKeys(store, Date.now(), command.id)[0];
+        const key = (await viewKeys(store, Date.now(), command.id))[0];
         if (key === undefined) throw new KeyOperationError("not_found", `no key with the id '${command.id}'`);
         io.stdout(command.json ? JSON.stringify(key) : formatKey(key));
         return EXIT_OK;
@@ -41,7 +41,7 @@ export function runKeys(options: AccountsDatabase, command: KeysCommand, io: Key
       case "create": {
         const input = newKeySchema.safeParse(command.fields);
         if (!input.success) return invalid(input.error.issues.map(formatIssue), io);
-        const { key, secret } = createKey(store, input.data);
+        const { key, secret } = await createKey(store, input.data);
         if (command.json) io.stdout(JSON.stringify({ id: key.id, key: secret, ...withoutId(key) }));
         else {
           io.stdout(`created the key '${key.id}'. Its secret, shown this once (agw keeps only its SHA-256):\n\n  ${secret}\n`);
@@ -52,14 +52,14 @@ export function runKeys(options: AccountsDatabase, command: KeysCommand, io: Key
       case "set": {
         const change = keyChangeSchema.safeParse(command.fields);
         if (!change.success) return invalid(change.error.issues.map(formatIssue), io);
-        const key = changeKey(store, command.id, change.data);
+        const key = await changeKey(store, command.id, change.data);
         io.stdout(command.json ? JSON.stringify(key) : `changed the key '${key.id}'\n${formatKey(key)}`);
         return EXIT_OK;
       }
       case "enable":
       case "disable":
       case "revoke": {
-        const key = command.action === "revoke" ? revokeKey(store, command.id) : setKeyEnabled(store, command.id, command.action === "enable");
+        const key = command.action === "revoke" ? await revokeKey(store, command.id) : await setKeyEnabled(store, command.id, command.action === "enable");
         io.stdout(command.json ? JSON.stringify(key) : `the key '${key.id}' is ${key.status} (the server applies it within a second)`);
         return EXIT_OK;
       }
@@ -76,7 +76,7 @@ export function runKeys(options: AccountsDatabase, command: KeysCommand, io: Key
     }
     throw error;
   } finally {
-    store?.close();
+    await store?.close();
   }
 }
 

@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { Store } from "../store/index.ts";
+import { isPostgresUrl, openStore, type Store } from "../store/index.ts";
 import type { CursorRequestLog, RequestLogQuery, StoredRequestLog } from "../store/request-logs.ts";
 import type { AccountsDatabase, LogsOptions } from "./args.ts";
 import { resolveTarget, TargetError } from "./accounts-target.ts";
@@ -23,14 +23,14 @@ const FOLLOW_INTERVAL_MS = 500;
  * Opens the gateway's database the way `agw accounts` does (WAL: safe while the
  * server runs). Returns an exit status instead when it cannot.
  */
-export function openLogDatabase(database: AccountsDatabase, io: LogReaderIO): Store | number {
+export async function openLogDatabase(database: AccountsDatabase, io: LogReaderIO): Promise<Store | number> {
   try {
     const target = resolveTarget(database, io.env);
-    if (!existsSync(target.database)) {
+    if (!isPostgresUrl(target.database) && !existsSync(target.database)) {
       io.stderr(`agw: no database at ${target.database} yet: the server creates it at start-up (or pass --config FILE / --db PATH)`);
       return EXIT_NOT_DONE;
     }
-    return Store.open(target.database, target.secretKey ? { secretKey: target.secretKey } : {});
+    return await openStore(target.database, { ...(target.secretKey ? { secretKey: target.secretKey } : {}), watch: false });
   } catch (error) {
     if (error instanceof TargetError) {
       io.stderr(`agw: ${error.message}`);
@@ -79,7 +79,7 @@ export async function runLogs(
   signal?: AbortSignal,
   now = Date.now(),
 ): Promise<number> {
-  const store = openLogDatabase(database, io);
+  const store = await openLogDatabase(database, io);
   if (typeof store === "number") return store;
   try {
     const query: RequestLogQuery = {};
@@ -91,22 +91,22 @@ export async function runLogs(
       for (const row of rows) io.stdout(options.json ? formatLogJson(row) : formatLogLine(row));
       return rows.at(-1)?.cursor;
     };
-    let cursor = print(store.requestLogs.query({ ...query, limit: options.follow ? 20 : 1_000 })) ?? latestCursor(store);
+    let cursor = print(await store.requestLogs.query({ ...query, limit: options.follow ? 20 : 1_000 })) ?? (await latestCursor(store));
     while (options.follow && !signal?.aborted) {
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, FOLLOW_INTERVAL_MS);
         signal?.addEventListener("abort", () => (clearTimeout(timer), resolve()), { once: true });
       });
       if (signal?.aborted) break;
-      cursor = print(store.requestLogs.query({ ...query, after: cursor, limit: 10_000 })) ?? cursor;
+      cursor = print(await store.requestLogs.query({ ...query, after: cursor, limit: 10_000 })) ?? cursor;
     }
     return EXIT_OK;
   } finally {
-    store.close();
+    await store.close();
   }
 }
 
 /** Where following starts when no row matched yet: after everything already there. */
-function latestCursor(store: Store): number {
-  return store.requestLogs.query({ limit: 1 }).at(-1)?.cursor ?? 0;
+async function latestCursor(store: Store): Promise<number> {
+  return (await store.requestLogs.query({ limit: 1 })).at(-1)?.cursor ?? 0;
 }

@@ -1,6 +1,6 @@
 import type { LoadedConfig } from "../config/load.ts";
 import { buildContext } from "../server/context.ts";
-import { Store } from "../store/index.ts";
+import { openStore } from "../store/index.ts";
 
 /**
  * `agw models`: the names clients can ask for, with the provider serving
@@ -8,9 +8,10 @@ import { Store } from "../store/index.ts";
  * where the provider has one), asked with its first usable account.
  */
 export async function runModels(config: LoadedConfig, refresh: boolean, print = console.log): Promise<number> {
-  const store = Store.open(config.database, config.secrets.key ? { secretKey: config.secrets.key } : {});
+  const store = await openStore(config.database, { ...(config.secrets.key ? { secretKey: config.secrets.key } : {}), watch: false });
   try {
     const context = buildContext(config, store);
+    await context.ready;
     const names = context.router.listModels();
     print(names.length === 0 ? "No model names are configured (see \"models\" and providers.*.models)." : "Model names clients can ask for:");
     for (const { id, provider } of names) print(`  ${id.padEnd(36)} ${provider}`);
@@ -38,6 +39,6 @@ export async function runModels(config: LoadedConfig, refresh: boolean, print = 
     }
     return failures === 0 ? 0 : 1;
   } finally {
-    store.close();
+    await store.close();
   }
 }

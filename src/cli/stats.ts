@@ -32,16 +32,16 @@ export function formatStatsJson(by: StatsOptions["by"], group: RequestLogStats):
 }
 
 /** `agw stats`: the request log of the window, summed up per group. */
-export function runStats(database: AccountsDatabase, options: StatsOptions, io: LogReaderIO, now = Date.now()): number {
-  const store = openLogDatabase(database, io);
+export async function runStats(database: AccountsDatabase, options: StatsOptions, io: LogReaderIO, now = Date.now()): Promise<number> {
+  const store = await openLogDatabase(database, io);
   if (typeof store === "number") return store;
   try {
-    const groups = store.requestLogs.stats(options.by, { since: now - options.sinceMs });
+    const groups = await store.requestLogs.stats(options.by, { since: now - options.sinceMs });
     if (options.json) for (const group of groups) io.stdout(formatStatsJson(options.by, group));
     else io.stdout(formatStatsTable(options.by, groups));
     return EXIT_OK;
   } finally {
-    store.close();
+    await store.close();
   }
 }
 

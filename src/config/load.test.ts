@@ -125,8 +125,15 @@ describe("parseConfig validation", () => {
   });
 });
 
-test("a Postgres URL as the database is refused with a clear reason, not taken for a file path", () => {
-  expect(problemsOf(() => parseConfig({ database: "postgres://agw:secret@db:5432/agw" }, "agw.json", {}))).toEqual([
-    "database: a Postgres URL: this version of agw keeps its state in SQLite only (a file path, or :memory:); replicas sharing Postgres are not supported yet",
+test("a Postgres URL as the database is kept as it is; a malformed one is refused without echoing its password", () => {
+  expect(parseConfig({ database: "postgres://agw:secret@db:5432/agw" }, "/etc/agw/agw.json", {}).database).toBe("postgres://agw:secret@db:5432/agw");
+  expect(parseConfig({ database: "${DATABASE_URL}" }, "/etc/agw/agw.json", { DATABASE_URL: "postgresql://u:p@10.0.0.5/agw?sslmode=require" }).database).toBe(
+    "postgresql://u:p@10.0.0.5/agw?sslmode=require",
+  );
+  expect(problemsOf(() => parseConfig({ database: "postgres://agw:secret@db:5432/" }, "agw.json", {}))).toEqual([
+    "database: a Postgres URL, but it names no database (expected postgres://user:password@host:5432/database)",
+  ]);
+  expect(problemsOf(() => parseConfig({ database: "postgres:///agw" }, "agw.json", {}))).toEqual([
+    "database: a Postgres URL, but it names no host (expected postgres://user:password@host:5432/database)",
   ]);
 });

@@ -61,7 +61,7 @@ export function defaultConfig(): LoadedConfig {
 function finish(config: Config, file: string | undefined): LoadedConfig {
   const base = file === undefined ? process.cwd() : dirname(file);
   const database =
-    config.database === ":memory:" || isAbsolute(config.database) ? config.database : resolve(base, config.database);
+    config.database === ":memory:" || isAbsolute(config.database) || /^postgres(ql)?:/i.test(config.database) ? config.database : resolve(base, config.database);
   const host = config.listen.host ?? (config.allowLanAccess ? "0.0.0.0" : "127.0.0.1");
   return { ...config, file, database, listen: { ...config.listen, host } };
 }

@@ -139,14 +139,18 @@ export const configSchema = z.strictObject({
       mode: z.enum(SCHEDULING_MODES).default("round-robin"),
     })
     .default({ mode: "round-robin" }),
-  /** The SQLite file (or `:memory:`). Postgres URLs are refused until replicas sharing one database are supported. */
+  /**
+   * The SQLite file (or `:memory:`), or a Postgres URL
+   * (`postgres://user:password@host:5432/agw`) for replicas sharing one state.
+   */
   database: z
     .string()
     .min(1)
-    .refine(
-      (value) => !/^postgres(ql)?:\/\//i.test(value),
-      "a Postgres URL: this version of agw keeps its state in SQLite only (a file path, or :memory:); replicas sharing Postgres are not supported yet",
-    )
+    .refine((value) => !isPostgresLike(value) || postgresUrlProblem(value) === undefined, {
+      // The URL holds a password: the message names what is wrong, never the value.
+      error: (issue) => `a Postgres URL, but ${postgresUrlProblem(String(issue.input))}`,
+      abort: true,
+    })
     .default("./agw.db"),
   providers: z
     .record(z.string().regex(/^[A-Za-z0-9_.-]+$/, "a provider name of letters, digits, '_', '.' or '-'"), providerSchema)
@@ -249,3 +253,20 @@ export type AccountConfig = z.infer<typeof accountSchema>;
 export type AuthMode = (typeof AUTH_MODES)[number];
 export type ClientKeyConfig = z.infer<typeof clientKeySchema>;
 export type Price = z.infer<typeof priceSchema>;
+
+function isPostgresLike(value: string): boolean {
+  return /^postgres(ql)?:/i.test(value);
+}
+
+/** What is wrong with a Postgres URL (undefined when nothing is): it must name a host and a database. */
+export function postgresUrlProblem(value: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return "not one that parses (expected postgres://user:password@host:5432/database; a password with @ : / # ? must be percent-encoded)";
+  }
+  if (url.hostname === "") return "it names no host (expected postgres://user:password@host:5432/database)";
+  if (url.pathname.replace(/^\//, "") === "") return "it names no database (expected postgres://user:password@host:5432/database)";
+  return undefined;
+}

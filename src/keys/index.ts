@@ -1,7 +1,9 @@
 import { equalBytes } from "../util/constant-time.ts";
 import { GatewayError } from "../ir/errors.ts";
 import type { Usage } from "../ir/usage.ts";
-import { utcDay, type Store, type StoredClientKey } from "../store/index.ts";
+import { utcDay, type SharedUsage, type Store, type StoredClientKey } from "../store/index.ts";
+import { all, serialized, then, type Awaitable } from "../util/awaitable.ts";
+import { log } from "../util/logger.ts";
 import { globMatcher } from "../util/glob.ts";
 import { DAY_MS, formatResetDuration, KeyCounters, MINUTE_MS, monthStart, nextMonthStart } from "./counters.ts";
 
@@ -44,9 +46,13 @@ export class ClientKeys {
   private readonly counters = new Map<string, KeyCounters>();
   private seenVersion = -1;
   private stopWatching: (() => void) | undefined;
+  private stopSharing: (() => void) | undefined;
+
+  /** Done when the keys and their usage have been read (at once on SQLite). */
+  readonly loaded: Awaitable<void>;
 
   constructor(private readonly store: Store) {
-    this.reload();
+    this.loaded = this.reload();
   }
 
   /** How many keys exist (revoked and disabled ones included): none means client keys are not in use. */
@@ -59,42 +65,65 @@ export class ClientKeys {
     return this.store.externalVersion() !== this.seenVersion;
   }
 
-  /** Reads the keys again from the store; counters of keys already known are kept. */
-  reload(now = Date.now()): void {
-    this.seenVersion = this.store.externalVersion();
-    const keys = this.store.clientKeys.list();
-    const next = new Map<string, ActiveClientKey>();
-    for (const record of keys) {
-      const models = record.models ?? [];
-      next.set(record.hash, { record, allows: models.length === 0 ? () => true : globMatcher(models) });
-    }
-    this.byHash = next;
-    const unseen = keys.filter((key) => !this.counters.has(key.id));
-    if (unseen.length > 0) {
-      const today = this.store.clientKeys.usageOn(utcDay(now));
-      const month = this.store.clientKeys.usageSince(utcDay(monthStart(now)));
-      for (const key of unseen) {
-        const counters = new KeyCounters();
-        counters.roll(now);
-        counters.dayRequests = today.get(key.id)?.requests ?? 0;
-        const day = today.get(key.id);
-        counters.dayTokens = day === undefined ? 0 : day.inputTokens + day.outputTokens;
-        counters.monthCostUsd = month.get(key.id)?.costUsd ?? 0;
-        this.counters.set(key.id, counters);
-      }
-    }
+  /** Reads the keys again from the store; counters of keys already known are kept. On Postgres reloads never overlap. */
+  reload(): Awaitable<void> {
+    return this.reloadOnce();
   }
 
-  /** Reloads within a second when another process (the CLI) changes the store. */
+  private readonly reloadOnce = serialized(() => {
+    const now = Date.now();
+    this.seenVersion = this.store.externalVersion();
+    return then(this.store.clientKeys.list(), (keys) => {
+      const next = new Map<string, ActiveClientKey>();
+      for (const record of keys) {
+        const models = record.models ?? [];
+        next.set(record.hash, { record, allows: models.length === 0 ? () => true : globMatcher(models) });
+      }
+      this.byHash = next;
+      const unseen = keys.filter((key) => !this.counters.has(key.id));
+      if (unseen.length === 0) return;
+      return then(all([this.store.clientKeys.usageOn(utcDay(now)), this.store.clientKeys.usageSince(utcDay(monthStart(now)))]), ([today, month]) => {
+        for (const key of unseen) {
+          if (this.counters.has(key.id)) continue;
+          const counters = new KeyCounters();
+          counters.roll(now);
+          const day = today.get(key.id);
+          counters.dayRequests = day?.requests ?? 0;
+          counters.dayTokens = day === undefined ? 0 : day.inputTokens + day.outputTokens;
+          counters.monthCostUsd = month.get(key.id)?.costUsd ?? 0;
+          this.counters.set(key.id, counters);
+        }
+      });
+    });
+  });
+
+  /** Reloads within a second when another process (the CLI) or replica changes the store; counts what other replicas serve. */
   watch(): void {
+    this.stopSharing ??= this.store.onSharedUsage((usage) => this.addShared(usage));
     this.stopWatching ??= this.store.onExternalChange(() => {
-      if (this.changedElsewhere()) this.reload();
+      if (!this.changedElsewhere()) return;
+      const done = this.reload();
+      if (done instanceof Promise) done.catch((error: unknown) => log.warn(`agw: could not re-read the client keys: ${(error as Error).message}`));
     });
   }
 
   unwatch(): void {
     this.stopWatching?.();
     this.stopWatching = undefined;
+    this.stopSharing?.();
+    this.stopSharing = undefined;
+  }
+
+  /** Adds what other replicas' requests used today to the keys' daily and monthly counters. */
+  private addShared(usage: SharedUsage, now = Date.now()): void {
+    for (const row of usage.keys) {
+      const counters = this.counters.get(row.keyId);
+      if (counters === undefined) continue;
+      counters.roll(now);
+      counters.dayRequests += row.requests;
+      counters.dayTokens += row.tokens;
+      counters.monthCostUsd += row.costUsd;
+    }
   }
 
   /**
@@ -110,7 +139,9 @@ export class ClientKeys {
     // A key made by another process a moment ago works at once: an unknown key
     // costs one look at the store's version (no SQL otherwise) before it is refused.
     if (key === undefined && recheck && this.store.externalVersion() !== this.seenVersion) {
-      this.reload(now);
+      // At once on SQLite; on Postgres the change notice has usually reloaded the keys already, and this read serves the next request.
+      const done = this.reload();
+      if (done instanceof Promise) done.catch(() => {});
       key = this.byHash.get(hash);
     }
     if (key === undefined || !equalBytes(Buffer.from(key.record.hash, "hex"), digest)) return undefined;

@@ -55,11 +55,10 @@ export function keyStatus(key: StoredClientKey, now = Date.now()): KeyStatus {
 }
 
 /** Every key (or one), as shown, with its usage read from the store. */
-export function viewKeys(store: Store, now = Date.now(), only?: string): KeyView[] {
-  const keys = only === undefined ? store.clientKeys.list() : [store.clientKeys.get(only)].filter((key) => key !== undefined);
+export async function viewKeys(store: Store, now = Date.now(), only?: string): Promise<KeyView[]> {
+  const keys = only === undefined ? await store.clientKeys.list() : [await store.clientKeys.get(only)].filter((key) => key !== undefined);
   if (keys.length === 0) return [];
-  const today = store.clientKeys.usageOn(utcDay(now));
-  const month = store.clientKeys.usageSince(utcDay(monthStart(now)));
+  const [today, month] = await Promise.all([store.clientKeys.usageOn(utcDay(now)), store.clientKeys.usageSince(utcDay(monthStart(now)))]);
   return keys.map((key) => {
     const { hash: _hash, enabled: _enabled, revokedAt, expiresAt, createdAt, updatedAt: _updatedAt, ...limits } = key;
     return {
@@ -74,13 +73,13 @@ export function viewKeys(store: Store, now = Date.now(), only?: string): KeyView
 }
 
 /** Makes a key with a new secret; returns the key as shown and the secret, which is not kept anywhere. */
-export function createKey(store: Store, input: NewKeyInput, now = Date.now()): { key: KeyView; secret: string } {
+export async function createKey(store: Store, input: NewKeyInput, now = Date.now()): Promise<{ key: KeyView; secret: string }> {
   const { id: requested, enabled, expiresAt, ...limits } = input;
   const expires = expiresAt === undefined ? undefined : Date.parse(expiresAt);
   if (expires !== undefined && expires <= now) throw new KeyOperationError("invalid", `expiresAt: ${expiresAt} has passed already`);
-  const id = requested ?? freeId(store, input.name);
+  const id = requested ?? (await freeId(store, input.name));
   const secret = newClientKeySecret();
-  const created = store.clientKeys.create({
+  const created = await store.clientKeys.create({
     ...(limits as ClientKeyLimits),
     id,
     hash: hashClientKey(secret),
@@ -88,36 +87,36 @@ export function createKey(store: Store, input: NewKeyInput, now = Date.now()): {
     ...(expires === undefined ? {} : { expiresAt: expires }),
   });
   if (!created) throw new KeyOperationError("conflict", `a key with the id '${id}' exists already`);
-  return { key: viewKeys(store, now, id)[0]!, secret };
+  return { key: (await viewKeys(store, now, id))[0]!, secret };
 }
 
 /** Changes a key's limits; config keys are changed in the config file, revoked ones not at all. */
-export function changeKey(store: Store, id: string, change: KeyChangeInput, now = Date.now()): KeyView {
-  const key = editable(store, id, "changed");
+export async function changeKey(store: Store, id: string, change: KeyChangeInput, now = Date.now()): Promise<KeyView> {
+  const key = await editable(store, id, "changed");
   if (key.revokedAt !== undefined) throw new KeyOperationError("conflict", `the key '${id}' is revoked; make a new one`);
   const { expiresAt, ...rest } = change;
   const changes: Parameters<Store["clientKeys"]["update"]>[1] = { ...(rest as ClientKeyLimits) };
   if (expiresAt !== undefined) changes.expiresAt = expiresAt === null ? null : Date.parse(expiresAt);
-  store.clientKeys.update(id, changes);
-  return viewKeys(store, now, id)[0]!;
+  await store.clientKeys.update(id, changes);
+  return (await viewKeys(store, now, id))[0]!;
 }
 
-export function setKeyEnabled(store: Store, id: string, enabled: boolean, now = Date.now()): KeyView {
-  const key = editable(store, id, enabled ? "enabled" : "disabled");
+export async function setKeyEnabled(store: Store, id: string, enabled: boolean, now = Date.now()): Promise<KeyView> {
+  const key = await editable(store, id, enabled ? "enabled" : "disabled");
   if (key.revokedAt !== undefined) throw new KeyOperationError("conflict", `the key '${id}' is revoked for good; make a new one`);
-  store.clientKeys.setEnabled(id, enabled);
-  return viewKeys(store, now, id)[0]!;
+  await store.clientKeys.setEnabled(id, enabled);
+  return (await viewKeys(store, now, id))[0]!;
 }
 
-export function revokeKey(store: Store, id: string, now = Date.now()): KeyView {
-  const key = editable(store, id, "revoked");
+export async function revokeKey(store: Store, id: string, now = Date.now()): Promise<KeyView> {
+  const key = await editable(store, id, "revoked");
   if (key.revokedAt !== undefined) throw new KeyOperationError("conflict", `the key '${id}' was revoked already`);
-  store.clientKeys.revoke(id);
-  return viewKeys(store, now, id)[0]!;
+  await store.clientKeys.revoke(id);
+  return (await viewKeys(store, now, id))[0]!;
 }
 
-function editable(store: Store, id: string, verb: string): StoredClientKey {
-  const key = store.clientKeys.get(id);
+async function editable(store: Store, id: string, verb: string): Promise<StoredClientKey> {
+  const key = await store.clientKeys.get(id);
   if (key === undefined) throw new KeyOperationError("not_found", `no key with the id '${id}'`);
   if (key.source === "config") {
     throw new KeyOperationError("conflict", `the key '${id}' comes from the config file (auth.keys): it is ${verb} there, then reloaded`);
@@ -126,7 +125,7 @@ function editable(store: Store, id: string, verb: string): StoredClientKey {
 }
 
 /** An id from the key's name (`Team A` → `team-a`), made unique; `key-XXXXXX` without a name. */
-function freeId(store: Store, name: string | undefined): string {
+async function freeId(store: Store, name: string | undefined): Promise<string> {
   const base =
     name
       ?.toLowerCase()
@@ -134,6 +133,6 @@ function freeId(store: Store, name: string | undefined): string {
       .replace(/^-+|-+$/g, "")
       .slice(0, 48) || `key-${newClientKeySecret().slice(4, 10).toLowerCase()}`;
   let id = base;
-  for (let n = 2; store.clientKeys.get(id) !== undefined; n++) id = `${base}-${n}`;
+  for (let n = 2; (await store.clientKeys.get(id)) !== undefined; n++) id = `${base}-${n}`;
   return id;
 }

@@ -4,18 +4,18 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { GatewayError } from "../ir/errors.ts";
 import { AccountPool, type PoolAccount } from "../pool/account-pool.ts";
-import { Store } from "../store/index.ts";
+import { SqliteStore } from "../store/index.ts";
 import { GatewayMetrics } from "./gateway-metrics.ts";
 
 const NOW = 1_800_000_000_000;
-const stores: Store[] = [];
+const stores: SqliteStore[] = [];
 afterEach(() => {
   for (const store of stores.splice(0)) store.close();
 });
 
 /** A real store and pool: accounts a and b ready, off-c switched off, nokey-d without credentials; the mock provider accountless. */
 function poolWith() {
-  const store = Store.open(join(mkdtempSync(join(tmpdir(), "agw-metrics-")), "agw.db"));
+  const store = SqliteStore.open(join(mkdtempSync(join(tmpdir(), "agw-metrics-")), "agw.db"));
   stores.push(store);
   store.accounts.syncFromConfig(
     ["a", "b", "off-c", "nokey-d"].map((id) => ({

@@ -3,17 +3,17 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { GatewayError } from "../ir/errors.ts";
-import { Store } from "../store/index.ts";
+import { SqliteStore } from "../store/index.ts";
 import { AccountPool, type PoolAccount } from "./account-pool.ts";
 
 const policy = { defaultCooldownMs: 30_000, maxCooldownMs: 30 * 60_000 };
-const stores: Store[] = [];
+const stores: SqliteStore[] = [];
 afterEach(() => {
   for (const store of stores.splice(0)) store.close();
 });
 
 function poolWith(ids: string[], path = join(mkdtempSync(join(tmpdir(), "agw-pool-")), "agw.db")) {
-  const store = Store.open(path);
+  const store = SqliteStore.open(path);
   stores.push(store);
   store.accounts.syncFromConfig(
     ids.map((id) => ({ provider: "g", id, credentials: id.startsWith("nokey") ? {} : { apiKey: `k-${id}` }, enabled: !id.startsWith("off"), weight: 1, priority: 0 })),
@@ -102,7 +102,7 @@ describe("AccountPool", () => {
   });
 
   test("per-account model allow-lists", () => {
-    const store = Store.open(":memory:");
+    const store = SqliteStore.open(":memory:");
     stores.push(store);
     store.accounts.syncFromConfig([
       { provider: "g", id: "pro-only", credentials: { apiKey: "k" }, enabled: true, weight: 1, priority: 0, models: ["pro"] },

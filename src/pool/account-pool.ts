@@ -1,7 +1,9 @@
 import type { GatewayError } from "../ir/errors.ts";
 import type { Usage } from "../ir/usage.ts";
 import type { AccountCredentials as CallCredentials } from "../providers/types.ts";
-import type { OAuthGrant, Store, StoredAccount } from "../store/index.ts";
+import type { CooldownRow, OAuthGrant, Store, StoredAccount } from "../store/index.ts";
+import { all, serialized, then, type Awaitable } from "../util/awaitable.ts";
+import { log } from "../util/logger.ts";
 import { cooldownFor, type CooldownPolicy } from "./cooldown.ts";
 import { Scheduler, type Candidate, type SchedulingMode } from "./scheduler.ts";
 import { nextUtcMidnight, UsageMeter } from "./usage-meter.ts";
@@ -73,7 +75,11 @@ export class AccountPool {
   /** Stored accounts not in rotation, for `snapshot`: switched off, or taken out until someone looks. */
   private outOfRotation: Array<{ provider: string; id: string; state: "needs_attention" | "disabled" }> = [];
   private stopWatching: (() => void) | undefined;
+  private stopSharing: (() => void) | undefined;
   private seenVersion = -1;
+
+  /** Done when the accounts and their state have been read (at once on SQLite). */
+  readonly loaded: Awaitable<void>;
 
   constructor(
     private readonly store: Store,
@@ -84,21 +90,32 @@ export class AccountPool {
     private readonly tokens?: TokenSource,
   ) {
     this.usage = new UsageMeter(store);
-    this.reload();
+    this.loaded = all([this.usage.loaded, this.reload()]) as Awaitable<unknown> as Awaitable<void>;
   }
 
   /**
    * Re-reads the accounts and their cooldowns from the store (at start-up,
-   * and after the CLI or the admin API changed them: a reset clears a
-   * running server's cooldowns too). Queued writes go first, so nothing
-   * learned in memory is lost.
+   * and after the CLI, the admin API or another replica changed them: a reset
+   * clears a running server's cooldowns too). Queued writes go first, so
+   * nothing learned in memory is lost. Synchronous on SQLite; on Postgres
+   * reloads never overlap.
    */
-  reload(): void {
-    this.store.flush();
+  reload(): Awaitable<void> {
+    return this.reloadOnce();
+  }
+
+  private readonly reloadOnce = serialized(() => {
+    const version = this.store.externalVersion();
+    return then(this.store.flush(), () => {
+      const now = Date.now();
+      return then(all([this.store.accountState.active(now), this.store.accounts.list()]), ([states, stored]) => this.apply(states, stored, now, version));
+    });
+  });
+
+  private apply(states: readonly CooldownRow[], accounts: readonly StoredAccount[], now: number, version: number): void {
     this.cooldowns.clear();
     this.failures.clear();
-    const now = Date.now();
-    for (const row of this.store.accountState.active(now)) {
+    for (const row of states) {
       const k = key(row.provider, row.accountId, row.model);
       if (row.cooldownUntil > now) {
         const reason = row.reason ?? "";
@@ -108,7 +125,7 @@ export class AccountPool {
     }
     const next = new Map<string, PoolAccount[]>();
     const outOfRotation: typeof this.outOfRotation = [];
-    for (const stored of this.store.accounts.list()) {
+    for (const stored of accounts) {
       if (!stored.enabled || stored.disabledReason !== undefined || !hasCredentials(stored)) {
         outOfRotation.push({ provider: stored.provider, id: stored.id, state: stored.enabled ? "needs_attention" : "disabled" });
         continue;
@@ -122,19 +139,25 @@ export class AccountPool {
     }
     this.byProvider = next;
     this.outOfRotation = outOfRotation;
-    this.seenVersion = this.store.externalVersion();
+    this.seenVersion = version;
   }
 
-  /** Reloads within a second whenever another process changes the database. */
+  /** Reloads soon after another process or replica changes the store (within a second; at once on Postgres's notice). */
   watch(): void {
+    this.stopSharing ??= this.store.onSharedUsage((usage) => this.usage.addShared(usage));
     this.stopWatching ??= this.store.onExternalChange(() => {
-      if (this.store.externalVersion() !== this.seenVersion) this.reload();
+      if (this.store.externalVersion() === this.seenVersion) return;
+      const done = this.reload();
+      // The store being away is /readyz's to report; the pool keeps what it knows and the next change retries.
+      if (done instanceof Promise) done.catch((error: unknown) => log.warn(`agw: could not re-read the accounts: ${(error as Error).message}`));
     });
   }
 
   unwatch(): void {
     this.stopWatching?.();
     this.stopWatching = undefined;
+    this.stopSharing?.();
+    this.stopSharing = undefined;
   }
 
   accounts(provider: string): readonly PoolAccount[] {

@@ -41,9 +41,10 @@ const key = (provider: string, id: string) => `${provider}\u0000${id}`;
  * its usage today (UTC) and the state that follows. Reads the database only;
  * writes still queued in another process are not seen.
  */
-export function accountStatuses(store: Store, now = Date.now()): AccountStatus[] {
+export async function accountStatuses(store: Store, now = Date.now()): Promise<AccountStatus[]> {
+  const [usageRows, states, accounts] = await Promise.all([store.usage.day(utcDay(now)), store.accountState.active(now), store.accounts.list()]);
   const usage = new Map<string, AccountStatus["today"]>();
-  for (const row of store.usage.day(utcDay(now))) {
+  for (const row of usageRows) {
     const k = key(row.provider, row.accountId);
     const sum = usage.get(k) ?? { requests: 0, inputTokens: 0, outputTokens: 0 };
     sum.requests += row.requests;
@@ -53,7 +54,7 @@ export function accountStatuses(store: Store, now = Date.now()): AccountStatus[]
   }
   const cooldowns = new Map<string, AccountCooldown[]>();
   const failures = new Map<string, number>();
-  for (const row of store.accountState.active(now)) {
+  for (const row of states) {
     const k = key(row.provider, row.accountId);
     failures.set(k, (failures.get(k) ?? 0) + row.failures);
     if (row.cooldownUntil <= now) continue;
@@ -66,7 +67,7 @@ export function accountStatuses(store: Store, now = Date.now()): AccountStatus[]
     });
     cooldowns.set(k, list);
   }
-  return store.accounts.list().map((account) => {
+  return accounts.map((account) => {
     const k = key(account.provider, account.id);
     // Every-model cooldowns first, then the one ending soonest.
     const running = (cooldowns.get(k) ?? []).sort(

@@ -3,18 +3,18 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { GatewayError } from "../ir/errors.ts";
-import { Store, type NewAccount } from "../store/index.ts";
+import { SqliteStore, type NewAccount } from "../store/index.ts";
 import { AccountPool } from "./account-pool.ts";
 import type { SchedulingMode } from "./scheduler.ts";
 
 const policy = { defaultCooldownMs: 30_000, maxCooldownMs: 30 * 60_000 };
-const stores: Store[] = [];
+const stores: SqliteStore[] = [];
 afterEach(() => {
   for (const store of stores.splice(0)) store.close();
 });
 
 function pool(mode: SchedulingMode, accounts: Array<Partial<NewAccount> & { id: string }>) {
-  const store = Store.open(":memory:");
+  const store = SqliteStore.open(":memory:");
   stores.push(store);
   store.accounts.syncFromConfig(
     accounts.map((account) => ({ provider: "g", credentials: { apiKey: `k-${account.id}` }, enabled: true, weight: 1, priority: 0, ...account })),
@@ -131,14 +131,14 @@ describe("daily limits and accounts that need attention", () => {
 
   test("usage persists: a restart remembers today's requests", () => {
     const path = join(mkdtempSync(join(tmpdir(), "agw-usage-")), "agw.db");
-    const store = Store.open(path);
+    const store = SqliteStore.open(path);
     store.accounts.syncFromConfig([{ provider: "g", id: "a", credentials: { apiKey: "k" }, enabled: true, weight: 1, priority: 0, dailyRequestLimit: 1 }]);
     const first = new AccountPool(store, policy, new Set());
     const a = first.accounts("g")[0]!;
     first.reportSuccess(a, "m");
     first.recordUsage("g", "a", "m", { input: { total: 5 }, output: { total: 7 } });
     store.close();
-    const reopened = Store.open(path);
+    const reopened = SqliteStore.open(path);
     stores.push(reopened);
     expect(new AccountPool(reopened, policy, new Set()).pick("g", "m", { tried: new Set() }).account).toBeUndefined();
   });

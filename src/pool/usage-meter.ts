@@ -1,5 +1,6 @@
 import type { Usage } from "../ir/usage.ts";
-import { utcDay, type Store } from "../store/index.ts";
+import { utcDay, type SharedUsage, type Store } from "../store/index.ts";
+import { then, type Awaitable } from "../util/awaitable.ts";
 
 interface DayTotals {
   requests: number;
@@ -26,16 +27,33 @@ export class UsageMeter {
   private dayEnds: number;
   private totals = new Map<string, DayTotals>();
 
+  /** Done when today's usage has been read (at once on SQLite). */
+  readonly loaded: Awaitable<void>;
+
   constructor(
     private readonly store: Store,
     now = Date.now(),
   ) {
     this.day = utcDay(now);
     this.dayEnds = nextUtcMidnight(now);
-    for (const row of store.usage.day(this.day)) {
+    const day = this.day;
+    this.loaded = then(store.usage.day(day), (rows) => {
+      if (day !== this.day) return;
+      for (const row of rows) {
+        const totals = this.entry(row.provider, row.accountId);
+        totals.requests += row.requests;
+        totals.tokens += row.inputTokens + row.outputTokens;
+      }
+    });
+  }
+
+  /** Adds what other replicas served today (see Store.onSharedUsage). */
+  addShared(usage: SharedUsage, now = Date.now()): void {
+    this.roll(now);
+    for (const row of usage.accounts) {
       const totals = this.entry(row.provider, row.accountId);
       totals.requests += row.requests;
-      totals.tokens += row.inputTokens + row.outputTokens;
+      totals.tokens += row.tokens;
     }
   }
 

@@ -11,6 +11,8 @@ import type { ReloadResult } from "./gateway.ts";
 import { RequestFeed } from "./request-feed.ts";
 import { ClientKeys, hashClientKey } from "../keys/index.ts";
 import { Pricing } from "../pricing/index.ts";
+import { all } from "../util/awaitable.ts";
+import { log } from "../util/logger.ts";
 
 /** What request handlers share: built once at start-up, never per request. */
 export interface GatewayContext {
@@ -30,6 +32,8 @@ export interface GatewayContext {
   pricing: Pricing;
   /** Whether the gateway is shutting down (draining open requests); set by the gateway. */
   draining?: () => boolean;
+  /** Set while the accounts and keys are still being read (Postgres): the gateway serves once it is done. */
+  ready?: Promise<void>;
   /** Re-reads the config file (POST /admin/reload); set by the gateway. */
   reload?: () => ReloadResult;
 }
@@ -61,7 +65,7 @@ export function buildContext(config: LoadedConfig, store: Store, keys?: ClientKe
     );
     if (entry.type === "mock") accountless.add(name);
   }
-  store.accounts.syncFromConfig(
+  const syncedAccounts = store.accounts.syncFromConfig(
     Object.entries(config.providers).flatMap(([provider, entry]) =>
       entry.accounts.map((account) => ({
         provider,
@@ -79,22 +83,30 @@ export function buildContext(config: LoadedConfig, store: Store, keys?: ClientKe
       })),
     ),
   );
-  store.clientKeys.syncFromConfig(
+  const syncedKeys = store.clientKeys.syncFromConfig(
     (config.auth.keys ?? []).map(({ key, keyHash, expiresAt, ...limits }) => ({
       ...limits,
       hash: keyHash ?? hashClientKey(key!),
       ...(expiresAt === undefined ? {} : { expiresAt: Date.parse(expiresAt) }),
     })),
   );
+  const synced = all([syncedAccounts, syncedKeys]);
   if (keys === undefined) keys = new ClientKeys(store);
-  else keys.reload();
-  store.requestLogs.prune(Date.now() - config.logging.retentionDays * 86_400_000);
-  store.responses.prune(Date.now() - config.responses.retentionDays * 86_400_000);
-  store.responses.limitBytes(config.responses.maxStoredBytes);
+  else if (!(synced instanceof Promise)) keys.reload();
+  const pool = new AccountPool(store, config.retry, accountless, config.scheduling.mode, new OAuthTokenManager(store));
+  // On Postgres the pool and the keys read again once the config's accounts and keys are in.
+  const ready = synced instanceof Promise ? synced.then(() => Promise.all([pool.loaded, keys.loaded, pool.reload(), keys.reload()])).then(() => {}) : undefined;
+  const retained = store.applyRetention({
+    logsBefore: Date.now() - config.logging.retentionDays * 86_400_000,
+    responsesBefore: Date.now() - config.responses.retentionDays * 86_400_000,
+    responsesMaxBytes: config.responses.maxStoredBytes,
+  });
+  if (retained instanceof Promise) retained.catch((error: unknown) => log.warn(`agw: could not apply the retention: ${(error as Error).message}`));
   return {
     config,
     store,
-    pool: new AccountPool(store, config.retry, accountless, config.scheduling.mode, new OAuthTokenManager(store)),
+    pool,
+    ready,
     router: new ModelRouter(
       config.models,
       Object.fromEntries(Object.entries(config.providers).map(([name, entry]) => [name, entry.models])),

@@ -1,6 +1,6 @@
 import type { Server } from "bun";
 import { ConfigError, loadConfigFile, type LoadedConfig } from "../config/load.ts";
-import { Store } from "../store/index.ts";
+import { isPostgresUrl, openStore, SqliteStore, type Store } from "../store/index.ts";
 import { effectiveAuthMode, type EffectiveAuthMode } from "./auth.ts";
 import { buildContext, type GatewayContext } from "./context.ts";
 import { buildRoutes, fallbackHandler, unhandledError } from "./routes.ts";
@@ -8,9 +8,9 @@ import { defaultAllowedHosts, OriginPolicy } from "./origin-policy.ts";
 import { log, setLogFormat } from "../util/logger.ts";
 import { warmSchemas } from "../protocols/shared/lazy-compile.ts";
 
-export interface Gateway {
+export interface Gateway<S extends Store = Store> {
   server: Server<unknown>;
-  store: Store;
+  store: S;
   url: URL;
   authMode: EffectiveAuthMode;
   /** The client keys and their counters (the same across config reloads). */
@@ -66,21 +66,59 @@ function configChanges(before: LoadedConfig, after: LoadedConfig): string[] {
   return changes;
 }
 
-/** Builds everything once (store, pool, router, providers, routes) and starts `Bun.serve`. */
-export function startGateway(config: LoadedConfig, options: { port?: number; host?: string } = {}): Gateway {
-  const store = Store.open(config.database, config.secrets.key ? { secretKey: config.secrets.key } : {});
-  let server: Server<unknown>;
+/**
+ * Builds everything once (store, pool, router, providers, routes) and starts
+ * `Bun.serve`, on the SQLite database the config names, synchronously. A
+ * Postgres URL needs `openGateway`.
+ */
+export function startGateway(config: LoadedConfig, options: { port?: number; host?: string } = {}): Gateway<SqliteStore> {
+  if (isPostgresUrl(config.database)) throw new Error("database: a Postgres URL is opened with openGateway, which waits for the connection");
+  const store = SqliteStore.open(config.database, config.secrets.key ? { secretKey: config.secrets.key } : {});
   let context: GatewayContext;
+  try {
+    context = prepare(config, store);
+  } catch (error) {
+    store.close();
+    throw error;
+  }
+  return launch(config, store, context, options);
+}
+
+/**
+ * Like startGateway, for either database: a Postgres URL is connected to,
+ * migrated and read (accounts, cooldowns, keys, today's usage) before the
+ * gateway listens.
+ */
+export async function openGateway(config: LoadedConfig, options: { port?: number; host?: string } = {}): Promise<Gateway> {
+  const store = await openStore(config.database, config.secrets.key ? { secretKey: config.secrets.key } : {});
+  let context: GatewayContext | undefined;
+  try {
+    context = prepare(config, store);
+    await context.ready;
+  } catch (error) {
+    context?.pool.unwatch();
+    context?.keys.unwatch();
+    await store.close();
+    throw error;
+  }
+  return launch(config, store, context, options);
+}
+
+/** The context of a new gateway, watching the store for changes made elsewhere. */
+function prepare(config: LoadedConfig, store: Store): GatewayContext {
+  const context: GatewayContext = buildContext(config, store);
+  context.pool.watch();
+  context.keys.watch();
+  return context;
+}
+
+function launch<S extends Store>(config: LoadedConfig, store: S, built: GatewayContext, options: { port?: number; host?: string }): Gateway<S> {
+  let server: Server<unknown>;
+  let context = built;
   let routesFor: (context: GatewayContext, config: LoadedConfig) => Pick<Bun.Serve.Options<unknown>, "routes" | "fetch" | "error">;
-  let pool: GatewayContext["pool"] | undefined;
-  let watchedKeys: GatewayContext["keys"] | undefined;
   let authMode: EffectiveAuthMode;
   try {
-    context = { ...buildContext(config, store), reload: () => gateway.reload(), draining: () => stopped !== undefined };
-    context.pool.watch();
-    context.keys.watch();
-    watchedKeys = context.keys;
-    pool = context.pool;
+    context = { ...built, reload: () => gateway.reload(), draining: () => stopped !== undefined };
     authMode = effectiveAuthMode(config.auth.mode, config.allowLanAccess);
     const hostname = options.host ?? config.listen.host;
     routesFor = (context, config) => {
@@ -105,9 +143,9 @@ export function startGateway(config: LoadedConfig, options: { port?: number; hos
       ...handlers,
     } as Bun.Serve.Options<unknown>);
   } catch (error) {
-    pool?.unwatch();
-    watchedKeys?.unwatch();
-    store.close();
+    built.pool.unwatch();
+    built.keys.unwatch();
+    void store.close();
     throw error;
   }
   // Listening already: the request schemas compile now, between requests, rather than before the first.
@@ -115,7 +153,7 @@ export function startGateway(config: LoadedConfig, options: { port?: number; hos
 
   let stopped: Promise<void> | undefined;
   let current = config;
-  const gateway: Gateway = {
+  const gateway: Gateway<S> = {
     server,
     store,
     url: server.url,
@@ -135,7 +173,7 @@ export function startGateway(config: LoadedConfig, options: { port?: number; hos
           await Promise.race([closing, Bun.sleep(1000)]);
           await server.stop(true);
         }
-        store.close();
+        await store.close();
       })();
       return stopped;
     },
@@ -170,9 +208,16 @@ export function startGateway(config: LoadedConfig, options: { port?: number; hos
       return { ok: false, error: error instanceof ConfigError ? `invalid config ${error.message}` : (error as Error).message };
     }
     // Requests already running keep the old handlers' closures (and so the old pool and router).
-    server.reload(handlers as Bun.Serve.Options<unknown>);
-    context.pool.unwatch();
-    nextContext.pool.watch();
+    // On Postgres the new ones take over once they have read the accounts and keys (milliseconds).
+    const previous = context;
+    const swap = () => {
+      if (stopped !== undefined) return;
+      server.reload(handlers as Bun.Serve.Options<unknown>);
+      previous.pool.unwatch();
+      nextContext.pool.watch();
+    };
+    if (nextContext.ready === undefined) swap();
+    else nextContext.ready.then(swap, (error: unknown) => log.error(`agw: config reload not applied, the store could not be read: ${(error as Error).message}`));
     setLogFormat(next.logging.format);
     const changes = configChanges(current, next);
     const restartNeeded = Object.entries(restartSettings)

@@ -64,8 +64,8 @@ export function buildRoutes(context: GatewayContext, authMode: EffectiveAuthMode
   const ready = () => {
     const problem = context.draining?.() ? "the gateway is shutting down" : context.store.problem();
     return problem === undefined
-      ? Response.json({ status: "ready", store: "sqlite" })
-      : Response.json({ status: "not_ready", store: "sqlite", reason: problem }, { status: 503 });
+      ? Response.json({ status: "ready", store: context.store.kind })
+      : Response.json({ status: "not_ready", store: context.store.kind, reason: problem }, { status: 503 });
   };
   const root = () => Response.json({ name: "agw", status: "ok" });
   // Claude Code's telemetry: accepted and dropped, so it never reaches an upstream or logs 404s.

@@ -9,6 +9,14 @@ import { OAuthTokenStore } from "./oauth-tokens.ts";
 import { WriteQueue } from "./write-queue.ts";
 import { SecretBox, SecretCodec } from "./secret-box.ts";
 import { ClientKeyStore } from "./client-keys.ts";
+import type { AccountRecords } from "./accounts.ts";
+import type { AccountStateRecords } from "./account-state.ts";
+import type { AccountUsageRecords } from "./account-usage.ts";
+import type { ClientKeyRecords } from "./client-keys.ts";
+import type { OAuthTokenRecords } from "./oauth-tokens.ts";
+import type { RequestLogRecords } from "./request-logs.ts";
+import type { ResponseRecords } from "./responses.ts";
+import type { Awaitable } from "../util/awaitable.ts";
 
 export type { StoredAccount, NewAccount, AccountCredentials, OAuthGrant } from "./accounts.ts";
 export type { UsageRow } from "./account-usage.ts";
@@ -23,12 +31,79 @@ export type { StoredClientKey, NewClientKey, ClientKeyLimits, ClientKeyTotals, C
 export interface StoreOptions {
   /** secrets.key: 32 bytes in base64; credentials and OAuth tokens are then encrypted at rest. */
   secretKey?: string;
+  /** Postgres: follow the other replicas (LISTEN, the sync beat); false for a one-off command (the CLI). Default true. */
+  watch?: boolean;
 }
 
 export { SecretKeyError } from "./secret-box.ts";
 
+/** Usage another replica added today (UTC), per account and per client key: see `Store.onSharedUsage`. */
+export interface SharedUsage {
+  accounts: Array<{ provider: string; accountId: string; requests: number; tokens: number }>;
+  keys: Array<{ keyId: string; requests: number; tokens: number; costUsd: number }>;
+}
+
+/** How long the gateway keeps what, applied at start-up and on each config reload. */
+export interface Retention {
+  logsBefore: number;
+  responsesBefore: number;
+  responsesMaxBytes: number;
+}
+
+/**
+ * The gateway's store, whichever database holds it: SQLite (SqliteStore, the
+ * default, synchronous) or Postgres (PostgresStore, for replicas sharing one
+ * state; its reads return promises). Code that runs on both continues from a
+ * read with `then` (util/awaitable.ts). The request path never reads: it
+ * works from memory and queues writes (`record`, `save`, `defer`).
+ */
+export interface Store {
+  readonly kind: "sqlite" | "postgres";
+  readonly accounts: AccountRecords;
+  readonly accountState: AccountStateRecords;
+  readonly requestLogs: RequestLogRecords;
+  readonly responses: ResponseRecords;
+  readonly usage: AccountUsageRecords;
+  readonly oauthTokens: OAuthTokenRecords;
+  readonly clientKeys: ClientKeyRecords;
+  /** A number that changes when someone else (the CLI, another replica) changed the accounts, keys or cooldowns. */
+  externalVersion(): number;
+  /** Calls `listener` soon after someone else changed the accounts, keys or cooldowns; returns how to stop. */
+  onExternalChange(listener: () => void, intervalMs?: number): () => void;
+  /** Calls `listener` with the usage other replicas added (Postgres; never on SQLite, which one gateway holds). */
+  onSharedUsage(listener: (usage: SharedUsage) => void): () => void;
+  /** Queues a write for the next batch: for state changes made on the request path. */
+  defer(write: () => Awaitable<unknown>): void;
+  /** Writes queued and not yet written (the metrics' `agw_log_queue_depth`). */
+  readonly queuedWrites: number;
+  /** Why the store does not take writes now (closed, the last batch failed), or undefined: `/readyz`. */
+  problem(): string | undefined;
+  /** Deletes what is past its retention; with several replicas, one at a time. */
+  applyRetention(retention: Retention): Awaitable<void>;
+  /** Writes every queued row now. */
+  flush(): Awaitable<void>;
+  close(): Awaitable<void>;
+}
+
+/** Whether the config's `database` names a Postgres server rather than a SQLite file. */
+export function isPostgresUrl(database: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(database);
+}
+
+/**
+ * Opens the store the config's `database` names: a Postgres URL (migrated,
+ * listening for the other replicas' changes) or a SQLite file. The Postgres
+ * client is only loaded when one is named.
+ */
+export async function openStore(database: string, options: StoreOptions = {}): Promise<Store> {
+  if (!isPostgresUrl(database)) return SqliteStore.open(database, options);
+  const { PostgresStore } = await import("./postgres/index.ts");
+  return PostgresStore.open(database, options);
+}
+
 /** The gateway's SQLite store: the only module that touches the database. */
-export class Store {
+export class SqliteStore implements Store {
+  readonly kind = "sqlite";
   readonly accounts: AccountStore;
   readonly accountState: AccountStateStore;
   readonly requestLogs: RequestLogStore;
@@ -63,10 +138,10 @@ export class Store {
     this.oauthTokens.secureAtRest();
   }
 
-  static open(path: string, options: StoreOptions = {}): Store {
+  static open(path: string, options: StoreOptions = {}): SqliteStore {
     const db = openDatabase(path);
     try {
-      return new Store(db, options);
+      return new SqliteStore(db, options);
     } catch (error) {
       db.close();
       throw error;
@@ -112,9 +187,20 @@ export class Store {
     };
   }
 
+  /** One gateway holds a SQLite database: no other replica adds usage. */
+  onSharedUsage(): () => void {
+    return () => {};
+  }
+
   /** Queues a write for the next batch: for state changes made on the request path. */
-  defer(write: () => void): void {
-    this.queue.enqueue(write);
+  defer(write: () => unknown): void {
+    this.queue.enqueue(() => void write());
+  }
+
+  applyRetention(retention: Retention): void {
+    this.requestLogs.prune(retention.logsBefore);
+    this.responses.prune(retention.responsesBefore);
+    this.responses.limitBytes(retention.responsesMaxBytes);
   }
 
   /** Writes queued and not yet written (the metrics' `agw_log_queue_depth`). */

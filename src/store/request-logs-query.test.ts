@@ -1,14 +1,14 @@
 import { afterEach, expect, test } from "bun:test";
-import { Store } from "./index.ts";
+import { SqliteStore } from "./index.ts";
 import { percentile, type RequestLogRow } from "./request-logs.ts";
 
-const stores: Store[] = [];
+const stores: SqliteStore[] = [];
 afterEach(() => {
   for (const store of stores.splice(0)) store.close();
 });
 
-function storeWith(rows: Array<Partial<RequestLogRow> & { id: string; startedAt: number; status: number }>): Store {
-  const store = Store.open(":memory:");
+function storeWith(rows: Array<Partial<RequestLogRow> & { id: string; startedAt: number; status: number }>): SqliteStore {
+  const store = SqliteStore.open(":memory:");
   stores.push(store);
   for (const row of rows) store.requestLogs.record({ route: "/v1/chat/completions", stream: false, attempts: 1, ...row });
   store.flush();

@@ -1,13 +1,13 @@
 import { afterEach, expect, test } from "bun:test";
-import { Store } from "./index.ts";
+import { SqliteStore } from "./index.ts";
 
-const stores: Store[] = [];
+const stores: SqliteStore[] = [];
 afterEach(() => {
   for (const store of stores.splice(0)) store.close();
 });
 
 test("a request log row keeps its warnings (codes and messages); a row without any reads back without", () => {
-  const store = Store.open(":memory:");
+  const store = SqliteStore.open(":memory:");
   stores.push(store);
   const warnings = [
     { code: "max_tokens_clamped", message: "max_tokens 128000 is above gemini-2.5-flash's output limit of 65536; 65536 was sent" },

@@ -3,15 +3,15 @@ import { afterEach, expect, test } from "bun:test";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Store } from "./index.ts";
+import { SqliteStore } from "./index.ts";
 import { migrations } from "./migrations.ts";
 
-const stores: Store[] = [];
+const stores: SqliteStore[] = [];
 afterEach(() => {
   for (const store of stores.splice(0)) store.close();
 });
 const open = (path = join(mkdtempSync(join(tmpdir(), "agw-responses-")), "agw.db")) => {
-  const store = Store.open(path);
+  const store = SqliteStore.open(path);
   stores.push(store);
   return { store, path };
 };
@@ -132,7 +132,7 @@ test("responses.maxStoredBytes: past it the oldest responses go first, down to n
   expect(store.responses.bytes).toBe(7 * one + sizeOf("resp_10"));
   expect(store.responses.bytes).toBeLessThanOrEqual(one * 9);
   store.close();
-  const reopened = Store.open(path);
+  const reopened = SqliteStore.open(path);
   stores.push(reopened);
   expect(reopened.responses.bytes).toBe(7 * one + sizeOf("resp_10"));
 });

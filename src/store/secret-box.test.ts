@@ -3,7 +3,7 @@ import { afterEach, expect, test } from "bun:test";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { SecretKeyError, Store } from "./index.ts";
+import { SecretKeyError, SqliteStore } from "./index.ts";
 import { SecretBox } from "./secret-box.ts";
 
 const KEY = Buffer.alloc(32, 7).toString("base64");
@@ -11,13 +11,13 @@ const OTHER_KEY = Buffer.alloc(32, 9).toString("base64");
 const UPSTREAM_KEY = "sk-upstream-SECRET-5fa1c0de";
 const REFRESH_TOKEN = "1//refresh-SECRET-token";
 
-const stores: Store[] = [];
+const stores: SqliteStore[] = [];
 afterEach(() => {
   for (const store of stores.splice(0)) store.close();
 });
 const fresh = () => join(mkdtempSync(join(tmpdir(), "agw-secrets-")), "agw.db");
 const open = (path: string, secretKey?: string) => {
-  const store = Store.open(path, secretKey ? { secretKey } : {});
+  const store = SqliteStore.open(path, secretKey ? { secretKey } : {});
   stores.push(store);
   return store;
 };
@@ -59,10 +59,10 @@ test("a wrong key, or no key, for an encrypted database refuses to open it", () 
   const path = fresh();
   open(path, KEY).accounts.syncFromConfig([account]);
   stores.pop()!.close();
-  expect(() => Store.open(path, { secretKey: OTHER_KEY })).toThrow(
+  expect(() => SqliteStore.open(path, { secretKey: OTHER_KEY })).toThrow(
     "secrets.key does not decrypt the credentials stored in the database (a different key was used to store them)",
   );
-  expect(() => Store.open(path)).toThrow("the database's credentials are encrypted: set secrets.key in the config to the key they were stored with");
+  expect(() => SqliteStore.open(path)).toThrow("the database's credentials are encrypted: set secrets.key in the config to the key they were stored with");
 });
 
 test("turning encryption on seals what was stored in plain text; an unchanged account keeps its disabled reason", () => {

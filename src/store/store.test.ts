@@ -3,17 +3,17 @@ import { Database } from "bun:sqlite";
 import { mkdtempSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Store } from "./index.ts";
+import { SqliteStore } from "./index.ts";
 import { schemaVersion } from "./db.ts";
 import { migrations } from "./migrations.ts";
 
-const stores: Store[] = [];
+const stores: SqliteStore[] = [];
 afterEach(() => {
   for (const store of stores.splice(0)) store.close();
 });
 
-function openStore(path = join(mkdtempSync(join(tmpdir(), "agw-store-")), "agw.db")): { store: Store; path: string } {
-  const store = Store.open(path);
+function openStore(path = join(mkdtempSync(join(tmpdir(), "agw-store-")), "agw.db")): { store: SqliteStore; path: string } {
+  const store = SqliteStore.open(path);
   stores.push(store);
   return { store, path };
 }
@@ -27,7 +27,7 @@ const account = (id: string, apiKey = `key-${id}`) => ({
   priority: 0,
 });
 
-describe("Store", () => {
+describe("SqliteStore", () => {
   test("creates a WAL database at the latest schema version, readable by its owner only", () => {
     const { store, path } = openStore();
     expect(schemaVersion(store.db)).toBe(migrations.length);
@@ -48,7 +48,7 @@ describe("Store", () => {
     const db = new Database(path);
     db.run(`PRAGMA user_version = ${migrations.length + 1}`);
     db.close();
-    expect(() => Store.open(path)).toThrow(/newer than this agw build understands/);
+    expect(() => SqliteStore.open(path)).toThrow(/newer than this agw build understands/);
   });
 
   test("syncFromConfig inserts, updates and removes config accounts but keeps CLI ones", () => {

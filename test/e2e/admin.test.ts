@@ -9,11 +9,13 @@ import { join } from "node:path";
 import { parseConfig } from "../../src/config/load.ts";
 import { buildContext, type GatewayContext } from "../../src/server/context.ts";
 import { adminRouteTable } from "../../src/server/handlers/admin.ts";
-import { Store } from "../../src/store/index.ts";
+import { SqliteStore } from "../../src/store/index.ts";
 
 interface AdminServer {
   url: string;
   context: GatewayContext;
+  /** The context's store, as the SQLite store it is (synchronous reads). */
+  store: SqliteStore;
   reloads: () => number;
 }
 
@@ -30,13 +32,13 @@ const PROVIDERS = {
 function startAdmin(auth: Record<string, unknown>, providers: Record<string, unknown> = PROVIDERS): AdminServer {
   const dir = mkdtempSync(join(tmpdir(), "agw-admin-"));
   const config = parseConfig({ database: join(dir, "agw.db"), auth, providers }, join(dir, "agw.json"), {});
-  const store = Store.open(config.database);
+  const store = SqliteStore.open(config.database);
   const context = buildContext(config, store);
   let reloads = 0;
   const reload = context.pool.reload.bind(context.pool);
   context.pool.reload = () => {
     reloads++;
-    reload();
+    return reload();
   };
   const server = Bun.serve({
     port: 0,
@@ -49,7 +51,7 @@ function startAdmin(auth: Record<string, unknown>, providers: Record<string, unk
     store.close();
     rmSync(dir, { recursive: true, force: true });
   });
-  return { url: server.url.href.replace(/\/$/, ""), context, reloads: () => reloads };
+  return { url: server.url.href.replace(/\/$/, ""), context, store, reloads: () => reloads };
 }
 
 async function call(admin: AdminServer, method: string, path: string, options: { key?: string; body?: unknown; raw?: string } = {}) {
@@ -83,7 +85,7 @@ describe("auth", () => {
         expect(response.body.error.code).toBe("no_admin_key_configured");
         expect(response.body.error.message).toContain("auth.adminKey");
       }
-      expect(admin.context.store.accounts.get("gemini", "cfg")?.enabled).toBe(true);
+      expect(admin.store.accounts.get("gemini", "cfg")?.enabled).toBe(true);
     },
   );
 
@@ -147,7 +149,7 @@ describe("accounts", () => {
   test("GET shows queued cooldowns (the store is flushed first)", async () => {
     const admin = startAdmin({ adminKey: key });
     const until = Date.now() + 120_000;
-    admin.context.store.accountState.save({ provider: "gemini", accountId: "cfg", model: "m", cooldownUntil: until, reason: "rate limited", failures: 1 });
+    admin.store.accountState.save({ provider: "gemini", accountId: "cfg", model: "m", cooldownUntil: until, reason: "rate limited", failures: 1 });
     const status = gemini((await call(admin, "GET", "/admin/accounts", { key })).body);
     expect(status).toMatchObject({ state: "cooling", failures: 1, cooldowns: [{ model: "m", until, reason: "rate limited" }] });
   });
@@ -183,7 +185,7 @@ describe("accounts", () => {
       failures: 0,
     });
     expect(created.text).not.toContain("sk-very-secret-value");
-    expect(admin.context.store.accounts.get("gemini", "new")?.credentials.apiKey).toBe("sk-very-secret-value");
+    expect(admin.store.accounts.get("gemini", "new")?.credentials.apiKey).toBe("sk-very-secret-value");
     expect(admin.reloads()).toBe(1);
     const listed = await call(admin, "GET", "/admin/accounts", { key });
     expect(listed.text).not.toContain("sk-very-secret-value");
@@ -224,7 +226,7 @@ describe("accounts", () => {
     expect(response.body.error.type).toBe("invalid_request_error");
     expect(response.body.error.param).toBe(param);
     expect(response.body.error.message).toContain(param);
-    expect(admin.context.store.accounts.get((body as { provider?: string }).provider ?? "gemini", "x")).toBeUndefined();
+    expect(admin.store.accounts.get((body as { provider?: string }).provider ?? "gemini", "x")).toBeUndefined();
   });
 
   test("POST with a body that is not JSON is a 400", async () => {
@@ -236,7 +238,7 @@ describe("accounts", () => {
 
   test("disable, enable, reset: by provider and id, and by id alone", async () => {
     const admin = startAdmin({ adminKey: key });
-    const { store } = admin.context;
+    const { store } = admin;
     const disabled = await call(admin, "POST", "/admin/accounts/gemini/cfg/disable", { key });
     expect(disabled.status).toBe(200);
     expect(disabled.body).toMatchObject({ provider: "gemini", id: "cfg", enabled: false, state: "disabled" });
@@ -260,7 +262,7 @@ describe("accounts", () => {
 
   test("DELETE removes an account, by provider and id or by id alone", async () => {
     const admin = startAdmin({ adminKey: key });
-    const { store } = admin.context;
+    const { store } = admin;
     store.accounts.add({ provider: "gemini", id: "extra", credentials: { apiKey: "k" }, enabled: true, weight: 1, priority: 0 });
     const removed = await call(admin, "DELETE", "/admin/accounts/extra", { key });
     expect(removed.status).toBe(200);
@@ -280,21 +282,21 @@ describe("accounts", () => {
 
   test("an id in several providers needs the provider; unknown ids are 404", async () => {
     const admin = startAdmin({ adminKey: key });
-    admin.context.store.accounts.add({ provider: "gemini", id: "shared", credentials: { apiKey: "k" }, enabled: true, weight: 1, priority: 0 });
+    admin.store.accounts.add({ provider: "gemini", id: "shared", credentials: { apiKey: "k" }, enabled: true, weight: 1, priority: 0 });
     const ambiguous = await call(admin, "POST", "/admin/accounts/shared/disable", { key });
     expect(ambiguous.status).toBe(400);
     expect(ambiguous.body.error.code).toBe("ambiguous_account_id");
     expect(ambiguous.body.error.message).toContain("backup, gemini");
     expect((await call(admin, "DELETE", "/admin/accounts/shared", { key })).status).toBe(400);
     expect((await call(admin, "POST", "/admin/accounts/backup/shared/disable", { key })).body).toMatchObject({ provider: "backup", enabled: false });
-    expect(admin.context.store.accounts.get("gemini", "shared")?.enabled).toBe(true);
+    expect(admin.store.accounts.get("gemini", "shared")?.enabled).toBe(true);
     expect((await call(admin, "POST", "/admin/accounts/ghost/reset", { key })).status).toBe(404);
     expect((await call(admin, "POST", "/admin/accounts/gemini/ghost/enable", { key })).status).toBe(404);
   });
 
   test("an account may be called like an action", async () => {
     const admin = startAdmin({ adminKey: key });
-    admin.context.store.accounts.add({ provider: "gemini", id: "enable", credentials: { apiKey: "k" }, enabled: true, weight: 1, priority: 0 });
+    admin.store.accounts.add({ provider: "gemini", id: "enable", credentials: { apiKey: "k" }, enabled: true, weight: 1, priority: 0 });
     const removed = await call(admin, "DELETE", "/admin/accounts/gemini/enable", { key });
     expect(removed.body).toEqual({ provider: "gemini", id: "enable", deleted: true });
   });

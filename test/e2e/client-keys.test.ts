@@ -397,7 +397,7 @@ describe("managed through the admin API", () => {
       status: "active",
       createdAt: expect.any(String),
       usage: { today: { requests: 0, inputTokens: 0, outputTokens: 0, costUsd: 0 }, month: { requests: 0, inputTokens: 0, outputTokens: 0, costUsd: 0 } },
-      now: { minuteRequests: 0, minuteTokens: 0 },
+      now: { minuteRequests: 0, minuteTokens: 0, dayRequests: 0, dayTokens: 0, monthCostUsd: 0 },
     });
     const used = await chat(gateway, body.key);
     expect(used.status).toBe(200);

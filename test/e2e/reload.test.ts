@@ -10,12 +10,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadConfigFile } from "../../src/config/load.ts";
 import { startGateway, type Gateway } from "../../src/server/gateway.ts";
+import type { SqliteStore } from "../../src/store/index.ts";
 import { startFakeOpenAI, type FakeOpenAI } from "../harness/fake-openai.ts";
 
 let openai: FakeOpenAI;
 let dir: string;
 let file: string;
-let gateway: Gateway;
+let gateway: Gateway<SqliteStore>;
 let url: string;
 
 const chunk = (content: string, finish: string | null = null) => ({

@@ -12,10 +12,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseConfig } from "../../src/config/load.ts";
 import { startGateway, type Gateway } from "../../src/server/gateway.ts";
+import type { SqliteStore } from "../../src/store/index.ts";
 
 export interface TestGateway {
   url: string;
-  gateway: Gateway;
+  gateway: Gateway<SqliteStore>;
   database: string;
   stop(): Promise<void>;
 }

@@ -19,7 +19,7 @@ import type { ClientKeyRecords } from "../../src/store/client-keys.ts";
 import type { AccountRecords } from "../../src/store/accounts.ts";
 import { PostgresAccountStore } from "../../src/store/postgres/accounts.ts";
 import { SecretBox, SecretCodec } from "../../src/store/secret-box.ts";
-import { Store } from "../../src/store/index.ts";
+import { SqliteStore } from "../../src/store/index.ts";
 import { PostgresAccountStateStore, PostgresAccountUsageStore } from "../../src/store/postgres/account-records.ts";
 import { PostgresClientKeyStore } from "../../src/store/postgres/client-keys.ts";
 import { migratePostgres } from "../../src/store/postgres/migrate.ts";
@@ -64,10 +64,10 @@ export function storeBackends(): StoreBackend[] {
       async fresh() {
         const dir = mkdtempSync(join(tmpdir(), "agw-store-"));
         dirs.push(dir);
-        const stores: Store[] = [];
+        const stores: SqliteStore[] = [];
         return {
           replica: (options = {}) => {
-            const store = Store.open(join(dir, "agw.db"), options);
+            const store = SqliteStore.open(join(dir, "agw.db"), options);
             stores.push(store);
             return { accounts: store.accounts, clientKeys: store.clientKeys, accountState: store.accountState, accountUsage: store.usage, responses: store.responses, requestLogs: store.requestLogs };
           },

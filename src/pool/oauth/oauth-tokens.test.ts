@@ -3,7 +3,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { GatewayError } from "../../ir/errors.ts";
-import { Store, type OAuthGrant } from "../../store/index.ts";
+import { SqliteStore, type OAuthGrant } from "../../store/index.ts";
 import { OAuthTokenManager, type OAuthTokenManagerOptions } from "./oauth-tokens.ts";
 import { startTokenEndpoint, type TokenEndpoint, type TokenEndpointBehavior } from "../../../test/harness/token-endpoint.ts";
 
@@ -12,14 +12,14 @@ const CLIENT_SECRET = "client-secret-9876543210";
 const T0 = 1_700_000_000_000;
 
 const endpoints: TokenEndpoint[] = [];
-const stores: Store[] = [];
+const stores: SqliteStore[] = [];
 afterEach(async () => {
   for (const store of stores.splice(0)) store.close();
   for (const endpoint of endpoints.splice(0)) await endpoint.stop();
 });
 
-function openStore(path: string): Store {
-  const store = Store.open(path);
+function openStore(path: string): SqliteStore {
+  const store = SqliteStore.open(path);
   stores.push(store);
   return store;
 }

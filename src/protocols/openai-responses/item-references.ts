@@ -1,12 +1,13 @@
 import { GatewayError } from "../../ir/errors.ts";
 import { formatPath } from "../../util/format-path.ts";
+import { then, type Awaitable } from "../../util/awaitable.ts";
 
 /**
  * What the server knows about stored items: for each id it knows, the items
  * a reference to it stands for (see `encodeStoredOutput`). One call per
  * request, for all the ids at once.
  */
-export type StoredItemLookup = (ids: ReadonlyArray<string>) => ReadonlyMap<string, ReadonlyArray<unknown>>;
+export type StoredItemLookup = (ids: ReadonlyArray<string>) => Awaitable<ReadonlyMap<string, ReadonlyArray<unknown>>>;
 
 /** An input item that names a stored item: `required` when the item carries nothing else to fall back on. */
 export interface ItemReference {
@@ -46,22 +47,23 @@ function hasReasoningText(item: Record<string, unknown>): boolean {
  * nothing refers to a stored item (no lookup then). A reference to an id the
  * store does not know is refused (`unknownItemError`), never dropped.
  */
-export function expandItemReferences(input: unknown[], lookup: StoredItemLookup): unknown[] {
+export function expandItemReferences(input: unknown[], lookup: StoredItemLookup): Awaitable<unknown[]> {
   const references = new Map<number, ItemReference>();
   input.forEach((raw, index) => {
     const reference = itemReference(raw);
     if (reference) references.set(index, reference);
   });
   if (references.size === 0) return input;
-  const stored = lookup([...new Set([...references.values()].map((reference) => reference.id))]);
-  return input.flatMap((raw, index) => {
-    const reference = references.get(index);
-    if (!reference) return [raw];
-    const items = stored.get(reference.id);
-    if (items) return [...items];
-    if (reference.required) throw unknownItemError(reference.id, ["input", index, "id"]);
-    return [raw];
-  });
+  return then(lookup([...new Set([...references.values()].map((reference) => reference.id))]), (stored) =>
+    input.flatMap((raw, index) => {
+      const reference = references.get(index);
+      if (!reference) return [raw];
+      const items = stored.get(reference.id);
+      if (items) return [...items];
+      if (reference.required) throw unknownItemError(reference.id, ["input", index, "id"]);
+      return [raw];
+    }),
+  );
 }
 
 /**

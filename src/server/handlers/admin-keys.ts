@@ -12,6 +12,7 @@ import {
   viewKeys,
   type KeyView,
 } from "../../keys/manage.ts";
+import type { KeyUsageNow } from "../../keys/index.ts";
 import { formatPath } from "../../util/format-path.ts";
 import type { GatewayContext } from "../context.ts";
 import { readJsonBody } from "../read-body.ts";
@@ -19,8 +20,12 @@ import { adminGuard, type AdminHandler } from "./admin.ts";
 
 /** A key as the admin API and the dashboard show it: as stored, with this gateway's live counters. */
 export interface LiveKeyView extends KeyView {
-  /** Requests and tokens counted in the current minute (reserved tokens included). */
-  now: { minuteRequests: number; minuteTokens: number };
+  /**
+   * What this gateway holds against the limits now: the current minute, and
+   * today's and this month's counts (UTC; with replicas, the others' share
+   * included once it has been read, within a second). Reserved tokens count.
+   */
+  now: KeyUsageNow;
 }
 
 /**
@@ -32,12 +37,11 @@ export interface LiveKeyView extends KeyView {
 export function keyOperations(context: GatewayContext) {
   const { store, keys } = context;
   const live = (key: KeyView): LiveKeyView => {
-    const counters = keys.usageNow(key.id);
-    return { ...key, now: { minuteRequests: counters.minuteRequests, minuteTokens: counters.minuteTokens } };
+    return { ...key, now: keys.usageNow(key.id) };
   };
-  const run = <T>(operation: () => T): T => {
+  const run = async <T>(operation: () => Promise<T>): Promise<T> => {
     try {
-      return operation();
+      return await operation();
     } catch (error) {
       if (!(error instanceof KeyOperationError)) throw error;
       const status = { not_found: 404, conflict: 409, invalid: 400 }[error.reason];
@@ -45,33 +49,33 @@ export function keyOperations(context: GatewayContext) {
       throw new GatewayError(kind, error.message, { status, code: `key_${error.reason}` });
     }
   };
-  const changed = (key: KeyView): LiveKeyView => {
-    keys.reload();
+  const changed = async (key: KeyView): Promise<LiveKeyView> => {
+    await keys.reload();
     return live(key);
   };
   return {
-    list(): LiveKeyView[] {
+    async list(): Promise<LiveKeyView[]> {
       // Usage queued for the store is counted too.
-      store.flush();
-      return viewKeys(store).map(live);
+      await store.flush();
+      return (await viewKeys(store)).map(live);
     },
-    get(id: string): LiveKeyView {
-      store.flush();
-      const key = viewKeys(store, Date.now(), id)[0];
+    async get(id: string): Promise<LiveKeyView> {
+      await store.flush();
+      const key = (await viewKeys(store, Date.now(), id))[0];
       if (key === undefined) throw new GatewayError("not_found", `no key with the id '${id}'`, { code: "key_not_found" });
       return live(key);
     },
     /** Makes a key; the answer holds its secret (`key`), the only time it is shown. */
-    create(body: unknown): LiveKeyView & { key: string } {
+    async create(body: unknown): Promise<LiveKeyView & { key: string }> {
       const input = parse(newKeySchema, body);
-      const { key, secret } = run(() => createKey(store, input));
-      const { id, ...rest } = changed(key);
+      const { key, secret } = await run(() => createKey(store, input));
+      const { id, ...rest } = await changed(key);
       return { id, key: secret, ...rest };
     },
-    change: (id: string, body: unknown) => changed(run(() => changeKey(store, id, parse(keyChangeSchema, body)))),
-    enable: (id: string) => changed(run(() => setKeyEnabled(store, id, true))),
-    disable: (id: string) => changed(run(() => setKeyEnabled(store, id, false))),
-    revoke: (id: string) => changed(run(() => revokeKey(store, id))),
+    change: async (id: string, body: unknown) => changed(await run(() => changeKey(store, id, parse(keyChangeSchema, body)))),
+    enable: async (id: string) => changed(await run(() => setKeyEnabled(store, id, true))),
+    disable: async (id: string) => changed(await run(() => setKeyEnabled(store, id, false))),
+    revoke: async (id: string) => changed(await run(() => revokeKey(store, id))),
   };
 }
 
@@ -101,19 +105,19 @@ const idOf = (request: Request): string => ((request as Request & { params?: Par
 export function adminKeyRouteTable(context: GatewayContext): Record<string, Record<string, AdminHandler>> {
   const operations = keyOperations(context);
   const guarded = adminGuard(context);
-  const revoke = guarded((request) => Response.json(operations.revoke(idOf(request))));
+  const revoke = guarded(async (request) => Response.json(await operations.revoke(idOf(request))));
   return {
     "/admin/keys": {
-      GET: guarded(() => Response.json({ keys: operations.list() })),
-      POST: guarded(async (request) => Response.json(operations.create(await readJsonBody(request, context.config.limits)), { status: 201 })),
+      GET: guarded(async () => Response.json({ keys: await operations.list() })),
+      POST: guarded(async (request) => Response.json(await operations.create(await readJsonBody(request, context.config.limits)), { status: 201 })),
     },
     "/admin/keys/:id": {
-      GET: guarded((request) => Response.json(operations.get(idOf(request)))),
-      PATCH: guarded(async (request) => Response.json(operations.change(idOf(request), await readJsonBody(request, context.config.limits)))),
+      GET: guarded(async (request) => Response.json(await operations.get(idOf(request)))),
+      PATCH: guarded(async (request) => Response.json(await operations.change(idOf(request), await readJsonBody(request, context.config.limits)))),
       DELETE: revoke,
     },
-    "/admin/keys/:id/enable": { POST: guarded((request) => Response.json(operations.enable(idOf(request)))) },
-    "/admin/keys/:id/disable": { POST: guarded((request) => Response.json(operations.disable(idOf(request)))) },
+    "/admin/keys/:id/enable": { POST: guarded(async (request) => Response.json(await operations.enable(idOf(request)))) },
+    "/admin/keys/:id/disable": { POST: guarded(async (request) => Response.json(await operations.disable(idOf(request)))) },
     "/admin/keys/:id/revoke": { POST: revoke },
   };
 }

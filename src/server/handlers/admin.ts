@@ -2,6 +2,7 @@ import { z } from "zod";
 import { accountSchema } from "../../config/schema.ts";
 import { formatIssue } from "../../config/format-issues.ts";
 import { GatewayError, toGatewayError } from "../../ir/errors.ts";
+import type { Awaitable } from "../../util/awaitable.ts";
 import { accountStatuses, type AccountStatus } from "../../pool/account-status.ts";
 import { protocols } from "../../protocols/index.ts";
 import type { NewAccount, StoredAccount } from "../../store/index.ts";
@@ -40,20 +41,20 @@ export interface AccountRef {
 export function accountOperations(context: GatewayContext) {
   const { store, pool } = context;
 
-  const statusOf = (provider: string, id: string): AccountStatus => {
-    const status = accountStatuses(store).find((s) => s.provider === provider && s.id === id);
+  const statusOf = async (provider: string, id: string): Promise<AccountStatus> => {
+    const status = (await accountStatuses(store)).find((s) => s.provider === provider && s.id === id);
     if (status === undefined) throw notFound(id, provider);
     return status;
   };
 
   /** The account a path names: `{provider}/{id}`, or `{id}` alone when no other provider has that id. */
-  const find = ({ provider, id }: AccountRef): StoredAccount => {
+  const find = async ({ provider, id }: AccountRef): Promise<StoredAccount> => {
     if (provider !== undefined) {
-      const account = store.accounts.get(provider, id);
+      const account = await store.accounts.get(provider, id);
       if (account === undefined) throw notFound(id, provider);
       return account;
     }
-    const found = store.accounts.findById(id);
+    const found = await store.accounts.findById(id);
     if (found.length === 0) throw notFound(id);
     if (found.length > 1) {
       throw new GatewayError(
@@ -67,41 +68,41 @@ export function accountOperations(context: GatewayContext) {
 
   /** Runs a change on the account named, reloads the pool and answers its status. */
   const change =
-    (apply: (account: StoredAccount) => void) =>
-    (ref: AccountRef): AccountStatus => {
+    (apply: (account: StoredAccount) => Awaitable<unknown>) =>
+    async (ref: AccountRef): Promise<AccountStatus> => {
       // Queued cooldown writes land first, so a reset is not undone by an older write.
-      store.flush();
-      const account = find(ref);
-      apply(account);
-      pool.reload();
+      await store.flush();
+      const account = await find(ref);
+      await apply(account);
+      await pool.reload();
       return statusOf(account.provider, account.id);
     };
 
   return {
-    list(): AccountStatus[] {
-      store.flush();
+    async list(): Promise<AccountStatus[]> {
+      await store.flush();
       return accountStatuses(store);
     },
 
     /** Adds an account from a body shaped like a config entry plus its provider. */
-    add(body: unknown): AccountStatus {
+    async add(body: unknown): Promise<AccountStatus> {
       const account = parseNewAccount(body, Object.keys(context.config.providers));
-      if (!store.accounts.add(account)) {
+      if (!(await store.accounts.add(account))) {
         throw new GatewayError("invalid_request", `${account.provider} already has an account '${account.id}'`, {
           status: 409,
           code: "account_exists",
           param: "id",
         });
       }
-      pool.reload();
+      await pool.reload();
       return statusOf(account.provider, account.id);
     },
 
-    remove(ref: AccountRef): { provider: string; id: string; deleted: true; note?: string } {
-      store.flush();
-      const account = find(ref);
-      store.accounts.remove(account.provider, account.id);
-      pool.reload();
+    async remove(ref: AccountRef): Promise<{ provider: string; id: string; deleted: true; note?: string }> {
+      await store.flush();
+      const account = await find(ref);
+      await store.accounts.remove(account.provider, account.id);
+      await pool.reload();
       return {
         provider: account.provider,
         id: account.id,
@@ -163,15 +164,15 @@ export function adminRoutes(context: GatewayContext) {
   };
 
   return {
-    list: guarded(() => Response.json({ accounts: operations.list() })),
+    list: guarded(async () => Response.json({ accounts: await operations.list() })),
     add: guarded(async (request) => {
       const body = await readJsonBody(request, context.config.limits);
-      return Response.json(operations.add(body), { status: 201 });
+      return Response.json(await operations.add(body), { status: 201 });
     }),
-    remove: guarded((request) => Response.json(operations.remove(ref(request)))),
-    enable: guarded((request) => Response.json(operations.enable(ref(request)))),
-    disable: guarded((request) => Response.json(operations.disable(ref(request)))),
-    reset: guarded((request) => Response.json(operations.reset(ref(request)))),
+    remove: guarded(async (request) => Response.json(await operations.remove(ref(request)))),
+    enable: guarded(async (request) => Response.json(await operations.enable(ref(request)))),
+    disable: guarded(async (request) => Response.json(await operations.disable(ref(request)))),
+    reset: guarded(async (request) => Response.json(await operations.reset(ref(request)))),
 
     /** Re-reads the config file; 400 with the reason when it is refused (the running config stays). */
     reload: guarded(() => {

@@ -18,6 +18,7 @@ import { Exchange } from "./exchange.ts";
 import { jsonResponse, streamResponse, untilStopped } from "./respond.ts";
 import { relayFramingOf, relayPassthrough } from "./passthrough.ts";
 import { within } from "./within.ts";
+import type { Awaitable } from "../../util/awaitable.ts";
 import type { Caller } from "../auth.ts";
 
 /** What a route may add around the common chat flow; `State` travels from prepare to onAnswer. */
@@ -27,9 +28,9 @@ export interface ChatHooks<State = unknown> {
    * streaming mode from the URL, Responses expands previous_response_id.
    * Throws a GatewayError to refuse the request.
    */
-  prepare?(body: unknown, request: Request): { body: unknown; state: State };
+  prepare?(body: unknown, request: Request): Awaitable<{ body: unknown; state: State }>;
   /** Receives the complete answer (after the stream ended, for streams): Responses stores it. */
-  onAnswer?(answer: ChatResponse, context: EncodeContext<unknown>, decoded: Decoded<unknown>, state: State | undefined): void;
+  onAnswer?(answer: ChatResponse, context: EncodeContext<unknown>, decoded: Decoded<unknown>, state: State | undefined): Awaitable<void>;
   /**
    * The upstream operation of a pass-through request, when the route names it
    * (Gemini: `streamGenerateContent?alt=sse`, from the URL). By default the
@@ -67,7 +68,11 @@ export function chatHandler<State>(protocol: ClientProtocol, route: string, cont
       server.timeout(request, 0);
       let body = sent;
       let state: State | undefined;
-      if (hooks.prepare) ({ body, state } = hooks.prepare(body, request));
+      if (hooks.prepare) {
+        // A promise only when the store answers later (Postgres): no extra turn of the event loop otherwise.
+        const prepared = hooks.prepare(body, request);
+        ({ body, state } = prepared instanceof Promise ? await prepared : prepared);
+      }
       const decoded = protocol.decodeRequest(body);
       let chat: ChatRequest = decoded.request;
       exchange.log.requestedModel = chat.model;

@@ -135,7 +135,7 @@ export function dashboardRouteTable(context: GatewayContext): Record<string, Rec
 
   /** Something the page's script fetches: 401 rather than a redirect when the session is gone. */
   const part =
-    (render: (request: Request, signed: Signed) => Response): Handler =>
+    (render: (request: Request, signed: Signed) => Response | Promise<Response>): Handler =>
     (request) => {
       const signed = auth === undefined ? undefined : signedIn(request);
       if (signed === undefined) return new Response("signed out", { status: 401, headers: { ...PAGE_HEADERS, "content-type": "text/plain" } });
@@ -164,26 +164,31 @@ export function dashboardRouteTable(context: GatewayContext): Record<string, Rec
       }
     };
 
-  const accountsView = (signed: Signed): AccountsView => {
+  const accountsView = async (signed: Signed): Promise<AccountsView> => {
     const now = Date.now();
+    const [accounts, failures, expiries] = await Promise.all([
+      operations.list(),
+      context.store.requestLogs.lastFailures(now - 86_400_000),
+      context.store.oauthTokens.expiries(),
+    ]);
     return {
       providers,
-      accounts: operations.list(),
-      failures: context.store.requestLogs.lastFailures(now - 86_400_000),
-      tokenExpiries: new Map(context.store.oauthTokens.expiries().map((token) => [`${token.provider}/${token.accountId}`, token.expiresAt])),
+      accounts,
+      failures,
+      tokenExpiries: new Map(expiries.map((token) => [`${token.provider}/${token.accountId}`, token.expiresAt])),
       csrf: signed.csrf,
       now,
     };
   };
 
-  const accountsPage = (signed: Signed, options: { notice?: Notice; draft?: AddAccountDraft; status?: number } = {}) =>
+  const accountsPage = async (signed: Signed, options: { notice?: Notice; draft?: AddAccountDraft; status?: number } = {}) =>
     htmlResponse(
       page({
         title: "Accounts",
         section: "accounts",
         csrf: signed.csrf,
         ...(options.notice ? { notice: options.notice } : {}),
-        body: html`<section id="accounts-live" data-refresh="/ui/accounts/table" aria-live="polite">${accountsTables(accountsView(signed))}</section>
+        body: html`<section id="accounts-live" data-refresh="/ui/accounts/table" aria-live="polite">${accountsTables(await accountsView(signed))}</section>
 <section aria-labelledby="add-account"><h2 id="add-account">Add an account</h2>${addAccountForm(providers, signed.csrf, options.draft)}</section>`,
       }),
       options.status ?? 200,
@@ -194,12 +199,12 @@ export function dashboardRouteTable(context: GatewayContext): Record<string, Rec
     const window: OverviewWindow = param === "24h" ? "24h" : "1h";
     const { spanMs, bucketMs } = WINDOWS[window];
     const now = Date.now();
-    context.store.flush();
+    await context.store.flush();
     const summary = new OverviewSummary(Math.floor((now - spanMs) / bucketMs) * bucketMs, now + 1, bucketMs);
     // A slice at a time, letting requests run in between: bun:sqlite is synchronous, and a day of a busy log is large.
     const sliceMs = Math.min(bucketMs, OVERVIEW_SLICE_MS);
     for (let start = summary.first; start < summary.until; start += sliceMs) {
-      summary.add(start, context.store.requestLogs.summarize(start, Math.min(start + sliceMs, summary.until)));
+      summary.add(start, await context.store.requestLogs.summarize(start, Math.min(start + sliceMs, summary.until)));
       await new Promise((resolve) => setImmediate(resolve));
     }
     const { total, byModel, byAccount, timeline } = summary.result();
@@ -227,7 +232,7 @@ export function dashboardRouteTable(context: GatewayContext): Record<string, Rec
     if (!(name in ACTIONS)) return htmlResponse(barePage("Not found", html`<p>No such action.</p>`), 404);
     const ref: AccountRef = { provider: form.get("provider") ?? "", id: form.get("id") ?? "" };
     try {
-      operations[name as keyof typeof ACTIONS](ref);
+      await operations[name as keyof typeof ACTIONS](ref);
     } catch (error) {
       const failure = toGatewayError(error);
       return accountsPage(signed, { notice: { kind: "error", text: failure.message }, status: failure.status });
@@ -235,10 +240,10 @@ export function dashboardRouteTable(context: GatewayContext): Record<string, Rec
     return redirect(`/ui/accounts?done=${ACTIONS[name as keyof typeof ACTIONS]}&account=${encodeURIComponent(`${ref.provider}/${ref.id}`)}`);
   });
 
-  const addAccount = action((form, signed) => {
+  const addAccount = action(async (form, signed) => {
     const { body, draft } = accountFromForm(form);
     try {
-      const status = operations.add(body);
+      const status = await operations.add(body);
       return redirect(`/ui/accounts?done=added&account=${encodeURIComponent(`${status.provider}/${status.id}`)}`);
     } catch (error) {
       const failure = toGatewayError(error);
@@ -246,7 +251,7 @@ export function dashboardRouteTable(context: GatewayContext): Record<string, Rec
     }
   });
 
-  const keysPage = (signed: Signed, options: { notice?: Notice; draft?: KeyDraft; secret?: { id: string; secret: string }; status?: number } = {}) =>
+  const keysPage = async (signed: Signed, options: { notice?: Notice; draft?: KeyDraft; secret?: { id: string; secret: string }; status?: number } = {}) =>
     htmlResponse(
       page({
         title: "Keys",
@@ -254,16 +259,16 @@ export function dashboardRouteTable(context: GatewayContext): Record<string, Rec
         csrf: signed.csrf,
         ...(options.notice ? { notice: options.notice } : {}),
         body: html`${options.secret ? newSecretBlock(options.secret.id, options.secret.secret) : ""}
-<section id="keys-live" data-refresh="/ui/keys/table" aria-live="polite">${keysTable(keyOps.list(), signed.csrf)}</section>
+<section id="keys-live" data-refresh="/ui/keys/table" aria-live="polite">${keysTable(await keyOps.list(), signed.csrf)}</section>
 <section aria-labelledby="create-key"><h2 id="create-key">Create a key</h2>${createKeyForm(signed.csrf, options.draft)}</section>`,
       }),
       options.status ?? 200,
     );
 
-  const createKey = action((form, signed) => {
+  const createKey = action(async (form, signed) => {
     const { body, draft } = keyFromForm(form);
     try {
-      const created = keyOps.create(body);
+      const created = await keyOps.create(body);
       // The secret is shown on this answer only: not a redirect, so it is in no address and no history entry.
       return keysPage(signed, { notice: { kind: "ok", text: `Created ${created.id}.` }, secret: { id: created.id, secret: created.key } });
     } catch (error) {
@@ -272,12 +277,12 @@ export function dashboardRouteTable(context: GatewayContext): Record<string, Rec
     }
   });
 
-  const keyAction = action((form, signed, request) => {
+  const keyAction = action(async (form, signed, request) => {
     const name = (request as Request & { params?: { action?: string } }).params?.action ?? "";
     if (!(name in KEY_ACTIONS)) return htmlResponse(barePage("Not found", html`<p>No such action.</p>`), 404);
     const id = form.get("id") ?? "";
     try {
-      keyOps[name as keyof typeof KEY_ACTIONS](id);
+      await keyOps[name as keyof typeof KEY_ACTIONS](id);
     } catch (error) {
       const failure = toGatewayError(error);
       return keysPage(signed, { notice: { kind: "error", text: failure.message }, status: failure.status });
@@ -313,10 +318,10 @@ export function dashboardRouteTable(context: GatewayContext): Record<string, Rec
     return redirect("/ui/sign-in", { "set-cookie": sessionSetCookie(undefined, isHttps(request)) });
   });
 
-  const requestsPage = view((request, signed) => {
+  const requestsPage = view(async (request, signed) => {
     const filter = filterFromQuery(new URL(request.url).searchParams);
-    context.store.flush();
-    const rows = context.store.requestLogs.query(queryFromFilter(filter, Date.now())).reverse();
+    await context.store.flush();
+    const rows = (await context.store.requestLogs.query(queryFromFilter(filter, Date.now()))).reverse();
     return htmlResponse(
       page({
         title: "Requests",
@@ -327,10 +332,10 @@ export function dashboardRouteTable(context: GatewayContext): Record<string, Rec
     );
   });
 
-  const requestDetail = view((request, signed) => {
+  const requestDetail = view(async (request, signed) => {
     const id = (request as Request & { params?: { id?: string } }).params?.id ?? "";
-    context.store.flush();
-    const row = context.store.requestLogs.get(id);
+    await context.store.flush();
+    const row = await context.store.requestLogs.get(id);
     if (row === undefined) {
       return htmlResponse(
         page({ title: "Request not found", section: "requests", csrf: signed.csrf, body: html`<p>No request <code>${id}</code> in the log (it may be older than logging.retentionDays). <a href="/ui/requests">Back to the request log</a></p>` }),
@@ -411,7 +416,7 @@ export function dashboardRouteTable(context: GatewayContext): Record<string, Rec
         return accountsPage(signed, done ? { notice: { kind: "ok", text: done(params.get("account") ?? "") } } : {});
       }),
     },
-    "/ui/accounts/table": { GET: part((_request, signed) => htmlResponse(accountsTables(accountsView(signed)))) },
+    "/ui/accounts/table": { GET: part(async (_request, signed) => htmlResponse(accountsTables(await accountsView(signed)))) },
     "/ui/accounts/add": { POST: addAccount },
     "/ui/accounts/:action": { POST: accountAction },
     "/ui/keys": {
@@ -422,7 +427,7 @@ export function dashboardRouteTable(context: GatewayContext): Record<string, Rec
         return keysPage(signed, known ? { notice: { kind: "ok", text: `Key ${params.get("key") ?? ""} ${done}.` } } : {});
       }),
     },
-    "/ui/keys/table": { GET: part((_request, signed) => htmlResponse(keysTable(keyOps.list(), signed.csrf))) },
+    "/ui/keys/table": { GET: part(async (_request, signed) => htmlResponse(keysTable(await keyOps.list(), signed.csrf))) },
     "/ui/keys/create": { POST: createKey },
     "/ui/keys/:action": { POST: keyAction },
     "/ui/requests": { GET: requestsPage },

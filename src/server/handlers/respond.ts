@@ -8,6 +8,7 @@ import { SSE_HEADERS } from "../../sse/encode.ts";
 import type { Exchange } from "./exchange.ts";
 import { errorResponse } from "../error-response.ts";
 import { everyTick } from "./keep-alive-ticker.ts";
+import type { Awaitable } from "../../util/awaitable.ts";
 import { describeNetworkError } from "../../providers/http/describe-network-error.ts";
 
 /** Collects the whole answer and encodes it as the protocol's JSON. */
@@ -16,7 +17,7 @@ export async function jsonResponse(
   context: EncodeContext<unknown>,
   events: AnswerEvents,
   exchange: Exchange,
-  onAnswer?: (answer: ChatResponse) => void,
+  onAnswer?: (answer: ChatResponse) => Awaitable<void>,
 ): Promise<Response> {
   const collector = new ResponseCollector();
   const whole = events.whole();
@@ -25,7 +26,9 @@ export async function jsonResponse(
   const response = collector.result();
   exchange.usage(response.usage);
   exchange.finish(200);
-  onAnswer?.(response);
+  // Stored before the client has the answer: its next turn may go to another replica.
+  const stored = onAnswer?.(response);
+  if (stored instanceof Promise) await stored;
   return Response.json(protocol.encodeResponse(response, context), { headers: exchange.headers });
 }
 
@@ -42,7 +45,7 @@ export function streamResponse(
   events: AnswerEvents,
   exchange: Exchange,
   keepAliveMs: number,
-  onAnswer?: (answer: ChatResponse) => void,
+  onAnswer?: (answer: ChatResponse) => Awaitable<void>,
 ): Response {
   const machine = protocol.encodeStream(context);
   const keepAliveFrame = protocol.streamKeepAlive?.(context.options) ?? protocol.keepAliveFrame;
@@ -109,10 +112,14 @@ export function streamResponse(
       } finally {
         stopKeepAlive();
       }
+      if (collector && errorClass === undefined) {
+        // Stored before the stream ends: the client's next turn may go to another replica.
+        const stored = onAnswer!(collector.result());
+        if (stored instanceof Promise) await stored;
+      }
       closed = true;
       controller.close();
       exchange.finish(200, errorClass);
-      if (collector && errorClass === undefined) onAnswer!(collector.result());
     },
     // The client went away: cancelling the upstream read closes its connection.
     cancel() {

@@ -1,5 +1,6 @@
 import { GatewayError } from "../../ir/errors.ts";
 import type { ClientProtocol, EncodeContext } from "../../protocols/types.ts";
+import { then } from "../../util/awaitable.ts";
 import { encodeStoredOutput, expandItemReferences, type ResponsesOptions } from "../../protocols/openai-responses/index.ts";
 import type { GatewayContext } from "../context.ts";
 import { errorResponse } from "../error-response.ts";
@@ -41,21 +42,23 @@ export function storedResponsesHooks(protocol: ClientProtocol, context: GatewayC
       const fields = body as Record<string, unknown>;
       const sent = asItems(fields.input);
       // Expanded before it is stored: a later turn continues from the items themselves.
-      const turnInput = expandItemReferences(sent, lookupItems);
-      const previous = fields.previous_response_id;
-      if (typeof previous !== "string" || previous === "") {
-        return { body: turnInput === sent ? body : { ...fields, input: turnInput }, state: { turnInput } };
-      }
-      const conversation = responses.conversation(previous);
-      if (conversation === undefined) throw notFound(previous, "previous_response_id");
-      return { body: { ...fields, input: [...conversation, ...turnInput] }, state: { previousResponseId: previous, turnInput } };
+      return then(expandItemReferences(sent, lookupItems), (turnInput) => {
+        const previous = fields.previous_response_id;
+        if (typeof previous !== "string" || previous === "") {
+          return { body: turnInput === sent ? body : { ...fields, input: turnInput }, state: { turnInput } };
+        }
+        return then(responses.conversation(previous), (conversation) => {
+          if (conversation === undefined) throw notFound(previous, "previous_response_id");
+          return { body: { ...fields, input: [...conversation, ...turnInput] }, state: { previousResponseId: previous, turnInput } };
+        });
+      });
     },
     onAnswer(answer, encodeContext, decoded, state) {
       const options = decoded.options as ResponsesOptions;
       if (!options.store) return;
       const response = protocol.encodeResponse(answer, encodeContext);
       const { output, referable } = encodeStoredOutput(answer, encodeContext as EncodeContext<ResponsesOptions>);
-      responses.save(
+      const saved = responses.save(
         {
           id: encodeContext.id,
           createdAt: encodeContext.created * 1000,
@@ -66,6 +69,8 @@ export function storedResponsesHooks(protocol: ClientProtocol, context: GatewayC
         },
         referable,
       );
+      // Postgres: the answer waits for the write (it never fails: an unwritten response is kept and retried).
+      if (saved instanceof Promise) return saved.then(() => {});
     },
   };
 }
@@ -76,15 +81,15 @@ export function storedResponseRoutes(protocol: ClientProtocol, context: GatewayC
   // Bun's router puts the `:id` of the path in `params`.
   const idOf = (request: Request) => (request as Request & { params?: Record<string, string> }).params?.id ?? "";
   return {
-    get(request: Request): Response {
+    async get(request: Request): Promise<Response> {
       const id = idOf(request);
-      const stored = context.store.responses.get(id);
+      const stored = await context.store.responses.get(id);
       if (stored === undefined) return errorResponse(protocol, notFound(id), headers());
       return Response.json(stored.response, { headers: headers() });
     },
-    delete(request: Request): Response {
+    async delete(request: Request): Promise<Response> {
       const id = idOf(request);
-      if (!context.store.responses.delete(id)) return errorResponse(protocol, notFound(id), headers());
+      if (!(await context.store.responses.delete(id))) return errorResponse(protocol, notFound(id), headers());
       return Response.json({ id, object: "response", deleted: true }, { headers: headers() });
     },
   };

@@ -1,0 +1,295 @@
+import { SQL } from "bun";
+import type { Retention, SharedUsage, Store, StoreOptions } from "../index.ts";
+import { utcDay } from "../account-usage.ts";
+import { SecretBox, SecretCodec } from "../secret-box.ts";
+import type { Awaitable } from "../../util/awaitable.ts";
+import { log } from "../../util/logger.ts";
+import { ACCOUNT_STATE_CHANNEL, PostgresAccountStateStore, PostgresAccountUsageStore } from "./account-records.ts";
+import { PostgresAccountStore } from "./accounts.ts";
+import { PostgresClientKeyStore } from "./client-keys.ts";
+import { migratePostgres } from "./migrate.ts";
+import { PostgresOAuthTokenStore } from "./oauth-tokens.ts";
+import { PostgresRequestLogStore } from "./request-logs.ts";
+import { PostgresResponseStore } from "./responses.ts";
+
+/** The channel migration 2's triggers announce account and key changes on. */
+const CHANGES_CHANNEL = "agw_changes";
+
+/** How often a replica writes what it queued and reads what the others did, when nothing tells it sooner. */
+export const SYNC_INTERVAL_MS = 1_000;
+
+/** Deferred writes (an account taken out) kept while Postgres is away; beyond this the oldest are dropped. */
+const MAX_DEFERRED = 10_000;
+
+/** The advisory lock the replica applying the retention holds ("agw retain" as ASCII), so one prunes at a time. */
+const RETENTION_LOCK = 0x61_67_77_5f_72_65_74_6en;
+
+/**
+ * The store on a Postgres server, shared by every replica pointing at it.
+ * The request path still works from memory only: writes queue here and go
+ * out once a second (`SYNC_INTERVAL_MS`) — usage as atomic increments, log
+ * rows 64 to an INSERT, cooldowns with a NOTIFY — and in the same beat the
+ * replica reads what the others did: a fingerprint of the accounts, keys
+ * and cooldowns (a change reloads them; LISTEN brings it sooner), and today's
+ * usage totals, whose growth beyond its own writes is the other replicas'
+ * share (`onSharedUsage`). While Postgres is away, writes stay queued
+ * (bounded) and `problem()` says why; they go out when it is back.
+ */
+export class PostgresStore implements Store {
+  readonly kind = "postgres";
+  readonly accounts: PostgresAccountStore;
+  readonly accountState: PostgresAccountStateStore;
+  readonly requestLogs: PostgresRequestLogStore;
+  readonly responses: PostgresResponseStore;
+  readonly usage: PostgresAccountUsageStore;
+  readonly oauthTokens: PostgresOAuthTokenStore;
+  readonly clientKeys: PostgresClientKeyStore;
+
+  private version = 0;
+  private fingerprint: string | undefined;
+  private readonly changeListeners = new Set<() => void>();
+  private readonly usageListeners = new Set<(usage: SharedUsage) => void>();
+  private deferred: Array<() => Awaitable<unknown>> = [];
+  private syncing: Promise<void> | undefined;
+  private timer: ReturnType<typeof setInterval> | undefined;
+  private subscriptions: Array<{ unlisten(): Promise<void> }> = [];
+  private lastFailure: string | undefined;
+  private closed = false;
+  /** Today's totals as last read, per account and per key: what the next read is compared with. */
+  private seen: { day: string; accounts: Map<string, { requests: number; tokens: number }>; keys: Map<string, { requests: number; tokens: number; costUsd: number }> } = {
+    day: "",
+    accounts: new Map(),
+    keys: new Map(),
+  };
+
+  private constructor(
+    private readonly sql: SQL,
+    options: StoreOptions,
+  ) {
+    const secrets = new SecretCodec(options.secretKey ? SecretBox.fromBase64(options.secretKey) : undefined);
+    this.accounts = new PostgresAccountStore(sql, secrets);
+    this.accountState = new PostgresAccountStateStore(sql);
+    this.requestLogs = new PostgresRequestLogStore(sql);
+    this.responses = new PostgresResponseStore(sql);
+    this.usage = new PostgresAccountUsageStore(sql);
+    this.oauthTokens = new PostgresOAuthTokenStore(sql, secrets);
+    this.clientKeys = new PostgresClientKeyStore(sql);
+  }
+
+  /**
+   * Connects, migrates (once across replicas), checks that the stored
+   * credentials open with the secrets key, and starts listening and syncing.
+   */
+  static async open(url: string, options: StoreOptions = {}, syncIntervalMs = SYNC_INTERVAL_MS): Promise<PostgresStore> {
+    const sql = new SQL(url, { max: 8, connectionTimeout: 10 });
+    const store = new PostgresStore(sql, options);
+    try {
+      await migratePostgres(sql);
+      // Opens every stored credential: a wrong secrets.key fails here, not on the first request.
+      await store.accounts.list();
+      store.seen = await store.readTotals();
+      store.fingerprint = await store.readFingerprint();
+      if (options.watch === false) return store;
+      const changed = () => store.noticeChange();
+      for (const channel of [CHANGES_CHANNEL, ACCOUNT_STATE_CHANNEL]) {
+        // A dropped LISTEN connection comes back by itself (and `onlisten` runs again): changes missed meanwhile are re-read.
+        store.subscriptions.push(await sql.listen(channel, changed, changed));
+      }
+    } catch (error) {
+      await sql.close();
+      throw error;
+    }
+    store.timer = setInterval(() => void store.sync(), syncIntervalMs);
+    store.timer.unref?.();
+    return store;
+  }
+
+  externalVersion(): number {
+    return this.version;
+  }
+
+  onExternalChange(listener: () => void): () => void {
+    this.changeListeners.add(listener);
+    return () => this.changeListeners.delete(listener);
+  }
+
+  onSharedUsage(listener: (usage: SharedUsage) => void): () => void {
+    this.usageListeners.add(listener);
+    return () => this.usageListeners.delete(listener);
+  }
+
+  defer(write: () => Awaitable<unknown>): void {
+    if (this.closed) return;
+    if (this.deferred.length >= MAX_DEFERRED) this.deferred.shift();
+    this.deferred.push(write);
+  }
+
+  get queuedWrites(): number {
+    return this.requestLogs.size + this.responses.size + this.deferred.length;
+  }
+
+  problem(): string | undefined {
+    if (this.closed) return "the database is closed";
+    return this.lastFailure === undefined ? undefined : `the last write to Postgres failed: ${this.lastFailure}`;
+  }
+
+  /** One replica at a time: the others find the lock taken and leave it to that one. */
+  async applyRetention(retention: Retention): Promise<void> {
+    const connection = await this.sql.reserve();
+    try {
+      const [row] = (await connection`SELECT pg_try_advisory_lock(${RETENTION_LOCK}) AS locked`) as Array<{ locked: boolean }>;
+      if (!row?.locked) return;
+      try {
+        await this.requestLogs.prune(retention.logsBefore);
+        await this.responses.prune(retention.responsesBefore);
+        await this.responses.limitBytes(retention.responsesMaxBytes);
+        const oldestDay = utcDay(Math.min(retention.logsBefore, retention.responsesBefore));
+        // Usage rows back to the start of the month before are kept: the keys' monthly budgets read them.
+        const monthBefore = new Date(Date.now());
+        monthBefore.setUTCDate(1);
+        monthBefore.setUTCMonth(monthBefore.getUTCMonth() - 1);
+        const keep = utcDay(monthBefore.getTime()) < oldestDay ? utcDay(monthBefore.getTime()) : oldestDay;
+        await this.usage.prune(keep);
+        await this.clientKeys.prune(keep);
+      } finally {
+        await connection`SELECT pg_advisory_unlock(${RETENTION_LOCK})`;
+      }
+    } finally {
+      connection.release();
+    }
+  }
+
+  /** Writes what is queued now (one sync beat); rejects when Postgres cannot take it. */
+  async flush(): Promise<void> {
+    await this.sync();
+    if (this.lastFailure !== undefined) throw new Error(`could not write to Postgres: ${this.lastFailure}`);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    clearInterval(this.timer);
+    await this.sync().catch(() => {});
+    this.closed = true;
+    for (const subscription of this.subscriptions) await subscription.unlisten().catch(() => {});
+    await this.sql.close({ timeout: 5 });
+  }
+
+  /** A beat: every queued write, then what the others did. Beats never overlap; a beat asked for during one waits for it and runs after. */
+  private sync(): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    const previous = this.syncing ?? Promise.resolve();
+    const next = previous.then(() => this.beat());
+    this.syncing = next.finally(() => {
+      if (this.syncing === settled) this.syncing = undefined;
+    });
+    const settled = this.syncing;
+    return next;
+  }
+
+  private async beat(): Promise<void> {
+    try {
+      await this.accountState.flush();
+      await this.usage.flush();
+      await this.clientKeys.flush();
+      while (this.deferred.length > 0) {
+        await this.deferred[0]!();
+        this.deferred.shift();
+      }
+      await this.responses.flush();
+      await this.requestLogs.flush();
+      const fingerprint = await this.readFingerprint();
+      if (fingerprint !== this.fingerprint) {
+        this.fingerprint = fingerprint;
+        this.noticeChange();
+      }
+      this.shareUsage(await this.readTotals());
+      if (this.lastFailure !== undefined) log.info("agw: Postgres takes writes again; what was queued has been written");
+      this.lastFailure = undefined;
+    } catch (error) {
+      const message = (error as Error)?.message ?? String(error);
+      if (this.lastFailure === undefined) log.error(`agw: could not write to Postgres (writes stay queued and are retried every second): ${message}`);
+      this.lastFailure = message;
+    }
+  }
+
+  private noticeChange(): void {
+    this.version++;
+    for (const listener of [...this.changeListeners]) listener();
+  }
+
+  /** Changes to accounts, keys and cooldowns show in these numbers, whoever made them: the fallback when a NOTIFY was missed. */
+  private async readFingerprint(): Promise<string> {
+    const [row] = (await this.sql`
+      SELECT (SELECT count(*) || ':' || COALESCE(max(updated_at), 0) FROM accounts) AS accounts,
+             (SELECT count(*) || ':' || COALESCE(max(updated_at), 0) FROM client_keys) AS keys,
+             (SELECT count(*) || ':' || COALESCE(max(updated_at), 0) FROM account_state) AS states`) as Array<Record<string, string>>;
+    return `${row!.accounts}/${row!.keys}/${row!.states}`;
+  }
+
+  private async readTotals(): Promise<PostgresStore["seen"]> {
+    const day = utcDay();
+    const [accounts, keys] = await Promise.all([
+      this.sql`SELECT provider, account_id, SUM(requests) AS requests, SUM(input_tokens + output_tokens) AS tokens FROM account_usage WHERE day = ${day} GROUP BY provider, account_id`,
+      this.sql`SELECT key_id, requests, input_tokens + output_tokens AS tokens, cost_usd FROM client_key_usage WHERE day = ${day}`,
+    ]);
+    return {
+      day,
+      accounts: new Map(
+        (accounts as Array<Record<string, unknown>>).map((row) => [
+          `${row.provider}\u0000${row.account_id}`,
+          { requests: Number(row.requests), tokens: Number(row.tokens) },
+        ]),
+      ),
+      keys: new Map(
+        (keys as Array<Record<string, unknown>>).map((row) => [
+          row.key_id as string,
+          { requests: Number(row.requests), tokens: Number(row.tokens), costUsd: Number(row.cost_usd) },
+        ]),
+      ),
+    };
+  }
+
+  /**
+   * What the other replicas added since the last read: today's totals now,
+   * less those read last time, less what this replica wrote in between.
+   * Reads and writes take turns (one beat at a time), so the difference is
+   * exactly the others' share.
+   */
+  private shareUsage(now: PostgresStore["seen"]): void {
+    const before = this.seen;
+    this.seen = now;
+    const ownAccounts = new Map<string, { requests: number; tokens: number }>();
+    for (const row of this.usage.pending.takeWritten()) {
+      if (row.day !== now.day) continue;
+      const key = `${row.provider}\u0000${row.accountId}`;
+      const own = ownAccounts.get(key) ?? { requests: 0, tokens: 0 };
+      own.requests += row.requests;
+      own.tokens += row.inputTokens + row.outputTokens;
+      ownAccounts.set(key, own);
+    }
+    const ownKeys = new Map(this.clientKeys.pending.takeWritten().filter((row) => row.day === now.day).map((row) => [row.keyId, row]));
+    // A new day starts every replica from zero: nothing to share until the next read.
+    if (before.day !== now.day) return;
+    const shared: SharedUsage = { accounts: [], keys: [] };
+    for (const [key, total] of now.accounts) {
+      const last = before.accounts.get(key) ?? { requests: 0, tokens: 0 };
+      const own = ownAccounts.get(key) ?? { requests: 0, tokens: 0 };
+      const requests = total.requests - last.requests - own.requests;
+      const tokens = total.tokens - last.tokens - own.tokens;
+      if (requests <= 0 && tokens <= 0) continue;
+      const [provider, accountId] = key.split("\u0000") as [string, string];
+      shared.accounts.push({ provider, accountId, requests: Math.max(0, requests), tokens: Math.max(0, tokens) });
+    }
+    for (const [keyId, total] of now.keys) {
+      const last = before.keys.get(keyId) ?? { requests: 0, tokens: 0, costUsd: 0 };
+      const own = ownKeys.get(keyId);
+      const requests = total.requests - last.requests - (own?.requests ?? 0);
+      const tokens = total.tokens - last.tokens - (own === undefined ? 0 : own.inputTokens + own.outputTokens);
+      const costUsd = total.costUsd - last.costUsd - (own?.costUsd ?? 0);
+      if (requests <= 0 && tokens <= 0 && costUsd <= 1e-12) continue;
+      shared.keys.push({ keyId, requests: Math.max(0, requests), tokens: Math.max(0, tokens), costUsd: Math.max(0, costUsd) });
+    }
+    if (shared.accounts.length === 0 && shared.keys.length === 0) return;
+    for (const listener of [...this.usageListeners]) listener(shared);
+  }
+}
