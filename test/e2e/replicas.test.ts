@@ -1,0 +1,262 @@
+/**
+ * Two agw processes' worth of gateways on one real PostgreSQL server,
+ * behaving as one: a cooldown seen by one keeps the other off the account,
+ * a client key's daily limit holds across both, an expired OAuth token is
+ * refreshed once for both, a stored response is continued on the other, and
+ * Postgres going away mid-load fails no request and loses no log row.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
+import { SQL } from "bun";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import OpenAI from "openai";
+import { parseConfig } from "../../src/config/load.ts";
+import { openGateway, type Gateway } from "../../src/server/gateway.ts";
+import { PostgresOAuthTokenStore } from "../../src/store/postgres/oauth-tokens.ts";
+import { migratePostgres } from "../../src/store/postgres/migrate.ts";
+import { startFakeGemini, type FakeGemini } from "../harness/fake-gemini.ts";
+import { startPostgres, type TestPostgres } from "../harness/postgres.ts";
+import { startTokenEndpoint, type TokenEndpoint } from "../harness/token-endpoint.ts";
+
+const ADMIN_KEY = "admin-key-0123456789";
+const CLIENT_KEY = "client-key-0123456789abcdef";
+
+let pg: TestPostgres;
+let gemini: FakeGemini;
+let databases = 0;
+const open: Array<() => Promise<void>> = [];
+
+beforeAll(async () => {
+  pg = await startPostgres();
+  gemini = startFakeGemini();
+}, 60_000);
+
+afterEach(async () => {
+  for (const close of open.splice(0).reverse()) await close();
+  gemini.setScript(undefined);
+  gemini.requests.length = 0;
+});
+
+afterAll(async () => {
+  await gemini.stop();
+  await pg.stop();
+});
+
+/** A fresh database on the test server, as its URL. */
+async function freshDatabase(): Promise<string> {
+  const name = `replicas_${++databases}`;
+  const admin = new SQL(pg.url);
+  await admin.unsafe(`CREATE DATABASE ${name}`);
+  await admin.close();
+  return pg.url.replace(/\/agw$/, `/${name}`);
+}
+
+/** Two gateways on one database, each with the same config, as two agw processes behind a load balancer would run. */
+async function replicas(database: string, raw: Record<string, unknown>): Promise<[Gateway, Gateway]> {
+  const dir = mkdtempSync(join(tmpdir(), "agw-replicas-"));
+  const auth = { mode: "strict", adminKey: ADMIN_KEY, ...(raw.auth as object | undefined) };
+  const config = parseConfig({ ...raw, database, auth }, join(dir, "agw.json"), {});
+  const started = await Promise.all([openGateway(config, { host: "127.0.0.1", port: 0 }), openGateway(config, { host: "127.0.0.1", port: 0 })]);
+  open.push(async () => {
+    await Promise.all(started.map((gateway) => gateway.stop(true)));
+    rmSync(dir, { recursive: true, force: true });
+  });
+  return started;
+}
+
+const base = (gateway: Gateway) => gateway.url.href.replace(/\/$/, "");
+
+function chat(gateway: Gateway, content: string, key = CLIENT_KEY): Promise<Response> {
+  return fetch(`${base(gateway)}/v1/chat/completions`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+    body: JSON.stringify({ model: "gemini-2.5-flash", messages: [{ role: "user", content }] }),
+  });
+}
+
+/** Polls `read` until `done` holds (the other replica hears within its one-second beat); fails after `ms` with the last value. */
+async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, ms = 5_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  let value = await read();
+  while (!done(value)) {
+    if (Date.now() > deadline) throw new Error(`not reached in ${ms} ms: ${JSON.stringify(value)}`);
+    await Bun.sleep(50);
+    value = await read();
+  }
+  return value;
+}
+
+async function metrics(gateway: Gateway): Promise<string> {
+  return (await fetch(`${base(gateway)}/metrics`, { headers: { authorization: `Bearer ${ADMIN_KEY}` } })).text();
+}
+
+async function keyNow(gateway: Gateway, id: string): Promise<{ dayRequests: number }> {
+  const response = await fetch(`${base(gateway)}/admin/keys/${id}`, { headers: { authorization: `Bearer ${ADMIN_KEY}` } });
+  return ((await response.json()) as { now: { dayRequests: number } }).now;
+}
+
+const GEMINI_PROVIDER = (accounts: unknown[]) => ({ gemini: { type: "gemini", baseUrl: gemini.url, accounts } });
+
+describe("two replicas on one Postgres", () => {
+  test("a 429 seen by replica A keeps replica B off that account and model", async () => {
+    const [a, b] = await replicas(await freshDatabase(), {
+      auth: { apiKey: CLIENT_KEY },
+      scheduling: { mode: "priority" },
+      providers: GEMINI_PROVIDER([
+        { id: "first", apiKey: "key-quota", priority: 0 },
+        { id: "second", apiKey: "key-second", priority: 1 },
+      ]),
+      models: { "*": "gemini/gemini-2.5-flash" },
+    });
+    // B has not heard of any trouble: it would pick "first" too.
+    const first = await chat(a, "to A");
+    expect(first.status).toBe(200);
+    expect(gemini.requests.map((request) => request.apiKey)).toEqual(["key-quota", "key-second"]);
+    // A wrote the cooldown (37 s, from Gemini's RetryInfo) and announced it; B now holds it in memory.
+    const cooling = await until(
+      () => metrics(b),
+      (text) => /agw_account_cooldown_seconds\{provider="gemini",account="first",model="gemini-2\.5-flash"\} (3\d|2\d)/.test(text),
+    );
+    expect(cooling).toContain('agw_accounts{provider="gemini",state="ready"} 1');
+    const second = await chat(b, "to B");
+    expect(second.status).toBe(200);
+    expect(((await second.json()) as { choices: Array<{ message: { content: string } }> }).choices[0]!.message.content.length).toBeGreaterThan(0);
+    // B went straight to "second": "first" was not asked again.
+    expect(gemini.requests.map((request) => request.apiKey)).toEqual(["key-quota", "key-second", "key-second"]);
+  });
+
+  test("a client key's daily limit holds across both replicas", async () => {
+    const database = await freshDatabase();
+    const [a, b] = await replicas(database, {
+      auth: { keys: [{ id: "team", key: CLIENT_KEY, dailyRequests: 6 }] },
+      providers: { demo: { type: "mock" } },
+      models: { "*": "demo/echo" },
+    });
+    for (let i = 0; i < 3; i++) expect((await chat(a, `a${i}`)).status).toBe(200);
+    // A writes its three within its beat; B reads them within its own.
+    await until(() => keyNow(b, "team"), (now) => now.dayRequests === 3);
+    const onB = await Promise.all(Array.from({ length: 4 }, (_, i) => chat(b, `b${i}`)));
+    expect(onB.map((response) => response.status).sort()).toEqual([200, 200, 200, 429]);
+    const refused = onB.find((response) => response.status === 429)!;
+    expect(await refused.json()).toEqual({
+      error: {
+        message: expect.stringMatching(/^the API key 'team' reached its limit of 6 requests per day \(UTC\); it frees up in \d+h\d+m\d+s$/),
+        type: "rate_limit_error",
+        param: null,
+        code: "rate_limit_exceeded",
+      },
+    });
+    await until(() => keyNow(a, "team"), (now) => now.dayRequests === 6);
+    expect((await chat(a, "a-late")).status).toBe(429);
+    // Six answered in all, and the shared count says so once both have written.
+    await Promise.all([a.store.flush(), b.store.flush()]);
+    const sql = new SQL(database);
+    const [row] = await sql`SELECT requests FROM client_key_usage WHERE key_id = 'team'`;
+    await sql.close();
+    expect(Number(row.requests)).toBe(6);
+  });
+
+  test("50 concurrent requests with an expired OAuth token across both replicas: exactly one refresh", async () => {
+    const database = await freshDatabase();
+    const endpoint: TokenEndpoint = startTokenEndpoint({ kind: "token", rotate: true, delayMs: 50 });
+    try {
+      // The token both replicas find in the store has expired (as after a night off).
+      const migrator = new SQL(database);
+      await migratePostgres(migrator);
+      await new PostgresOAuthTokenStore(migrator).save("gemini", "oauth@example.com", { accessToken: "expired-token", expiresAt: Date.now() - 60_000 });
+      await migrator.close();
+      const [a, b] = await replicas(database, {
+        auth: { apiKey: CLIENT_KEY },
+        providers: GEMINI_PROVIDER([
+          { id: "oauth@example.com", oauth: { tokenUrl: endpoint.url, clientId: "client", clientSecret: "client-secret", refreshToken: "refresh-1" } },
+        ]),
+        models: { "*": "gemini/gemini-2.5-flash" },
+      });
+      const answers = await Promise.all(Array.from({ length: 50 }, (_, i) => chat(i % 2 === 0 ? a : b, `q${i}`)));
+      expect(answers.map((response) => response.status)).toEqual(Array(50).fill(200));
+      expect(endpoint.requests).toHaveLength(1);
+      expect(endpoint.requests[0]!.form).toMatchObject({ grant_type: "refresh_token", refresh_token: "refresh-1" });
+      // Every upstream call, from either replica, carried the one new token.
+      expect(new Set(gemini.requests.map((request) => request.apiKey))).toEqual(new Set(["access-1"]));
+      // The rotated refresh token is stored for both (and for the next start).
+      const sql = new SQL(database);
+      const [row] = await sql`SELECT access_token, refresh_token FROM oauth_tokens WHERE account_id = 'oauth@example.com'`;
+      await sql.close();
+      expect({ access: row.access_token, refresh: row.refresh_token }).toEqual({ access: "access-1", refresh: "rotated-1" });
+    } finally {
+      await endpoint.stop();
+    }
+  });
+
+  test("a response stored on replica A is continued with previous_response_id on replica B", async () => {
+    const [a, b] = await replicas(await freshDatabase(), {
+      auth: { apiKey: CLIENT_KEY },
+      providers: GEMINI_PROVIDER([{ id: "k", apiKey: "key-plain" }]),
+      models: { "*": "gemini/gemini-2.5-flash" },
+    });
+    const onA = new OpenAI({ baseURL: `${base(a)}/v1`, apiKey: CLIENT_KEY });
+    const onB = new OpenAI({ baseURL: `${base(b)}/v1`, apiKey: CLIENT_KEY });
+    const first = await onA.responses.create({ model: "gemini-2.5-flash", input: "Remember the word: heliotrope." });
+    const firstText = first.output_text;
+    expect(firstText.length).toBeGreaterThan(0);
+    const second = await onB.responses.create({ model: "gemini-2.5-flash", previous_response_id: first.id, input: "Which word?" });
+    expect(second.output_text.length).toBeGreaterThan(0);
+    // B sent the whole conversation upstream: A's turn, A's answer, then the new question.
+    const upstream = gemini.requests.at(-1)!.body as { contents: Array<{ role: string; parts: Array<{ text?: string }> }> };
+    expect(upstream.contents.map((content) => [content.role, content.parts.map((part) => part.text ?? "").join("")])).toEqual([
+      ["user", "Remember the word: heliotrope."],
+      ["model", firstText],
+      ["user", "Which word?"],
+    ]);
+    // And either replica answers GET for either response.
+    expect((await onA.responses.retrieve(second.id)).id).toBe(second.id);
+    expect((await onB.responses.retrieve(first.id)).output_text).toBe(firstText);
+  });
+
+  test("Postgres stopped mid-load: no client request fails, /readyz says why, and every log row is written once it is back", async () => {
+    const database = await freshDatabase();
+    const [a, b] = await replicas(database, {
+      auth: { mode: "all_except_health", keys: [{ id: "team", key: CLIENT_KEY }] },
+      providers: GEMINI_PROVIDER([{ id: "k1", apiKey: "key-one" }, { id: "k2", apiKey: "key-two" }]),
+      models: { "*": "gemini/gemini-2.5-flash" },
+    });
+    const statuses: number[] = [];
+    const load = async (count: number) => {
+      for (let i = 0; i < count; i++) {
+        const response = await chat(i % 2 === 0 ? a : b, `load ${statuses.length}`);
+        await response.text();
+        statuses.push(response.status);
+      }
+    };
+    await load(10);
+    await pg.pause();
+    try {
+      await load(20);
+      // The next beat fails and says so; /healthz stays up.
+      const notReady = await until(
+        () => fetch(`${base(a)}/readyz`).then(async (response) => ({ status: response.status, body: (await response.json()) as { status: string; store: string; reason?: string } })),
+        (ready) => ready.status === 503,
+      );
+      expect(notReady.body).toMatchObject({ status: "not_ready", store: "postgres" });
+      expect(notReady.body.reason).toStartWith("the last write to Postgres failed: ");
+      expect((await fetch(`${base(a)}/healthz`)).status).toBe(200);
+      await load(10);
+    } finally {
+      await pg.resume();
+    }
+    expect(statuses).toEqual(Array(40).fill(200));
+    for (const replica of [a, b]) {
+      await until(() => fetch(`${base(replica)}/readyz`).then((response) => response.status), (status) => status === 200, 15_000);
+    }
+    await Promise.all([a.store.flush(), b.store.flush()]);
+    const sql = new SQL(database);
+    const [logs] = await sql`SELECT count(*)::int AS rows, count(DISTINCT id)::int AS ids FROM request_logs WHERE status = 200`;
+    const [usage] = await sql`SELECT requests FROM client_key_usage WHERE key_id = 'team'`;
+    const [accounts] = await sql`SELECT SUM(requests)::int AS requests FROM account_usage`;
+    await sql.close();
+    expect(logs).toEqual({ rows: 40, ids: 40 });
+    expect(Number(usage.requests)).toBe(40);
+    expect(accounts.requests).toBe(40);
+  }, 60_000);
+});
