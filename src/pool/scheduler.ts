@@ -11,30 +11,26 @@ export interface Candidate {
   remainingToday?: number;
 }
 
-/** How many conversation bindings a provider keeps (the oldest are forgotten first). */
-const MAX_BINDINGS = 10_000;
-
 /**
  * Chooses among a provider's eligible accounts. One instance per provider;
  * its state is the smooth weighted round-robin counters (nginx's
- * algorithm: even spread, honouring weights, no bursts) and, for sticky
- * scheduling, the conversation → account bindings.
+ * algorithm: even spread, honouring weights, no bursts). Sticky scheduling
+ * keeps no state: a conversation goes to the account that ranks first for
+ * it among those that may serve now (rendezvous hashing), so every replica
+ * sharing a database, knowing the same cooldowns, sends it to the same
+ * account without asking anyone; while that account rests the conversation
+ * moves to the next in its ranking, and only it moves.
  */
 export class Scheduler {
   private readonly counters = new Map<string, number>();
-  private readonly bindings = new Map<string, string>();
 
   constructor(private readonly mode: SchedulingMode) {}
 
   choose(candidates: readonly Candidate[], conversation?: string): PoolAccount {
-    if (candidates.length === 1) return this.settle(candidates[0]!.account, conversation);
+    if (candidates.length === 1) return candidates[0]!.account;
     switch (this.mode) {
-      case "sticky": {
-        const bound = conversation === undefined ? undefined : this.bindings.get(conversation);
-        const kept = bound === undefined ? undefined : candidates.find((candidate) => candidate.account.id === bound);
-        if (kept) return kept.account;
-        return this.settle(this.roundRobin(candidates), conversation);
-      }
+      case "sticky":
+        return conversation === undefined ? this.roundRobin(candidates) : rendezvous(candidates, conversation);
       case "least-used":
         return this.roundRobin(leastUsed(candidates));
       case "priority": {
@@ -44,20 +40,6 @@ export class Scheduler {
       case "round-robin":
         return this.roundRobin(candidates);
     }
-  }
-
-  /** The account a conversation is bound to, if any. */
-  boundTo(conversation: string): string | undefined {
-    return this.bindings.get(conversation);
-  }
-
-  /** Binds the conversation (sticky mode) to the account it is now served by. */
-  private settle(account: PoolAccount, conversation: string | undefined): PoolAccount {
-    if (this.mode !== "sticky" || conversation === undefined) return account;
-    this.bindings.delete(conversation);
-    this.bindings.set(conversation, account.id);
-    if (this.bindings.size > MAX_BINDINGS) this.bindings.delete(this.bindings.keys().next().value!);
-    return account;
   }
 
   private roundRobin(candidates: readonly Candidate[]): PoolAccount {
@@ -85,4 +67,25 @@ function leastUsed(candidates: readonly Candidate[]): Candidate[] {
   const richest = candidates.filter((candidate) => remaining(candidate) === most);
   const fewest = Math.min(...richest.map((candidate) => candidate.requestsToday));
   return richest.filter((candidate) => candidate.requestsToday === fewest);
+}
+
+/**
+ * The candidate ranking first for a conversation: weighted rendezvous
+ * hashing (highest score of -weight / ln(hash)), the same answer on every
+ * replica for the same candidates. An account twice as heavy wins twice as
+ * many conversations.
+ */
+function rendezvous(candidates: readonly Candidate[], conversation: string): PoolAccount {
+  let best = candidates[0]!.account;
+  let bestScore = -Infinity;
+  for (const { account } of candidates) {
+    // 53 bits of the 64-bit hash as a number in (0, 1).
+    const unit = (Number(BigInt.asUintN(64, BigInt(Bun.hash(`${conversation}\u0000${account.provider}\u0000${account.id}`))) >> 11n) + 0.5) / 2 ** 53;
+    const score = -account.weight / Math.log(unit);
+    if (score > bestScore) {
+      bestScore = score;
+      best = account;
+    }
+  }
+  return best;
 }

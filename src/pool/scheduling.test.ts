@@ -44,19 +44,47 @@ describe("round-robin", () => {
 });
 
 describe("sticky", () => {
-  test("a conversation stays on its account while it is healthy, and re-binds on failure", () => {
+  test("a conversation stays on its account while it is healthy, moves while it rests, and comes back after", () => {
     const { pool: p } = pool("sticky", [{ id: "a" }, { id: "b" }, { id: "c" }]);
     const first = p.pick("g", "m", { tried: new Set(), conversation: "conv-1" }).account!;
     for (let index = 0; index < 5; index++) {
       expect(p.pick("g", "m", { tried: new Set(), conversation: "conv-1" }).account!.id).toBe(first.id);
     }
-    const other = p.pick("g", "m", { tried: new Set(), conversation: "conv-2" }).account!;
-    expect(other.id).not.toBe(first.id);
     p.reportFailure(first, "m", new GatewayError("rate_limit", "slow", { retryAfterMs: 60_000 }));
-    const rebound = p.pick("g", "m", { tried: new Set([first.id]), conversation: "conv-1" }).account!;
-    expect(rebound.id).not.toBe(first.id);
-    // The new binding holds, even once the first account is healthy again.
-    expect(p.pick("g", "m", { tried: new Set(), conversation: "conv-1", now: Date.now() + 120_000 }).account!.id).toBe(rebound.id);
+    const moved = p.pick("g", "m", { tried: new Set([first.id]), conversation: "conv-1" }).account!;
+    expect(moved.id).not.toBe(first.id);
+    expect(p.pick("g", "m", { tried: new Set(), conversation: "conv-1" }).account!.id).toBe(moved.id);
+    // Once the first account is free again, the conversation is back where it started.
+    expect(p.pick("g", "m", { tried: new Set(), conversation: "conv-1", now: Date.now() + 120_000 }).account!.id).toBe(first.id);
+  });
+
+  test("every pool (every replica) sends a conversation to the same account, and spreads conversations by weight", () => {
+    const accounts = [{ id: "a", weight: 2 }, { id: "b" }, { id: "c" }];
+    const one = pool("sticky", accounts).pool;
+    const other = pool("sticky", accounts).pool;
+    const counts: Record<string, number> = {};
+    for (let index = 0; index < 2000; index++) {
+      const conversation = `conv-${index}`;
+      const chosen = one.pick("g", "m", { tried: new Set(), conversation }).account!.id;
+      expect(other.pick("g", "m", { tried: new Set(), conversation }).account!.id).toBe(chosen);
+      counts[chosen] = (counts[chosen] ?? 0) + 1;
+    }
+    // Half to the account of weight 2, a quarter to each other (within a few percent).
+    expect(Math.abs(counts.a! - 1000)).toBeLessThan(100);
+    expect(Math.abs(counts.b! - 500)).toBeLessThan(80);
+    expect(Math.abs(counts.c! - 500)).toBeLessThan(80);
+  });
+
+  test("when an account rests, only its conversations move", () => {
+    const { pool: p } = pool("sticky", [{ id: "a" }, { id: "b" }, { id: "c" }]);
+    const before = new Map(Array.from({ length: 300 }, (_, index) => [`conv-${index}`, p.pick("g", "m", { tried: new Set(), conversation: `conv-${index}` }).account!.id]));
+    const a = p.accounts("g").find((account) => account.id === "a")!;
+    p.reportFailure(a, "m", new GatewayError("rate_limit", "slow", { retryAfterMs: 60_000 }));
+    for (const [conversation, was] of before) {
+      const now = p.pick("g", "m", { tried: new Set(), conversation }).account!.id;
+      if (was === "a") expect(now).not.toBe("a");
+      else expect(now).toBe(was);
+    }
   });
 });
 

@@ -126,6 +126,34 @@ describe("two replicas on one Postgres", () => {
     expect(gemini.requests.map((request) => request.apiKey)).toEqual(["key-quota", "key-second", "key-second"]);
   });
 
+  test("sticky scheduling: a conversation goes to the same account whichever replica serves it", async () => {
+    const [a, b] = await replicas(await freshDatabase(), {
+      auth: { apiKey: CLIENT_KEY },
+      scheduling: { mode: "sticky" },
+      providers: GEMINI_PROVIDER(["k1", "k2", "k3"].map((id) => ({ id, apiKey: `key-${id}` }))),
+      models: { "*": "gemini/gemini-2.5-flash" },
+    });
+    const accountOf = async (gateway: Gateway, session: string) => {
+      const response = await fetch(`${base(gateway)}/v1/chat/completions`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${CLIENT_KEY}`, "content-type": "application/json", "x-session-id": session },
+        body: JSON.stringify({ model: "gemini-2.5-flash", messages: [{ role: "user", content: session }] }),
+      });
+      await response.text();
+      return response.headers.get("x-account-email");
+    };
+    const served = new Set<string>();
+    for (let index = 0; index < 12; index++) {
+      const session = `session-${index}`;
+      const onA = await accountOf(a, session);
+      expect(await accountOf(b, session)).toBe(onA);
+      expect(await accountOf(a, session)).toBe(onA);
+      served.add(onA!);
+    }
+    // Conversations spread over the accounts; each one stays put.
+    expect(served.size).toBeGreaterThan(1);
+  });
+
   test("a client key's daily limit holds across both replicas", async () => {
     const database = await freshDatabase();
     const [a, b] = await replicas(database, {
