@@ -65,6 +65,14 @@ async function replicas(database: string, raw: Record<string, unknown>): Promise
   return started;
 }
 
+const main = join(import.meta.dir, "../../src/main.ts");
+
+async function cli(...args: string[]): Promise<{ exitCode: number; stdout: string; stderr: string }> {
+  const child = Bun.spawn([process.execPath, main, ...args], { stdout: "pipe", stderr: "pipe", env: { ...process.env, EXTRA_KEY: "key-extra" } });
+  const [stdout, stderr, exitCode] = await Promise.all([new Response(child.stdout).text(), new Response(child.stderr).text(), child.exited]);
+  return { exitCode, stdout, stderr };
+}
+
 const base = (gateway: Gateway) => gateway.url.href.replace(/\/$/, "");
 
 function chat(gateway: Gateway, content: string, key = CLIENT_KEY): Promise<Response> {
@@ -152,6 +160,44 @@ describe("two replicas on one Postgres", () => {
     }
     // Conversations spread over the accounts; each one stays put.
     expect(served.size).toBeGreaterThan(1);
+  });
+
+  test("agw keys, accounts, logs and stats work against the Postgres URL while the replicas run", async () => {
+    const database = await freshDatabase();
+    const [a, b] = await replicas(database, {
+      auth: { mode: "all_except_health" },
+      providers: GEMINI_PROVIDER([{ id: "cfg", apiKey: "key-cfg" }]),
+      models: { "*": "gemini/gemini-2.5-flash" },
+    });
+    const created = await cli("keys", "create", "--db", database, "--id", "ci", "--daily-requests", "50", "--json");
+    expect(created.stderr).toBe("");
+    expect(created.exitCode).toBe(0);
+    const { key } = JSON.parse(created.stdout) as { key: string };
+    // A key made by another process works on both replicas within their beat (at once on a NOTIFY).
+    for (const replica of [a, b]) await until(() => chat(replica, "hello", key).then((response) => response.status), (status) => status === 200);
+    const added = await cli("accounts", "add", "--provider", "gemini", "--id", "extra", "--db", database, "--api-key-env", "EXTRA_KEY");
+    expect(added).toMatchObject({ exitCode: 0, stdout: "added gemini/extra (api key, enabled)\n" });
+    const disabled = await cli("accounts", "disable", "cfg", "--db", database);
+    expect(disabled).toMatchObject({ exitCode: 0, stdout: "disabled gemini/cfg\n" });
+    // Both replicas take the change: the next requests go to "extra" only.
+    for (const replica of [a, b]) {
+      await until(() => metrics(replica), (text) => text.includes('agw_accounts{provider="gemini",state="disabled"} 1'));
+    }
+    gemini.requests.length = 0;
+    for (const replica of [a, b]) expect((await chat(replica, "after", key)).status).toBe(200);
+    expect(gemini.requests.map((request) => request.apiKey)).toEqual(["key-extra", "key-extra"]);
+    await Promise.all([a.store.flush(), b.store.flush()]);
+    const logs = await cli("logs", "--db", database, "--json");
+    expect(logs.exitCode).toBe(0);
+    const rows = logs.stdout.trim().split("\n").map((line) => JSON.parse(line) as { status: number; keyId?: string; accountId?: string });
+    expect(rows.filter((row) => row.keyId === "ci" && row.status === 200).length).toBe(4);
+    const stats = await cli("stats", "--db", database, "--by", "key", "--json");
+    expect(stats.exitCode).toBe(0);
+    expect(JSON.parse(stats.stdout.trim().split("\n").find((line) => line.includes('"ci"'))!)).toMatchObject({ key: "ci", requests: 4, errors: 0 });
+    const list = await cli("keys", "list", "--db", database, "--json");
+    expect(JSON.parse(list.stdout.trim())).toMatchObject({ id: "ci", status: "active", dailyRequests: 50, usage: { today: { requests: 4 } } });
+    // The URL's password (here none) and the key's secret never show in the CLI's output.
+    expect(list.stdout + logs.stdout + stats.stdout).not.toContain(key);
   });
 
   test("a client key's daily limit holds across both replicas", async () => {
