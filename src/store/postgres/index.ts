@@ -87,8 +87,7 @@ export class PostgresStore implements Store {
       await migratePostgres(sql);
       // Opens every stored credential: a wrong secrets.key fails here, not on the first request.
       await store.accounts.list();
-      store.seen = await store.readTotals();
-      store.fingerprint = await store.readFingerprint();
+      ({ fingerprint: store.fingerprint, totals: store.seen } = await store.readShared());
       if (options.watch === false) return store;
       const changed = () => store.noticeChange();
       for (const channel of [CHANGES_CHANNEL, ACCOUNT_STATE_CHANNEL]) {
@@ -197,12 +196,12 @@ export class PostgresStore implements Store {
       }
       await this.responses.flush();
       await this.requestLogs.flush();
-      const fingerprint = await this.readFingerprint();
+      const { fingerprint, totals } = await this.readShared();
       if (fingerprint !== this.fingerprint) {
         this.fingerprint = fingerprint;
         this.noticeChange();
       }
-      this.shareUsage(await this.readTotals());
+      this.shareUsage(totals);
       if (this.lastFailure !== undefined) log.info("agw: Postgres takes writes again; what was queued has been written");
       this.lastFailure = undefined;
     } catch (error) {
@@ -217,35 +216,32 @@ export class PostgresStore implements Store {
     for (const listener of [...this.changeListeners]) listener();
   }
 
-  /** Changes to accounts, keys and cooldowns show in these numbers, whoever made them: the fallback when a NOTIFY was missed. */
-  private async readFingerprint(): Promise<string> {
-    const [row] = (await this.sql`
-      SELECT (SELECT count(*) || ':' || COALESCE(max(updated_at), 0) FROM accounts) AS accounts,
-             (SELECT count(*) || ':' || COALESCE(max(updated_at), 0) FROM client_keys) AS keys,
-             (SELECT count(*) || ':' || COALESCE(max(updated_at), 0) FROM account_state) AS states`) as Array<Record<string, string>>;
-    return `${row!.accounts}/${row!.keys}/${row!.states}`;
-  }
-
-  private async readTotals(): Promise<PostgresStore["seen"]> {
+  /**
+   * What the others did, in one round trip: a fingerprint of the accounts,
+   * keys and cooldowns (a change shows in these numbers whoever made it: the
+   * fallback when a NOTIFY was missed), and today's usage totals per account
+   * and per key.
+   */
+  private async readShared(): Promise<{ fingerprint: string; totals: PostgresStore["seen"] }> {
     const day = utcDay();
-    const [accounts, keys] = await Promise.all([
-      this.sql`SELECT provider, account_id, SUM(requests) AS requests, SUM(input_tokens + output_tokens) AS tokens FROM account_usage WHERE day = ${day} GROUP BY provider, account_id`,
-      this.sql`SELECT key_id, requests, input_tokens + output_tokens AS tokens, cost_usd FROM client_key_usage WHERE day = ${day}`,
-    ]);
+    const [row] = (await this.sql`
+      SELECT (SELECT count(*) || ':' || COALESCE(max(updated_at), 0) FROM accounts) || '/' ||
+             (SELECT count(*) || ':' || COALESCE(max(updated_at), 0) FROM client_keys) || '/' ||
+             (SELECT count(*) || ':' || COALESCE(max(updated_at), 0) FROM account_state) AS fingerprint,
+             (SELECT COALESCE(json_agg(json_build_array(provider, account_id, requests, tokens)), '[]')::text FROM (
+                SELECT provider, account_id, SUM(requests) AS requests, SUM(input_tokens + output_tokens) AS tokens
+                FROM account_usage WHERE day = ${day} GROUP BY provider, account_id) a) AS accounts,
+             (SELECT COALESCE(json_agg(json_build_array(key_id, requests, input_tokens + output_tokens, cost_usd)), '[]')::text
+                FROM client_key_usage WHERE day = ${day}) AS keys`) as Array<{ fingerprint: string; accounts: string; keys: string }>;
+    const accounts = JSON.parse(row!.accounts) as Array<[string, string, number | string, number | string]>;
+    const keys = JSON.parse(row!.keys) as Array<[string, number | string, number | string, number]>;
     return {
-      day,
-      accounts: new Map(
-        (accounts as Array<Record<string, unknown>>).map((row) => [
-          `${row.provider}\u0000${row.account_id}`,
-          { requests: Number(row.requests), tokens: Number(row.tokens) },
-        ]),
-      ),
-      keys: new Map(
-        (keys as Array<Record<string, unknown>>).map((row) => [
-          row.key_id as string,
-          { requests: Number(row.requests), tokens: Number(row.tokens), costUsd: Number(row.cost_usd) },
-        ]),
-      ),
+      fingerprint: row!.fingerprint,
+      totals: {
+        day,
+        accounts: new Map(accounts.map(([provider, id, requests, tokens]) => [`${provider}\u0000${id}`, { requests: Number(requests), tokens: Number(tokens) }])),
+        keys: new Map(keys.map(([id, requests, tokens, costUsd]) => [id, { requests: Number(requests), tokens: Number(tokens), costUsd: Number(costUsd) }])),
+      },
     };
   }
 
