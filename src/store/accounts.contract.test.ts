@@ -5,6 +5,7 @@
  */
 import { describe, expect, test } from "bun:test";
 import { storeBackends } from "../../test/harness/store-backends.ts";
+import { SecretKeyError } from "./secret-box.ts";
 
 const backends = storeBackends();
 
@@ -67,6 +68,28 @@ for (const backend of backends) {
         expect((await b.list()).map((stored) => `${stored.provider}/${stored.id}`)).toEqual(["gemini/cli-added", "gemini/main", "openai/main"]);
         expect(await b.remove("openai", "main")).toBe(true);
         expect(await b.remove("openai", "main")).toBe(false);
+      } finally {
+        await db.close();
+      }
+    });
+
+    test("credentials stored before a secrets key are sealed when a store opens with one; another key is refused", async () => {
+      const db = await backend.fresh();
+      const secretKey = Buffer.alloc(32, 5).toString("base64");
+      try {
+        await db.replica().accounts.add(account("gemini", "plain", { credentials: { apiKey: "AIza-plain-before" } }));
+        expect(await db.rawCredentials("gemini", "plain")).toBe(JSON.stringify({ apiKey: "AIza-plain-before" }));
+        const keyed = db.replica({ secretKey });
+        await keyed.secureAtRest();
+        const raw = await db.rawCredentials("gemini", "plain");
+        expect([raw.startsWith("agw-enc1:"), raw.includes("AIza-plain-before")]).toEqual([true, false]);
+        expect((await keyed.accounts.get("gemini", "plain"))?.credentials).toEqual({ apiKey: "AIza-plain-before" });
+        const wrong = Buffer.alloc(32, 6).toString("base64");
+        const refused = (async () => {
+          const other = db.replica({ secretKey: wrong });
+          await other.secureAtRest();
+        })();
+        await expect(refused).rejects.toBeInstanceOf(SecretKeyError);
       } finally {
         await db.close();
       }

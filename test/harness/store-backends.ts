@@ -36,6 +36,8 @@ export interface StoreReplica {
   accountUsage: AccountUsageRecords;
   responses: ResponseRecords;
   requestLogs: RequestLogRecords;
+  /** What a store does when it opens with a secrets key: checks that stored credentials open, seals plain ones (SQLite: done by opening). */
+  secureAtRest(): Promise<void>;
   /** Postgres only: the cooldown notifications (see PostgresAccountStateStore.onChange). */
   postgres?: { accountState: PostgresAccountStateStore };
 }
@@ -69,7 +71,15 @@ export function storeBackends(): StoreBackend[] {
           replica: (options = {}) => {
             const store = SqliteStore.open(join(dir, "agw.db"), options);
             stores.push(store);
-            return { accounts: store.accounts, clientKeys: store.clientKeys, accountState: store.accountState, accountUsage: store.usage, responses: store.responses, requestLogs: store.requestLogs };
+            return {
+              accounts: store.accounts,
+              clientKeys: store.clientKeys,
+              accountState: store.accountState,
+              accountUsage: store.usage,
+              responses: store.responses,
+              requestLogs: store.requestLogs,
+              secureAtRest: async () => {},
+            };
           },
           rawCredentials: async (provider, id) => {
             const raw = new Database(join(dir, "agw.db"), { readonly: true });
@@ -102,8 +112,10 @@ export function storeBackends(): StoreBackend[] {
             connections.push(sql);
             const accountState = new PostgresAccountStateStore(sql);
             const secrets = new SecretCodec(options.secretKey ? SecretBox.fromBase64(options.secretKey) : undefined);
+            const accounts = new PostgresAccountStore(sql, secrets);
             return {
-              accounts: new PostgresAccountStore(sql, secrets),
+              accounts,
+              secureAtRest: () => accounts.secureAtRest(),
               clientKeys: new PostgresClientKeyStore(sql),
               accountState,
               accountUsage: new PostgresAccountUsageStore(sql),

@@ -1,6 +1,6 @@
 import type { SQL } from "bun";
 import { accountFromRow, type AccountRecords, type AccountRow, type NewAccount, type StoredAccount } from "../accounts.ts";
-import { SecretCodec } from "../secret-box.ts";
+import { isSealed, SecretCodec } from "../secret-box.ts";
 
 type Queryable = (strings: TemplateStringsArray, ...values: unknown[]) => Promise<unknown>;
 
@@ -24,6 +24,21 @@ export class PostgresAccountStore implements AccountRecords {
     private readonly sql: SQL,
     private readonly secrets: SecretCodec = new SecretCodec(undefined),
   ) {}
+
+  /**
+   * As on SQLite: every stored credential must open with the configured key
+   * (else SecretKeyError, and agw does not start), and with a key, the ones
+   * stored before encryption was turned on are sealed.
+   */
+  async secureAtRest(): Promise<void> {
+    const rows = (await this.sql`SELECT provider, id, credentials FROM accounts`) as Array<{ provider: string; id: string; credentials: string }>;
+    for (const row of rows) {
+      const plain = this.secrets.open(row.credentials);
+      if (this.secrets.encrypting && !isSealed(row.credentials)) {
+        await this.sql`UPDATE accounts SET credentials = ${this.secrets.seal(plain)} WHERE provider = ${row.provider} AND id = ${row.id} AND credentials = ${row.credentials}`;
+      }
+    }
+  }
 
   async list(provider?: string): Promise<StoredAccount[]> {
     const rows = (provider === undefined

@@ -86,7 +86,8 @@ export class PostgresStore implements Store {
     try {
       await migratePostgres(sql);
       // Opens every stored credential: a wrong secrets.key fails here, not on the first request.
-      await store.accounts.list();
+      await store.accounts.secureAtRest();
+      await store.oauthTokens.secureAtRest();
       ({ fingerprint: store.fingerprint, totals: store.seen } = await store.readShared());
       if (options.watch === false) return store;
       const changed = () => store.noticeChange();

@@ -1,6 +1,6 @@
 import type { SQL } from "bun";
 import type { OAuthTokenRecords, StoredToken } from "../oauth-tokens.ts";
-import { SecretCodec } from "../secret-box.ts";
+import { isSealed, SecretCodec } from "../secret-box.ts";
 
 type Queryable = Pick<SQL, "unsafe"> & ((strings: TemplateStringsArray, ...values: unknown[]) => Promise<unknown>);
 
@@ -18,6 +18,25 @@ export class PostgresOAuthTokenStore implements OAuthTokenRecords {
     private readonly sql: SQL,
     private readonly secrets: SecretCodec = new SecretCodec(undefined),
   ) {}
+
+  /** Like PostgresAccountStore.secureAtRest: every token opens with the key, and plain ones are sealed when there is one. */
+  async secureAtRest(): Promise<void> {
+    const rows = (await this.sql`SELECT provider, account_id, access_token, refresh_token FROM oauth_tokens`) as Array<{
+      provider: string;
+      account_id: string;
+      access_token: string;
+      refresh_token: string | null;
+    }>;
+    for (const row of rows) {
+      const access = this.secrets.open(row.access_token);
+      const refresh = row.refresh_token === null ? null : this.secrets.open(row.refresh_token);
+      const plain = !isSealed(row.access_token) || (row.refresh_token !== null && !isSealed(row.refresh_token));
+      if (this.secrets.encrypting && plain) {
+        await this.sql`UPDATE oauth_tokens SET access_token = ${this.secrets.seal(access)}, refresh_token = ${refresh === null ? null : this.secrets.seal(refresh)}
+          WHERE provider = ${row.provider} AND account_id = ${row.account_id} AND access_token = ${row.access_token}`;
+      }
+    }
+  }
 
   get(provider: string, accountId: string): Promise<StoredToken | undefined> {
     return this.read(this.sql as unknown as Queryable, provider, accountId);
