@@ -111,10 +111,11 @@ function imageRoute(context: GatewayContext, route: string, decode: (request: Re
       call.translated?.();
       let images: ImagePart[];
       let usage: Usage | undefined;
-      const predicted = call.start.length === 0 ? await predict(context, generation, target, provider, request, exchange) : undefined;
+      const drawing: Drawing = { context, generation, target, provider, request, exchange };
+      const predicted = call.start.length === 0 ? await predict(drawing) : undefined;
       if (predicted !== undefined) images = predicted;
       else {
-        const answers = await generate(context, generation, target, provider, request, exchange, call.start);
+        const answers = await generate(drawing, call.start);
         images = answers.flatMap((answer) => answer.images);
         usage = sumUsage(answers.map((answer) => answer.response.usage));
       }
@@ -134,15 +135,18 @@ function imageRoute(context: GatewayContext, route: string, decode: (request: Re
   }
 }
 
+/** One image request, decided: what to draw, where, and for whom. */
+interface Drawing {
+  context: GatewayContext;
+  generation: Omit<ImageGeneration, "body">;
+  target: ModelTarget;
+  provider: Provider;
+  request: Request;
+  exchange: Exchange;
+}
+
 /** An image-only model's pictures (Imagen), all `n` in one pool attempt; undefined when the model draws through chat. */
-async function predict(
-  context: GatewayContext,
-  generation: Omit<ImageGeneration, "body">,
-  target: ModelTarget,
-  provider: Provider,
-  request: Request,
-  exchange: Exchange,
-): Promise<ImagePart[] | undefined> {
+async function predict({ context, generation, target, provider, request, exchange }: Drawing): Promise<ImagePart[] | undefined> {
   if (provider.predictImages === undefined || provider.imageOnlyModel?.(target.model) !== true) return undefined;
   const prediction = { prompt: generation.prompt, n: generation.n, ...generation.imageConfig };
   const { account, value } = await withRetries(retryTargetFor(context, target, request, exchange), (_account, credentials, signal) =>
@@ -155,12 +159,7 @@ async function predict(
 
 /** One picture per attempt, `n` side by side; each answer must hold an image. `start` holds the pictures an edit starts from. */
 async function generate(
-  context: GatewayContext,
-  generation: Omit<ImageGeneration, "body">,
-  target: ModelTarget,
-  provider: Provider,
-  request: Request,
-  exchange: Exchange,
+  { context, generation, target, provider, request, exchange }: Drawing,
   start: ImagePart[] = [],
 ): Promise<Array<{ response: ChatResponse; images: ImagePart[] }>> {
   const chat: ChatRequest = {
