@@ -9,39 +9,32 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { GoogleGenAI } from "@google/genai";
 import OpenAI from "openai";
 import { fakeVector } from "../harness/fake-embeddings.ts";
-import { startFakeGemini, type FakeGemini } from "../harness/fake-gemini.ts";
-import { startFakeOpenAI, type FakeOpenAI } from "../harness/fake-openai.ts";
+import type { FakeGemini } from "../harness/fake-gemini.ts";
+import type { FakeOpenAI } from "../harness/fake-openai.ts";
 import { startTestGateway, type TestGateway } from "../harness/gateway.ts";
+import { startMediaGateway, type MediaGateway } from "../harness/media-gateway.ts";
 import { estimateTextTokens } from "../../src/tokens/index.ts";
 
 let gemini: FakeGemini;
 let upstreamOpenAI: FakeOpenAI;
 let agw: TestGateway;
 let client: OpenAI;
+let media: MediaGateway;
 
 beforeAll(() => {
-  gemini = startFakeGemini();
-  upstreamOpenAI = startFakeOpenAI();
-  agw = startTestGateway({
-    auth: { mode: "off" },
-    providers: {
-      gemini: { type: "gemini", baseUrl: gemini.url, accounts: [{ id: "main", apiKey: "key-main" }], models: ["gemini-embedding-001"] },
-      oai: { type: "openai", baseUrl: upstreamOpenAI.url, accounts: [{ id: "oai", apiKey: "sk-oai" }] },
-      claude: { type: "anthropic", baseUrl: "http://127.0.0.1:9", accounts: [{ id: "a", apiKey: "sk-ant" }] },
-    },
-    models: {
+  media = startMediaGateway(
+    {
       "text-embedding-3-small": "oai/text-embedding-3-small",
       "gemini-embed": "gemini/gemini-embedding-001",
       "claude-embed": "claude/claude-sonnet-4-5",
     },
-  });
-  client = new OpenAI({ baseURL: `${agw.url}/v1`, apiKey: "unused", maxRetries: 0 });
+    { geminiModels: ["gemini-embedding-001"] },
+  );
+  ({ gemini, upstreamOpenAI, agw, client } = media);
 });
 
 afterAll(async () => {
-  await agw?.stop();
-  await gemini?.stop();
-  await upstreamOpenAI?.stop();
+  await media?.stop();
 });
 
 const f32 = (vector: number[]) => Array.from(Float32Array.from(vector));

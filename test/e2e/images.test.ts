@@ -9,41 +9,31 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { GoogleGenAI } from "@google/genai";
 import OpenAI from "openai";
-import { fakeImage, startFakeGemini, type FakeGemini } from "../harness/fake-gemini.ts";
-import { startFakeOpenAI, type FakeOpenAI } from "../harness/fake-openai.ts";
+import { fakeImage, type FakeGemini } from "../harness/fake-gemini.ts";
+import type { FakeOpenAI } from "../harness/fake-openai.ts";
 import { startTestGateway, type TestGateway } from "../harness/gateway.ts";
+import { startMediaGateway, type MediaGateway } from "../harness/media-gateway.ts";
 
 let gemini: FakeGemini;
 let upstreamOpenAI: FakeOpenAI;
 let agw: TestGateway;
 let client: OpenAI;
+let media: MediaGateway;
 
 beforeAll(() => {
-  gemini = startFakeGemini();
-  upstreamOpenAI = startFakeOpenAI();
-  agw = startTestGateway({
-    auth: { mode: "off" },
-    providers: {
-      gemini: { type: "gemini", baseUrl: gemini.url, accounts: [{ id: "main", apiKey: "key-main" }] },
-      oai: { type: "openai", baseUrl: upstreamOpenAI.url, accounts: [{ id: "oai", apiKey: "sk-oai" }] },
-      claude: { type: "anthropic", baseUrl: "http://127.0.0.1:9", accounts: [{ id: "a", apiKey: "sk-ant" }] },
-    },
-    models: {
-      "gemini-image": "gemini/gemini-2.5-flash-image",
-      "gemini-3-image": "gemini/gemini-3-pro-image-preview",
-      "gemini-flash": "gemini/gemini-2.5-flash",
-      "gpt-image-1": "oai/gpt-image-1",
-      "claude-image": "claude/claude-sonnet-4-5",
-      imagen: "gemini/imagen-4.0-generate-001",
-    },
+  media = startMediaGateway({
+    "gemini-image": "gemini/gemini-2.5-flash-image",
+    "gemini-3-image": "gemini/gemini-3-pro-image-preview",
+    "gemini-flash": "gemini/gemini-2.5-flash",
+    "gpt-image-1": "oai/gpt-image-1",
+    "claude-image": "claude/claude-sonnet-4-5",
+    imagen: "gemini/imagen-4.0-generate-001",
   });
-  client = new OpenAI({ baseURL: `${agw.url}/v1`, apiKey: "unused", maxRetries: 0 });
+  ({ gemini, upstreamOpenAI, agw, client } = media);
 });
 
 afterAll(async () => {
-  await agw?.stop();
-  await gemini?.stop();
-  await upstreamOpenAI?.stop();
+  await media?.stop();
 });
 
 const lastRow = () => {
