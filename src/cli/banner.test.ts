@@ -35,3 +35,10 @@ test("client keys: how many, and what auth off does with them; never a key", () 
   expect(startBanner(config({}), url, "off", "1.0.0", 2)).toContain("auth: off (2 client keys: counted and limited when a client sends one, not required)");
   expect(startBanner(config({ auth: { mode: "strict" } }), url, "strict", "1.0.0")).toContain("auth: strict (no key configured)");
 });
+
+test("a Postgres database is named without its password", () => {
+  const lines = startBanner(config({ database: "postgres://agw:pa55word@db.internal:5432/agw?sslmode=require" }), url, "off", "1.0.0");
+  expect(lines).toContain("database: postgres://agw:***@db.internal:5432/agw?sslmode=require");
+  expect(lines.join("\n")).not.toContain("pa55word");
+  expect(startBanner(config({ database: "/var/lib/agw/agw.db" }), url, "off", "1.0.0")).toContain("database: /var/lib/agw/agw.db");
+});

@@ -106,6 +106,20 @@ async function keyNow(gateway: Gateway, id: string): Promise<{ dayRequests: numb
 
 const GEMINI_PROVIDER = (accounts: unknown[]) => ({ gemini: { type: "gemini", baseUrl: gemini.url, accounts } });
 
+test("an unreachable Postgres stops agw at start with exit 2 and a message that names it without the password", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "agw-replicas-"));
+  try {
+    const file = join(dir, "agw.json");
+    await Bun.write(file, JSON.stringify({ database: "postgres://agw:Pa55-w0rd@127.0.0.1:1/agw", providers: { demo: { type: "mock" } } }));
+    const result = await cli("--config", file, "--port", "0");
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toBe("agw: could not open the Postgres database agw@127.0.0.1:1/agw: Failed to connect\n");
+    expect(result.stdout + result.stderr).not.toContain("Pa55-w0rd");
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 describe("two replicas on one Postgres", () => {
   test("a 429 seen by replica A keeps replica B off that account and model", async () => {
     const [a, b] = await replicas(await freshDatabase(), {

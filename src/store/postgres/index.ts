@@ -1,7 +1,7 @@
 import { SQL } from "bun";
 import type { Retention, SharedUsage, Store, StoreOptions } from "../index.ts";
 import { utcDay } from "../account-usage.ts";
-import { SecretBox, SecretCodec } from "../secret-box.ts";
+import { SecretBox, SecretCodec, SecretKeyError } from "../secret-box.ts";
 import type { Awaitable } from "../../util/awaitable.ts";
 import { log } from "../../util/logger.ts";
 import { ACCOUNT_STATE_CHANNEL, PostgresAccountStateStore, PostgresAccountUsageStore } from "./account-records.ts";
@@ -96,8 +96,9 @@ export class PostgresStore implements Store {
         store.subscriptions.push(await sql.listen(channel, changed, changed));
       }
     } catch (error) {
-      await sql.close();
-      throw error;
+      await sql.close().catch(() => {});
+      if (error instanceof SecretKeyError) throw error;
+      throw new Error(`could not open the Postgres database ${where(url)}: ${(error as Error).message}`);
     }
     store.timer = setInterval(() => void store.sync(), syncIntervalMs);
     store.timer.unref?.();
@@ -288,5 +289,15 @@ export class PostgresStore implements Store {
     }
     if (shared.accounts.length === 0 && shared.keys.length === 0) return;
     for (const listener of [...this.usageListeners]) listener(shared);
+  }
+}
+
+/** A Postgres URL as named in messages: user, host, port and database, never the password. */
+function where(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.username === "" ? "" : `${decodeURIComponent(parsed.username)}@`}${parsed.hostname}:${parsed.port || "5432"}${parsed.pathname}`;
+  } catch {
+    return "(the URL in database)";
   }
 }
