@@ -33,7 +33,9 @@ export function serialized(run: () => Awaitable<void>): () => Awaitable<void> {
       running = undefined;
       if (again) {
         again = false;
-        void start();
+        // Its failure is the next caller's to see (the same state is read again); nobody waits on this run itself.
+        const rerun = start();
+        if (rerun instanceof Promise) rerun.catch(() => {});
       }
     });
     running = current;

@@ -347,4 +347,26 @@ describe("two replicas on one Postgres", () => {
     expect(Number(usage.requests)).toBe(40);
     expect(accounts.requests).toBe(40);
   }, 60_000);
+
+  test("a replica shuts down while Postgres is away: it serves until then and its stop does not wait for the server", async () => {
+    const database = await freshDatabase();
+    const dir = mkdtempSync(join(tmpdir(), "agw-replicas-"));
+    const config = parseConfig({ database, providers: { demo: { type: "mock" } }, models: { "*": "demo/echo" } }, join(dir, "agw.json"), {});
+    const gateway = await openGateway(config, { host: "127.0.0.1", port: 0 });
+    await pg.pause();
+    try {
+      const response = await fetch(`${base(gateway)}/v1/chat/completions`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ model: "any", messages: [{ role: "user", content: "still here?" }] }),
+      });
+      expect(response.status).toBe(200);
+      expect(((await response.json()) as { choices: Array<{ message: { content: string } }> }).choices[0]!.message.content).toBe("still here?");
+      await gateway.stop();
+      expect((await fetch(`${base(gateway)}/healthz`).catch(() => undefined))?.status).toBeUndefined();
+    } finally {
+      await pg.resume();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 30_000);
 });

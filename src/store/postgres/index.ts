@@ -100,7 +100,10 @@ export class PostgresStore implements Store {
       if (error instanceof SecretKeyError) throw error;
       throw new Error(`could not open the Postgres database ${where(url)}: ${(error as Error).message}`);
     }
-    store.timer = setInterval(() => void store.sync(), syncIntervalMs);
+    // A beat still running (Postgres slow, or away and timing out) is not queued behind: the next tick after it does the work.
+    store.timer = setInterval(() => {
+      if (store.syncing === undefined) void store.sync();
+    }, syncIntervalMs);
     store.timer.unref?.();
     return store;
   }
@@ -166,13 +169,15 @@ export class PostgresStore implements Store {
     if (this.lastFailure !== undefined) throw new Error(`could not write to Postgres: ${this.lastFailure}`);
   }
 
+  /** Writes what is queued (when Postgres takes it) and disconnects; bounded in time, so a shutdown never hangs on an absent server. */
   async close(): Promise<void> {
     if (this.closed) return;
     clearInterval(this.timer);
-    await this.sync().catch(() => {});
+    const within = (work: Promise<unknown>, ms: number) => Promise.race([work.catch(() => {}), Bun.sleep(ms)]);
+    await within(this.sync(), 10_000);
     this.closed = true;
-    for (const subscription of this.subscriptions) await subscription.unlisten().catch(() => {});
-    await this.sql.close({ timeout: 5 });
+    await within(Promise.all(this.subscriptions.map((subscription) => subscription.unlisten())), 2_000);
+    await within(this.sql.close({ timeout: 5 }), 6_000);
   }
 
   /** A beat: every queued write, then what the others did. Beats never overlap; a beat asked for during one waits for it and runs after. */
