@@ -116,6 +116,14 @@ export class ClientKeys {
 
   /** Adds what other replicas' requests used today to the keys' daily and monthly counters. */
   private addShared(usage: SharedUsage, now = Date.now()): void {
+    for (const row of usage.minute.keys) {
+      const counters = this.counters.get(row.keyId);
+      if (counters === undefined) continue;
+      counters.roll(now);
+      if (counters.minuteStart !== usage.minute.start) continue;
+      counters.minuteRequests += row.requests;
+      counters.minuteTokens = Math.max(0, counters.minuteTokens + row.tokens);
+    }
     for (const row of usage.keys) {
       const counters = this.counters.get(row.keyId);
       if (counters === undefined) continue;
@@ -186,7 +194,13 @@ export class ClientKeys {
     } else if (record.dailyTokens !== undefined && tooMany(counters.dayTokens, reserved, record.dailyTokens)) {
       refusal = overLimit(record, `${record.dailyTokens} tokens per day (UTC) (${counters.dayTokens} used or reserved, this request needs about ${reserved})`, dayLeft);
     }
-    if (refusal === undefined) counters.admit(reserved);
+    if (refusal === undefined) {
+      counters.admit(reserved);
+      // Replicas share minutes (Postgres): the request counts for the others at their next read.
+      if (record.rpm !== undefined || record.tpm !== undefined) {
+        this.store.clientKeys.recordMinute?.({ keyId: record.id, minute: counters.minuteStart, requests: 1, tokens: reserved });
+      }
+    }
     writeLimitHeaders(record, counters, minuteLeft, dayLeft, headers);
     if (refusal !== undefined) {
       // Waits of hours are not worth an SDK's automatic retries (the OpenAI and Anthropic SDKs read this header).
@@ -202,6 +216,11 @@ export class ClientKeys {
     const output = usage?.output.total ?? 0;
     const id = admission.key.record.id;
     this.countersOf(id, now).settle(admission.admittedAt, admission.reservedTokens, input + output, costUsd, now);
+    const { record } = admission.key;
+    if ((record.rpm !== undefined || record.tpm !== undefined) && input + output !== admission.reservedTokens) {
+      const admittedMinute = admission.admittedAt - (admission.admittedAt % MINUTE_MS);
+      this.store.clientKeys.recordMinute?.({ keyId: id, minute: admittedMinute, requests: 0, tokens: input + output - admission.reservedTokens });
+    }
     this.store.clientKeys.recordUsage({ keyId: id, day: utcDay(admission.admittedAt), requests: 1, inputTokens: input, outputTokens: output, costUsd });
   }
 

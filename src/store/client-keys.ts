@@ -52,6 +52,16 @@ export interface ClientKeyUsageRow {
   costUsd: number;
 }
 
+/** One minute's use of a key: what replicas share so per-minute limits hold across them. */
+export interface ClientKeyMinuteRow {
+  keyId: string;
+  /** The minute's first moment (ms since the epoch). */
+  minute: number;
+  requests: number;
+  /** Tokens reserved at admission, then corrected (up or down) to those used. */
+  tokens: number;
+}
+
 /** What adds up in a key's usage row. */
 export const KEY_USAGE_COUNTS = ["requests", "inputTokens", "outputTokens", "costUsd"] as const;
 
@@ -80,6 +90,8 @@ export interface ClientKeyRecords {
   syncFromConfig(keys: readonly NewClientKey[]): Awaitable<void>;
   /** Adds one request's use; written with the next batch (`flush` writes it now). */
   recordUsage(row: ClientKeyUsageRow): void;
+  /** Adds to a key's minute; only stores shared by replicas keep minutes (one gateway counts them in memory). */
+  recordMinute?(row: ClientKeyMinuteRow): void;
   flush(): Awaitable<void>;
   usageOn(day: string): Awaitable<Map<string, ClientKeyTotals>>;
   usageSince(fromDay: string): Awaitable<Map<string, ClientKeyTotals>>;

@@ -41,6 +41,8 @@ export { SecretKeyError } from "./secret-box.ts";
 export interface SharedUsage {
   accounts: Array<{ provider: string; accountId: string; requests: number; tokens: number }>;
   keys: Array<{ keyId: string; requests: number; tokens: number; costUsd: number }>;
+  /** The current minute's requests and tokens per client key (for rpm and tpm). */
+  minute: { start: number; keys: Array<{ keyId: string; requests: number; tokens: number }> };
 }
 
 /** How long the gateway keeps what, applied at start-up and on each config reload. */

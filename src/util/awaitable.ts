@@ -19,31 +19,31 @@ export function all<const T extends readonly unknown[]>(values: { [K in keyof T]
 
 /**
  * `run` made safe to call while it is still running (a reload from
- * Postgres): calls never overlap, and one made meanwhile runs once more after
- * the current one, so the last run reads the latest state. A synchronous
- * `run` (SQLite) just runs.
+ * Postgres): runs never overlap, and calls made during one share one more
+ * run after it, which is what they resolve with — so whoever calls after a
+ * change sees state read after that change. A synchronous `run` (SQLite)
+ * just runs.
  */
 export function serialized(run: () => Awaitable<void>): () => Awaitable<void> {
   let running: Promise<void> | undefined;
-  let again = false;
+  let queued: Promise<void> | undefined;
   const start = (): Awaitable<void> => {
     const result = run();
     if (!(result instanceof Promise)) return;
     const current: Promise<void> = result.finally(() => {
-      running = undefined;
-      if (again) {
-        again = false;
-        // Its failure is the next caller's to see (the same state is read again); nobody waits on this run itself.
-        const rerun = start();
-        if (rerun instanceof Promise) rerun.catch(() => {});
-      }
+      if (running === current) running = undefined;
     });
     running = current;
     return current;
   };
   return () => {
     if (running === undefined) return start();
-    again = true;
-    return running;
+    queued ??= running
+      .catch(() => {})
+      .then(() => {
+        queued = undefined;
+        return start();
+      });
+    return queued;
   };
 }

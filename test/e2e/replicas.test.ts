@@ -99,9 +99,15 @@ async function metrics(gateway: Gateway): Promise<string> {
   return (await fetch(`${base(gateway)}/metrics`, { headers: { authorization: `Bearer ${ADMIN_KEY}` } })).text();
 }
 
-async function keyNow(gateway: Gateway, id: string): Promise<{ dayRequests: number }> {
+async function keyNow(gateway: Gateway, id: string): Promise<{ dayRequests: number; minuteRequests: number }> {
   const response = await fetch(`${base(gateway)}/admin/keys/${id}`, { headers: { authorization: `Bearer ${ADMIN_KEY}` } });
-  return ((await response.json()) as { now: { dayRequests: number } }).now;
+  return ((await response.json()) as { now: { dayRequests: number; minuteRequests: number } }).now;
+}
+
+/** Waits for the next minute when fewer than `seconds` are left of this one: a per-minute test must not straddle two. */
+async function freshMinute(seconds = 20): Promise<void> {
+  const left = 60_000 - (Date.now() % 60_000);
+  if (left < seconds * 1000) await Bun.sleep(left + 50);
 }
 
 const GEMINI_PROVIDER = (accounts: unknown[]) => ({ gemini: { type: "gemini", baseUrl: gemini.url, accounts } });
@@ -244,6 +250,24 @@ describe("two replicas on one Postgres", () => {
     await sql.close();
     expect(Number(row.requests)).toBe(6);
   });
+
+  test("a client key's requests per minute hold across both replicas", async () => {
+    const [a, b] = await replicas(await freshDatabase(), {
+      auth: { keys: [{ id: "burst", key: CLIENT_KEY, rpm: 5 }] },
+      providers: { demo: { type: "mock" } },
+      models: { "*": "demo/echo" },
+    });
+    await freshMinute();
+    for (let i = 0; i < 3; i++) expect((await chat(a, `a${i}`)).status).toBe(200);
+    await until(() => keyNow(b, "burst"), (now) => now.minuteRequests === 3);
+    const onB = [];
+    for (let i = 0; i < 3; i++) onB.push((await chat(b, `b${i}`)).status);
+    expect(onB).toEqual([200, 200, 429]);
+    await until(() => keyNow(a, "burst"), (now) => now.minuteRequests === 5);
+    const late = await chat(a, "a-late");
+    expect(late.status).toBe(429);
+    expect(((await late.json()) as { error: { message: string } }).error.message).toStartWith("the API key 'burst' reached its limit of 5 requests per minute; it frees up in ");
+  }, 45_000);
 
   test("50 concurrent requests with an expired OAuth token across both replicas: exactly one refresh", async () => {
     const database = await freshDatabase();

@@ -7,6 +7,7 @@ import {
   LIMIT_COLUMNS,
   toColumn,
   type ClientKeyLimits,
+  type ClientKeyMinuteRow,
   type ClientKeyRecords,
   type ClientKeyTotals,
   type ClientKeyUsageRow,
@@ -33,6 +34,8 @@ function sqliteShaped(row: Record<string, unknown>): Record<string, unknown> {
  */
 export class PostgresClientKeyStore implements ClientKeyRecords {
   readonly pending = new PendingTally<ClientKeyUsageRow>((row) => `${row.keyId}\u0000${row.day}`, KEY_USAGE_COUNTS);
+  readonly minutes = new PendingTally<ClientKeyMinuteRow>((row) => `${row.keyId}\u0000${row.minute}`, ["requests", "tokens"]);
+  private prunedMinutesBefore = 0;
 
   constructor(private readonly sql: SQL) {}
 
@@ -98,10 +101,14 @@ export class PostgresClientKeyStore implements ClientKeyRecords {
     this.pending.add(row);
   }
 
-  /** Writes the usage added up since the last flush, as increments. */
-  flush(): Promise<void> {
-    return this.pending.write(this.sql, (tx, row) =>
-        tx`
+  recordMinute(row: ClientKeyMinuteRow): void {
+    this.minutes.add(row);
+  }
+
+  /** Writes the usage added up since the last flush, as increments; minutes older than ten are dropped now and then. */
+  async flush(): Promise<void> {
+    await this.pending.write(this.sql, (tx, row) =>
+      tx`
           INSERT INTO client_key_usage (key_id, day, requests, input_tokens, output_tokens, cost_usd)
           VALUES (${row.keyId}, ${row.day}, ${row.requests}, ${row.inputTokens}, ${row.outputTokens}, ${row.costUsd})
           ON CONFLICT (key_id, day) DO UPDATE SET
@@ -110,6 +117,17 @@ export class PostgresClientKeyStore implements ClientKeyRecords {
             output_tokens = client_key_usage.output_tokens + excluded.output_tokens,
             cost_usd = client_key_usage.cost_usd + excluded.cost_usd`,
     );
+    await this.minutes.write(this.sql, (tx, row) =>
+      tx`
+          INSERT INTO client_key_minutes (key_id, minute, requests, tokens) VALUES (${row.keyId}, ${row.minute}, ${row.requests}, ${row.tokens})
+          ON CONFLICT (key_id, minute) DO UPDATE SET
+            requests = client_key_minutes.requests + excluded.requests, tokens = client_key_minutes.tokens + excluded.tokens`,
+    );
+    const stale = Date.now() - 10 * 60_000;
+    if (stale - this.prunedMinutesBefore >= 60_000) {
+      await this.sql`DELETE FROM client_key_minutes WHERE minute < ${stale}`;
+      this.prunedMinutesBefore = stale;
+    }
   }
 
   usageOn(day: string): Promise<Map<string, ClientKeyTotals>> {

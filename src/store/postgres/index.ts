@@ -12,6 +12,15 @@ import { PostgresOAuthTokenStore } from "./oauth-tokens.ts";
 import { PostgresRequestLogStore } from "./request-logs.ts";
 import { PostgresResponseStore } from "./responses.ts";
 
+/** Today's (and this minute's) usage totals as read from Postgres: what the next read is compared with. */
+interface Totals {
+  day: string;
+  accounts: Map<string, { requests: number; tokens: number }>;
+  keys: Map<string, { requests: number; tokens: number; costUsd: number }>;
+  minute: number;
+  minutes: Map<string, { requests: number; tokens: number }>;
+}
+
 /** The channel migration 2's triggers announce account and key changes on. */
 const CHANGES_CHANNEL = "agw_changes";
 
@@ -56,11 +65,7 @@ export class PostgresStore implements Store {
   private lastFailure: string | undefined;
   private closed = false;
   /** Today's totals as last read, per account and per key: what the next read is compared with. */
-  private seen: { day: string; accounts: Map<string, { requests: number; tokens: number }>; keys: Map<string, { requests: number; tokens: number; costUsd: number }> } = {
-    day: "",
-    accounts: new Map(),
-    keys: new Map(),
-  };
+  private seen: Totals = { day: "", accounts: new Map(), keys: new Map(), minute: 0, minutes: new Map() };
 
   private constructor(
     private readonly sql: SQL,
@@ -229,8 +234,10 @@ export class PostgresStore implements Store {
    * fallback when a NOTIFY was missed), and today's usage totals per account
    * and per key.
    */
-  private async readShared(): Promise<{ fingerprint: string; totals: PostgresStore["seen"] }> {
-    const day = utcDay();
+  private async readShared(): Promise<{ fingerprint: string; totals: Totals }> {
+    const now = Date.now();
+    const day = utcDay(now);
+    const minute = now - (now % 60_000);
     const [row] = (await this.sql`
       SELECT (SELECT count(*) || ':' || COALESCE(max(updated_at), 0) FROM accounts) || '/' ||
              (SELECT count(*) || ':' || COALESCE(max(updated_at), 0) FROM client_keys) || '/' ||
@@ -239,15 +246,20 @@ export class PostgresStore implements Store {
                 SELECT provider, account_id, SUM(requests) AS requests, SUM(input_tokens + output_tokens) AS tokens
                 FROM account_usage WHERE day = ${day} GROUP BY provider, account_id) a) AS accounts,
              (SELECT COALESCE(json_agg(json_build_array(key_id, requests, input_tokens + output_tokens, cost_usd)), '[]')::text
-                FROM client_key_usage WHERE day = ${day}) AS keys`) as Array<{ fingerprint: string; accounts: string; keys: string }>;
+                FROM client_key_usage WHERE day = ${day}) AS keys,
+             (SELECT COALESCE(json_agg(json_build_array(key_id, requests, tokens)), '[]')::text
+                FROM client_key_minutes WHERE minute = ${minute}) AS minutes`) as Array<{ fingerprint: string; accounts: string; keys: string; minutes: string }>;
     const accounts = JSON.parse(row!.accounts) as Array<[string, string, number | string, number | string]>;
     const keys = JSON.parse(row!.keys) as Array<[string, number | string, number | string, number]>;
+    const minutes = JSON.parse(row!.minutes) as Array<[string, number | string, number | string]>;
     return {
       fingerprint: row!.fingerprint,
       totals: {
         day,
         accounts: new Map(accounts.map(([provider, id, requests, tokens]) => [`${provider}\u0000${id}`, { requests: Number(requests), tokens: Number(tokens) }])),
         keys: new Map(keys.map(([id, requests, tokens, costUsd]) => [id, { requests: Number(requests), tokens: Number(tokens), costUsd: Number(costUsd) }])),
+        minute,
+        minutes: new Map(minutes.map(([id, requests, tokens]) => [id, { requests: Number(requests), tokens: Number(tokens) }])),
       },
     };
   }
@@ -258,7 +270,7 @@ export class PostgresStore implements Store {
    * Reads and writes take turns (one beat at a time), so the difference is
    * exactly the others' share.
    */
-  private shareUsage(now: PostgresStore["seen"]): void {
+  private shareUsage(now: Totals): void {
     const before = this.seen;
     this.seen = now;
     const ownAccounts = new Map<string, { requests: number; tokens: number }>();
@@ -271,11 +283,20 @@ export class PostgresStore implements Store {
       ownAccounts.set(key, own);
     }
     const ownKeys = new Map(this.clientKeys.pending.takeWritten().filter((row) => row.day === now.day).map((row) => [row.keyId, row]));
-    // A new day starts every replica from zero: nothing to share until the next read.
-    if (before.day !== now.day) return;
-    const shared: SharedUsage = { accounts: [], keys: [] };
+    const ownMinutes = new Map(this.clientKeys.minutes.takeWritten().filter((row) => row.minute === now.minute).map((row) => [row.keyId, row]));
+    const shared: SharedUsage = { accounts: [], keys: [], minute: { start: now.minute, keys: [] } };
+    // In a new minute (or day) since the last read, all the others did in it is new.
+    const lastMinutes = before.minute === now.minute ? before.minutes : new Map<string, { requests: number; tokens: number }>();
+    const sameDay = before.day === now.day;
+    for (const [keyId, total] of now.minutes) {
+      const last = lastMinutes.get(keyId) ?? { requests: 0, tokens: 0 };
+      const own = ownMinutes.get(keyId);
+      const requests = total.requests - last.requests - (own?.requests ?? 0);
+      const tokens = total.tokens - last.tokens - (own?.tokens ?? 0);
+      if (requests !== 0 || tokens !== 0) shared.minute.keys.push({ keyId, requests: Math.max(0, requests), tokens });
+    }
     for (const [key, total] of now.accounts) {
-      const last = before.accounts.get(key) ?? { requests: 0, tokens: 0 };
+      const last = (sameDay ? before.accounts.get(key) : undefined) ?? { requests: 0, tokens: 0 };
       const own = ownAccounts.get(key) ?? { requests: 0, tokens: 0 };
       const requests = total.requests - last.requests - own.requests;
       const tokens = total.tokens - last.tokens - own.tokens;
@@ -284,7 +305,7 @@ export class PostgresStore implements Store {
       shared.accounts.push({ provider, accountId, requests: Math.max(0, requests), tokens: Math.max(0, tokens) });
     }
     for (const [keyId, total] of now.keys) {
-      const last = before.keys.get(keyId) ?? { requests: 0, tokens: 0, costUsd: 0 };
+      const last = (sameDay ? before.keys.get(keyId) : undefined) ?? { requests: 0, tokens: 0, costUsd: 0 };
       const own = ownKeys.get(keyId);
       const requests = total.requests - last.requests - (own?.requests ?? 0);
       const tokens = total.tokens - last.tokens - (own === undefined ? 0 : own.inputTokens + own.outputTokens);
@@ -292,7 +313,7 @@ export class PostgresStore implements Store {
       if (requests <= 0 && tokens <= 0 && costUsd <= 1e-12) continue;
       shared.keys.push({ keyId, requests: Math.max(0, requests), tokens: Math.max(0, tokens), costUsd: Math.max(0, costUsd) });
     }
-    if (shared.accounts.length === 0 && shared.keys.length === 0) return;
+    if (shared.accounts.length === 0 && shared.keys.length === 0 && shared.minute.keys.length === 0) return;
     for (const listener of [...this.usageListeners]) listener(shared);
   }
 }

@@ -153,4 +153,14 @@ export const postgresMigrations: readonly string[] = [
   CREATE TRIGGER client_keys_changed AFTER INSERT OR UPDATE OR DELETE ON client_keys
     FOR EACH STATEMENT EXECUTE FUNCTION agw_announce_change();
   `,
+  // 3: each client key's use per minute, so replicas hold per-minute limits (rpm, tpm) together.
+  `
+  CREATE TABLE client_key_minutes (
+    key_id   TEXT NOT NULL,
+    minute   BIGINT NOT NULL,
+    requests BIGINT NOT NULL DEFAULT 0,
+    tokens   BIGINT NOT NULL DEFAULT 0,
+    PRIMARY KEY (key_id, minute)
+  );
+  `,
 ];
