@@ -28,6 +28,7 @@ test("replicas starting together migrate once: every migration applied exactly o
       "account_usage",
       "accounts",
       "agw_schema_migrations",
+      "client_key_minutes",
       "client_key_usage",
       "client_keys",
       "oauth_tokens",
