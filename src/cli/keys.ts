@@ -1,11 +1,8 @@
-import { existsSync } from "node:fs";
 import { formatIssue } from "../config/format-issues.ts";
 import { changeKey, createKey, KeyOperationError, keyChangeSchema, newKeySchema, revokeKey, setKeyEnabled, viewKeys, type KeyView } from "../keys/manage.ts";
-import { isPostgresUrl, openStore, type Store } from "../store/index.ts";
 import type { AccountsDatabase, KeysCommand } from "./args.ts";
-import { resolveTarget, TargetError } from "./accounts-target.ts";
 import { formatUsd } from "../pricing/index.ts";
-import { EXIT_NOT_DONE, EXIT_OK, EXIT_USAGE, type LogReaderIO } from "./logs.ts";
+import { EXIT_NOT_DONE, EXIT_OK, EXIT_USAGE, openLogDatabase, type LogReaderIO } from "./logs.ts";
 
 /** Where `agw keys` writes, and the environment its config's `${VAR}`s come from. Exits: 0 done, 1 no such key or a change that cannot be made (a config key, a revoked one), 2 usage. */
 export type KeysIO = LogReaderIO;
@@ -17,14 +14,9 @@ export type KeysIO = LogReaderIO;
  */
 export async function runKeys(options: AccountsDatabase, command: KeysCommand, io: KeysIO): Promise<number> {
   if (command.action === "help") return EXIT_OK;
-  let store: Store | undefined;
+  const store = await openLogDatabase(options, io, command.action === "create");
+  if (typeof store === "number") return store;
   try {
-    const target = resolveTarget(options, io.env);
-    if (command.action !== "create" && !isPostgresUrl(target.database) && !existsSync(target.database)) {
-      io.stderr(`agw: no database at ${target.database} yet: the server creates it at start-up (or pass --config FILE / --db PATH)`);
-      return EXIT_NOT_DONE;
-    }
-    store = await openStore(target.database, { ...(target.secretKey ? { secretKey: target.secretKey } : {}), watch: false });
     switch (command.action) {
       case "list": {
         const keys = await viewKeys(store);
@@ -70,13 +62,9 @@ export async function runKeys(options: AccountsDatabase, command: KeysCommand, i
       io.stderr(`agw: ${error.message}`);
       return error.reason === "invalid" ? EXIT_USAGE : EXIT_NOT_DONE;
     }
-    if (error instanceof TargetError) {
-      io.stderr(`agw: ${error.message}`);
-      return EXIT_USAGE;
-    }
     throw error;
   } finally {
-    await store?.close();
+    await store.close();
   }
 }
 

@@ -20,13 +20,15 @@ export const EXIT_USAGE = 2;
 const FOLLOW_INTERVAL_MS = 500;
 
 /**
- * Opens the gateway's database the way `agw accounts` does (WAL: safe while the
- * server runs). Returns an exit status instead when it cannot.
+ * Opens the gateway's database for a command (`agw logs`, `stats`, `keys`),
+ * the way `agw accounts` does: SQLite in WAL mode (safe while the server
+ * runs) or the Postgres URL. Returns an exit status instead when it cannot;
+ * with `mayCreate`, a SQLite file that is not there yet is created.
  */
-export async function openLogDatabase(database: AccountsDatabase, io: LogReaderIO): Promise<Store | number> {
+export async function openLogDatabase(database: AccountsDatabase, io: LogReaderIO, mayCreate = false): Promise<Store | number> {
   try {
     const target = resolveTarget(database, io.env);
-    if (!isPostgresUrl(target.database) && !existsSync(target.database)) {
+    if (!mayCreate && !isPostgresUrl(target.database) && !existsSync(target.database)) {
       io.stderr(`agw: no database at ${target.database} yet: the server creates it at start-up (or pass --config FILE / --db PATH)`);
       return EXIT_NOT_DONE;
     }
