@@ -39,9 +39,9 @@ const RETENTION_LOCK = 0x61_67_77_5f_72_65_74_6en;
  * out once a second (`SYNC_INTERVAL_MS`) — usage as atomic increments, log
  * rows 64 to an INSERT, cooldowns with a NOTIFY — and in the same beat the
  * replica reads what the others did: a fingerprint of the accounts, keys
- * and cooldowns (a change reloads them; LISTEN brings it sooner), and today's
- * usage totals, whose growth beyond its own writes is the other replicas'
- * share (`onSharedUsage`). While Postgres is away, writes stay queued
+ * and cooldowns (a change reloads them; LISTEN brings it sooner), and the
+ * usage totals of today and of this minute, whose growth beyond its own
+ * writes is the other replicas' share (`onSharedUsage`). While Postgres is away, writes stay queued
  * (bounded) and `problem()` says why; they go out when it is back.
  */
 export class PostgresStore implements Store {
@@ -64,7 +64,6 @@ export class PostgresStore implements Store {
   private subscriptions: Array<{ unlisten(): Promise<void> }> = [];
   private lastFailure: string | undefined;
   private closed = false;
-  /** Today's totals as last read, per account and per key: what the next read is compared with. */
   private seen: Totals = { day: "", accounts: new Map(), keys: new Map(), minute: 0, minutes: new Map() };
 
   private constructor(
