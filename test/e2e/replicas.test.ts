@@ -220,6 +220,42 @@ describe("two replicas on one Postgres", () => {
     expect(list.stdout + logs.stdout + stats.stdout).not.toContain(key);
   });
 
+  test("the dashboard on one replica shows what the other served: overview, accounts, keys, the request log and a request's detail", async () => {
+    const [a, b] = await replicas(await freshDatabase(), {
+      auth: { keys: [{ id: "team", key: CLIENT_KEY }] },
+      providers: GEMINI_PROVIDER([{ id: "acct-1", apiKey: "key-acct-1" }]),
+      models: { "*": "gemini/gemini-2.5-flash" },
+    });
+    const served = await chat(a, "seen from the other side");
+    expect(served.status).toBe(200);
+    const id = served.headers.get("x-request-id")!;
+    await a.store.flush();
+    const signIn = await fetch(`${base(b)}/ui/sign-in`, {
+      method: "POST",
+      redirect: "manual",
+      headers: { "content-type": "application/x-www-form-urlencoded", origin: base(b) },
+      body: new URLSearchParams({ key: ADMIN_KEY, next: "/ui/" }),
+    });
+    expect(signIn.status).toBe(303);
+    const cookie = signIn.headers.get("set-cookie")!.split(";")[0]!;
+    const page = async (path: string) => {
+      const response = await fetch(`${base(b)}${path}`, { headers: { cookie } });
+      return { status: response.status, html: await response.text() };
+    };
+    const overview = await page("/ui/");
+    expect(overview.status).toBe(200);
+    expect(overview.html).toContain("gemini-2.5-flash");
+    const accounts = await page("/ui/accounts");
+    expect([accounts.status, accounts.html.includes("acct-1")]).toEqual([200, true]);
+    const keys = await page("/ui/keys");
+    expect([keys.status, keys.html.includes("team")]).toEqual([200, true]);
+    const log = await page("/ui/requests");
+    expect([log.status, log.html.includes(`data-request-id="${id}"`)]).toEqual([200, true]);
+    const detail = await page(`/ui/requests/${id}`);
+    expect([detail.status, detail.html.includes(id), detail.html.includes("acct-1")]).toEqual([200, true, true]);
+    expect(overview.html + accounts.html + keys.html + log.html + detail.html).not.toContain(CLIENT_KEY);
+  });
+
   test("a client key's daily limit holds across both replicas", async () => {
     const database = await freshDatabase();
     const [a, b] = await replicas(database, {
