@@ -25,7 +25,7 @@ export function findExcessiveNesting(text: string, limit: number): number {
 }
 
 /** The offset of the quote that closes a string opened before `from`, or -1. */
-function closingQuote(text: string, from: number): number {
+export function closingQuote(text: string, from: number): number {
   for (let index = text.indexOf('"', from); index !== -1; index = text.indexOf('"', index + 1)) {
     let backslashes = 0;
     while (text.charCodeAt(index - 1 - backslashes) === 0x5c /* \ */) backslashes++;

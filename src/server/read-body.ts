@@ -60,7 +60,11 @@ async function bounded<T>(request: Request, limits: BodyLimits, read: (declared:
  * bound on nesting checked on the text, before anything parses or walks it.
  */
 export async function readJsonBody(request: Request, limits: BodyLimits): Promise<unknown> {
-  const text = await readBodyText(request, limits);
+  return parseJsonBody(await readBodyText(request, limits), limits);
+}
+
+/** A request body's text (from readBodyText) parsed as readJsonBody does: nesting bounded first, then a 400 for what is not JSON. */
+export function parseJsonBody(text: string, limits: BodyLimits): unknown {
   const tooDeep = findExcessiveNesting(text, limits.maxJsonDepth);
   if (tooDeep !== -1) {
     throw new GatewayError(

@@ -66,6 +66,34 @@ test("Anthropic client → anthropic provider: betas, unknown fields and cache_c
   expect(text).toBe("Echo: hi");
 });
 
+test("pass-through sends the client's own bytes with only the model's value replaced; a body naming the model twice is sent as parsed", async () => {
+  const post = (text: string) =>
+    fetch(`${agw.url}/v1/messages`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-api-key": "client-key", "anthropic-version": "2023-06-01" },
+      body: text,
+    });
+  const sent = '{\n  "max_tokens": 100.0,\n  "messages": [{"role": "user", "content": "say \\"model\\": \\"x\\" \\u00e9"}],\n  "model" : "claude-opus-4-8"\n}';
+  const response = await post(sent);
+  expect(response.status).toBe(200);
+  expect(await response.json()).toEqual({
+    id: expect.stringMatching(/^msg_fake_\d+$/),
+    type: "message",
+    role: "assistant",
+    model: "claude-sonnet-4-5-20250929",
+    content: [{ type: "text", text: 'Echo: say "model": "x" é' }],
+    stop_reason: "end_turn",
+    stop_sequence: null,
+    usage: { input_tokens: 15, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, output_tokens: 10 },
+  });
+  expect(anthropicUpstream.requests.at(-1)!.rawBody).toBe(sent.replace('"claude-opus-4-8"', '"claude-sonnet-4-5-20250929"'));
+
+  // JSON.parse keeps the last of two keys, an upstream might keep the first: the parsed body (the gateway's reading) goes.
+  const twice = await post('{"model":"claude-a","max_tokens":10,"messages":[{"role":"user","content":"hi"}],"model":"claude-b"}');
+  expect(twice.status).toBe(200);
+  expect(anthropicUpstream.requests.at(-1)!.rawBody).toBe('{"model":"claude-sonnet-4-5-20250929","max_tokens":10,"messages":[{"role":"user","content":"hi"}]}');
+});
+
 test("Anthropic SDK through pass-through: the answer is the upstream's own", async () => {
   const client = new Anthropic({ baseURL: agw.url, apiKey: "x", maxRetries: 0 });
   const message = await client.messages.create({ model: "claude-haiku-4-5", max_tokens: 50, messages: [{ role: "user", content: "hello" }] });

@@ -13,7 +13,8 @@ import { estimateRequestTokens } from "../../tokens/index.ts";
 import type { GatewayContext } from "../context.ts";
 import { errorResponse } from "../error-response.ts";
 import { logInternalError } from "../log-internal-error.ts";
-import { readJsonBody } from "../read-body.ts";
+import { parseJsonBody, readBodyText } from "../read-body.ts";
+import { replaceTopLevelString } from "../replace-top-level-string.ts";
 import { Exchange } from "./exchange.ts";
 import { jsonResponse, streamResponse, untilStopped } from "./respond.ts";
 import { relayFramingOf, relayPassthrough } from "./passthrough.ts";
@@ -64,7 +65,8 @@ export function chatHandler<State>(protocol: ClientProtocol, route: string, cont
     try {
       // The body has its own deadline (limits.bodyTimeoutMs); only then may
       // the answer outlast the server's idle timeout (long thinking, long streams).
-      const sent = await readJsonBody(request, context.config.limits);
+      const text = await readBodyText(request, context.config.limits);
+      const sent = parseJsonBody(text, context.config.limits);
       server.timeout(request, 0);
       let body = sent;
       let state: State | undefined;
@@ -120,7 +122,7 @@ export function chatHandler<State>(protocol: ClientProtocol, route: string, cont
             provider,
             target,
             operation: hooks.operation?.(request) ?? clientQuery(request, protocol),
-            body: passthroughBody(sent, target, provider, exchange),
+            body: passthroughBody(text, sent, target, provider, exchange),
             headers: forwardedHeaders(request),
             signal: request.signal,
             stream: chat.stream,
@@ -191,14 +193,22 @@ export function isPassthrough(provider: Provider, protocol: ClientProtocol): boo
  * and cache_control included) but for the model, when the body names one
  * (Gemini's is in the URL), and what the provider knows the upstream would
  * refuse (an output budget above the model's limit, clamped). Such changes
- * are warnings, announced before a relayed stream's headers go out.
+ * are warnings, announced before a relayed stream's headers go out. When
+ * only the model changes, it is replaced in the client's text rather than
+ * the parsed body serialised again (a long conversation costs less than
+ * half as much that way, and the client's bytes stay as they were).
  */
-function passthroughBody(sent: unknown, target: ModelTarget, provider: Provider, exchange: Exchange): string {
+function passthroughBody(text: string, sent: unknown, target: ModelTarget, provider: Provider, exchange: Exchange): string {
   const fields = sent as Record<string, unknown>;
-  const named = typeof fields.model === "string" ? { ...fields, model: target.model } : fields;
-  const prepared = provider.preparePassthrough?.(named, target.model, exchange.warnings) ?? named;
+  const prepared = provider.preparePassthrough?.(fields, target.model, exchange.warnings) ?? fields;
   exchange.announceWarnings();
-  return JSON.stringify(prepared);
+  const named = typeof fields.model === "string";
+  if (prepared === fields) {
+    if (!named) return text;
+    const replaced = replaceTopLevelString(text, "model", target.model);
+    if (replaced !== undefined) return replaced;
+  }
+  return JSON.stringify(named ? { ...prepared, model: target.model } : prepared);
 }
 
 /** The client's query parameters the upstream may see: only those its protocol names, never the gateway's `key`. */
