@@ -9,7 +9,8 @@
  * - added p50/p99 latency at c=1 over calling the upstream directly, for agw
  *   and for the bare proxy;
  * - throughput at c=64 as a ratio of the bare proxy's (`wrk`, the server on
- *   one core and the load on the other when `taskset` is there);
+ *   one core and the load on the other when `taskset` is there), after a
+ *   warm-up at c=64 of every lane so the JIT's compiling is not counted;
  * - stream time-to-first-byte, added p99 over direct, at c=1;
  * - server CPU seconds per 1,000 requests (/proc), RSS idle, peak at c=64,
  *   and before/after a soak;
@@ -30,8 +31,8 @@ const OUT = (() => {
   return index === -1 ? undefined : process.argv[index + 1];
 })();
 const COUNTS = QUICK
-  ? { c1Rounds: 4, c1PerRound: 50, c64Seconds: 2, ttfb: 100, soakSeconds: 3, startups: 3 }
-  : { c1Rounds: 10, c1PerRound: 300, c64Seconds: 8, ttfb: 1000, soakSeconds: 30, startups: 10 };
+  ? { c1Rounds: 4, c1PerRound: 50, warmSeconds: 1, c64Seconds: 2, ttfb: 100, soakSeconds: 3, startups: 3 }
+  : { c1Rounds: 10, c1PerRound: 300, warmSeconds: 6, c64Seconds: 8, ttfb: 1000, soakSeconds: 30, startups: 10 };
 const CLIENT_KEY = "bench-client-key-0123456789";
 const root = join(import.meta.dir, "..");
 const dir = mkdtempSync(join(tmpdir(), "agw-bench-"));
@@ -258,7 +259,14 @@ try {
   };
   const ttfb = await interleaved(streamTargets, 5, Math.ceil(COUNTS.ttfb / 5), "first");
 
-  // c=64: bare, then each lane, alternating bare and agw so drift hits both.
+  // c=64, warmed first: JavaScriptCore keeps compiling hot code on a thread of its own for
+  // seconds after the c=1 runs (measured: ~14 % of the process's CPU two seconds into load,
+  // ~1 % after ten), and what is measured is the steady cost per request, not the JIT's.
+  for (const lane of laneNames) {
+    await loaded(viaBare(lane), bare, COUNTS.warmSeconds);
+    await loaded(lanes[lane].agw, agw, COUNTS.warmSeconds);
+  }
+  // Then bare and each lane, alternating bare and agw so drift hits both.
   const load: Record<string, { rps: number; cpuPer1k: number; peakMiB: number }> = {};
   for (const lane of laneNames) {
     load[`${lane}/bare`] = await loaded(viaBare(lane), bare, COUNTS.c64Seconds);
