@@ -44,6 +44,9 @@ export function createGeminiStreamMachine(options: GeminiStreamOptions = {}): St
 
 export const geminiStreamMachine = createGeminiStreamMachine();
 
+// Every chunk of every answer passes here: events go straight into one array
+// per chunk (no intermediate arrays, spreads or closures), which keeps the
+// garbage per answer small (GC pauses are most of the tail at c=1).
 function step(state: GeminiStreamState, input: unknown): StreamEvent[] {
   if (state.failed) return [];
   if (!isObject(input)) return [];
@@ -68,11 +71,11 @@ function step(state: GeminiStreamState, input: unknown): StreamEvent[] {
   }
 
   const candidates = Array.isArray(chunk.candidates) ? chunk.candidates : [];
-  candidates.forEach((candidate, position) => {
-    if (!isObject(candidate)) return;
-    const index = typeof candidate.index === "number" ? candidate.index : position;
-    events.push(...raiseCandidate(state, candidate, index));
-  });
+  for (let position = 0; position < candidates.length; position++) {
+    const candidate = candidates[position];
+    if (!isObject(candidate)) continue;
+    raiseCandidate(state, candidate, typeof candidate.index === "number" ? candidate.index : position, events);
+  }
 
   const blockReason = chunk.promptFeedback?.blockReason;
   if (candidates.length === 0 && typeof blockReason === "string") {
@@ -86,31 +89,29 @@ function step(state: GeminiStreamState, input: unknown): StreamEvent[] {
   return events;
 }
 
-function raiseCandidate(state: GeminiStreamState, candidate: GeminiCandidate, index: number): StreamEvent[] {
+/** Tags an event with its choice: only choices after the first carry one. */
+function tagged<Event extends StreamEvent>(event: Event, index: number): Event {
+  if (index !== 0) (event as { choice?: number }).choice = index;
+  return event;
+}
+
+function raiseCandidate(state: GeminiStreamState, candidate: GeminiCandidate, index: number, events: StreamEvent[]): void {
   const choice = choiceState(state, index);
-  if (choice.finished) return [];
-  const events: StreamEvent[] = [];
-  const tag = index === 0 ? {} : { choice: index };
+  if (choice.finished) return;
 
   const parts = Array.isArray(candidate.content?.parts) ? candidate.content.parts : [];
   for (const part of parts) {
     if (!isObject(part)) continue;
-    events.push(...raisePart(state, choice, part, tag));
+    raisePart(state, choice, part, index, events);
   }
 
   if (typeof candidate.finishReason === "string") {
     choice.finished = true;
-    events.push({ type: "finish", reason: mapGeminiFinishReason(candidate.finishReason, choice.hasToolCalls), ...tag });
+    events.push(tagged({ type: "finish", reason: mapGeminiFinishReason(candidate.finishReason, choice.hasToolCalls) }, index));
   }
-  return events;
 }
 
-function raisePart(
-  state: GeminiStreamState,
-  choice: ChoiceState,
-  part: GeminiResponsePart,
-  tag: { choice?: number },
-): StreamEvent[] {
+function raisePart(state: GeminiStreamState, choice: ChoiceState, part: GeminiResponsePart, index: number, events: StreamEvent[]): void {
   const signature: Signature | undefined =
     typeof part.thoughtSignature === "string" && part.thoughtSignature !== ""
       ? { family: "gemini", value: part.thoughtSignature }
@@ -121,22 +122,22 @@ function raisePart(
     const id = typeof call.id === "string" && call.id !== "" ? call.id : state.generateId();
     const name = typeof call.name === "string" ? call.name : "";
     choice.hasToolCalls = true;
-    const start: StreamEvent = { type: "tool-call-start", id, name, ...tag };
+    const start: StreamEvent = tagged({ type: "tool-call-start", id, name }, index);
     if (signature !== undefined) start.signature = signature;
     // Gemini sends each call whole, never as partial arguments.
-    return [
+    events.push(
       start,
-      { type: "tool-call-delta", id, argumentsDelta: JSON.stringify(isObject(call.args) ? call.args : {}), ...tag },
-      { type: "tool-call-end", id, ...tag },
-    ];
+      tagged({ type: "tool-call-delta", id, argumentsDelta: JSON.stringify(isObject(call.args) ? call.args : {}) }, index),
+      tagged({ type: "tool-call-end", id }, index),
+    );
+    return;
   }
 
-  const events: StreamEvent[] = [];
   const text = typeof part.text === "string" ? part.text : "";
   if (part.thought === true) {
-    if (text !== "") events.push({ type: "reasoning-delta", text, ...tag });
-    if (signature !== undefined) events.push({ type: "reasoning-signature", signature, ...tag });
-    return events;
+    if (text !== "") events.push(tagged({ type: "reasoning-delta", text }, index));
+    if (signature !== undefined) events.push(tagged({ type: "reasoning-signature", signature }, index));
+    return;
   }
   // A signature on a text part signs the answer's text: Gemini 3 puts it on
   // the last text part of a text answer, in streams often a final chunk with
@@ -144,15 +145,14 @@ function raisePart(
   // It comes after that part's text, so the text stays one piece.
   // A generated image (image models): one part, whole, with its signature when Gemini 3 signed it.
   if (isObject(part.inlineData) && typeof part.inlineData.data === "string") {
-    const image: StreamEvent = { type: "image", mediaType: part.inlineData.mimeType ?? "image/png", data: part.inlineData.data, ...tag };
+    const image: StreamEvent = tagged({ type: "image", mediaType: part.inlineData.mimeType ?? "image/png", data: part.inlineData.data }, index);
     if (signature !== undefined) image.signature = signature;
-    if (text !== "") events.push({ type: "text-delta", text, ...tag });
+    if (text !== "") events.push(tagged({ type: "text-delta", text }, index));
     events.push(image);
-    return events;
+    return;
   }
-  if (text !== "") events.push({ type: "text-delta", text, ...tag });
-  if (signature !== undefined) events.push({ type: "text-signature", signature, ...tag });
-  return events;
+  if (text !== "") events.push(tagged({ type: "text-delta", text }, index));
+  if (signature !== undefined) events.push(tagged({ type: "text-signature", signature }, index));
 }
 
 function finish(state: GeminiStreamState): StreamEvent[] {
