@@ -91,6 +91,31 @@ describe("pass-through to a Gemini upstream", () => {
   });
 });
 
+test("a relayed stream longer than the kept tail, cut inside characters, reaches the client byte for byte and its usage is logged", async () => {
+  const chunks = Array.from({ length: 60 }, (_, index) => ({
+    candidates: [{ content: { role: "model", parts: [{ text: `part ${index}: héllo wörld 🙂 `.repeat(3) }] }, index: 0, ...(index === 59 ? { finishReason: "STOP" } : {}) }],
+    usageMetadata: { promptTokenCount: 7, candidatesTokenCount: index + 1, totalTokenCount: 8 + index },
+    modelVersion: "gemini-2.5-flash",
+  }));
+  gemini.setScript(() => ({ type: "stream", chunks }));
+  try {
+    const response = await fetch(`${agw.url}/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse&key=agw-key`, {
+      method: "POST",
+      body: JSON.stringify({ contents: [{ role: "user", parts: [{ text: "a long one" }] }] }),
+    });
+    const relayed = await response.text();
+    expect(response.status).toBe(200);
+    const sent = chunks.map((chunk) => `data: ${JSON.stringify(chunk)}\r\n\r\n`).join("");
+    expect(new TextEncoder().encode(sent).length).toBeGreaterThan(8192);
+    expect(relayed).toBe(sent);
+    agw.gateway.store.flush();
+    const row = agw.gateway.store.requestLogs.get(response.headers.get("x-request-id")!)!;
+    expect([row.status, row.inputTokens, row.outputTokens, row.errorClass]).toEqual([200, 7, 60, undefined]);
+  } finally {
+    gemini.setScript(undefined);
+  }
+});
+
 describe("translated to another provider", () => {
   test("generateContent and the stream, answered by the mock", async () => {
     const response = await ai.models.generateContent({ model: "echo-model", contents: "translated hello" });
