@@ -23,6 +23,8 @@ test("the bench's quick mode measures every row for the bare proxy and the three
     "c=64 requests/s",
     "stream TTFB added p99",
     "CPU s per 1k requests",
+    "JS heap allocated per request",
+    "GC pauses per 1k requests",
     "RSS idle / peak at c=64",
     "RSS before / after a N-request soak",
     "start-up to first /healthz (median)",
@@ -34,6 +36,9 @@ test("the bench's quick mode measures every row for the bare proxy and the three
   for (const cell of rows["c=64 throughput (× bare)"]!.slice(1)) expect(Number(cell.replace("×", ""))).toBeGreaterThan(0);
   for (const cell of rows["c=64 requests/s"]!) expect(Number(cell)).toBeGreaterThan(0);
   for (const cell of rows["CPU s per 1k requests"]!) expect(Number(cell)).toBeGreaterThan(0);
+  // agw allocates on every request; how much a short quick run sees depends on when collections fall.
+  for (const cell of rows["JS heap allocated per request"]!) expect(cell).toMatch(/^\d+\.\d KB$/);
+  for (const cell of rows["GC pauses per 1k requests"]!) expect(cell).toMatch(/^\d+\.\d ms$/);
   expect(rows["RSS idle / peak at c=64"]!.slice(0, 2).every((cell) => /^\d+ MB \/ \d+ MB$/.test(cell))).toBe(true);
   expect(rows["start-up to first /healthz (median)"]![0]).toMatch(/^\d+ ms$/);
   expect(rows["start-up to first /healthz (median)"]![1]).toMatch(/^\d+ ms \(RSS \d+ MB\)$/);

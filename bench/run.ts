@@ -12,8 +12,10 @@
  *   one core and the load on the other when `taskset` is there), after a
  *   warm-up at c=64 of every lane so the JIT's compiling is not counted;
  * - stream time-to-first-byte, added p99 over direct, at c=1;
- * - server CPU seconds per 1,000 requests (/proc), RSS idle, peak at c=64,
- *   and before/after a soak;
+ * - server CPU seconds per 1,000 requests (/proc), the JavaScript heap it
+ *   allocates per request and the collector's pauses per 1,000 requests (from
+ *   JavaScriptCore's own log, BUN_JSC_logGC), RSS idle, peak at c=64, and
+ *   before/after a soak;
  * - start-up to the first `/healthz` 200 (median of 10), and `agw --version`.
  *
  *   bun run bench [--quick] [--out FILE.md]
@@ -44,20 +46,28 @@ const wrk = ["/usr/bin/wrk", "/usr/local/bin/wrk"].find(existsSync);
 interface Server {
   port: number;
   pid: number;
+  /** Where JavaScriptCore logs its collections (BUN_JSC_logGC), for the garbage per request. */
+  gcLog?: string;
 }
 
-async function spawnServer(argv: string[], portPattern: RegExp, pin: boolean): Promise<Server> {
+async function spawnServer(argv: string[], portPattern: RegExp, pin: boolean, gcLog?: string): Promise<Server> {
   const command = pin && taskset ? [taskset, "-c", "0", ...argv] : argv;
-  const child = Bun.spawn(command, { cwd: dir, stdout: "pipe", stderr: "inherit" });
+  // The collector's log (a line or two per collection) goes to a file; the process's own stderr with it.
+  const child = Bun.spawn(command, {
+    cwd: dir,
+    stdout: "pipe",
+    stderr: gcLog ? Bun.file(gcLog) : "inherit",
+    env: gcLog ? { ...process.env, BUN_JSC_logGC: "1" } : process.env,
+  });
   children.push(child);
   const decoder = new TextDecoder();
   let text = "";
   for await (const chunk of child.stdout as unknown as AsyncIterable<Uint8Array>) {
     text += decoder.decode(chunk, { stream: true });
     const match = text.match(portPattern);
-    if (match) return { port: Number(match[1]), pid: child.pid };
+    if (match) return { port: Number(match[1]), pid: child.pid, ...(gcLog ? { gcLog } : {}) };
   }
-  throw new Error(`server exited: ${argv.join(" ")}\n${text}`);
+  throw new Error(`server exited: ${argv.join(" ")}\n${text}${gcLog ? `\n${readFileSync(gcLog, "utf8").slice(-2000)}` : ""}`);
 }
 
 function procStatus(pid: number, field: "VmRSS" | "VmHWM"): number {
@@ -110,8 +120,31 @@ async function interleaved(targets: Record<string, Target>, rounds: number, perR
   ) as Record<string, { p50: number; p99: number }>;
 }
 
-/** Requests per second at 64 connections for `seconds`, the server's CPU per 1k requests and its peak RSS meanwhile. */
-async function loaded(target: Target, server: Server, seconds: number): Promise<{ rps: number; cpuPer1k: number; peakMiB: number }> {
+interface Load {
+  rps: number;
+  cpuPer1k: number;
+  peakMiB: number;
+  /** JavaScript heap allocated per request, in KB, and the collector's pauses per 1k requests, in ms (from its log). */
+  kbPerRequest?: number;
+  gcMsPer1k?: number;
+}
+
+/**
+ * What the collector logged between two offsets of its log: the bytes
+ * allocated (each allocation-triggered collection states the bytes allocated
+ * since the last one) and the pause time of each collection (`p=` ms).
+ */
+function collected(log: string): { bytes: number; pauseMs: number } {
+  let bytes = 0;
+  let pauseMs = 0;
+  for (const match of log.matchAll(/bytes allocated this cycle: (\d+)/g)) bytes += Number(match[1]);
+  for (const match of log.matchAll(/p=([\d.]+)ms \(max [\d.]+\), cycle/g)) pauseMs += Number(match[1]);
+  return { bytes, pauseMs };
+}
+
+/** Requests per second at 64 connections for `seconds`, the server's CPU per 1k requests and its peak RSS meanwhile, and its garbage when it logs collections. */
+async function loaded(target: Target, server: Server, seconds: number): Promise<Load> {
+  const logFrom = server.gcLog ? Bun.file(server.gcLog).size : 0;
   const before = cpuSeconds(server.pid);
   let peak = procStatus(server.pid, "VmRSS");
   const sampler = setInterval(() => (peak = Math.max(peak, procStatus(server.pid, "VmRSS"))), 100);
@@ -123,7 +156,13 @@ async function loaded(target: Target, server: Server, seconds: number): Promise<
     clearInterval(sampler);
   }
   const cpu = cpuSeconds(server.pid) - before;
-  return { rps: requests / elapsed, cpuPer1k: cpu / (requests / 1000), peakMiB: Math.max(peak, procStatus(server.pid, "VmRSS")) };
+  const load: Load = { rps: requests / elapsed, cpuPer1k: cpu / (requests / 1000), peakMiB: Math.max(peak, procStatus(server.pid, "VmRSS")) };
+  if (server.gcLog) {
+    const { bytes, pauseMs } = collected(readFileSync(server.gcLog, "utf8").slice(logFrom));
+    load.kbPerRequest = bytes / 1024 / requests;
+    load.gcMsPer1k = pauseMs / (requests / 1000);
+  }
+  return load;
 }
 
 async function wrkRun(target: Target, seconds: number): Promise<{ requests: number; elapsed: number }> {
@@ -189,7 +228,7 @@ const mib = (value: number) => `${value.toFixed(0)} MB`;
 try {
   const upstream = await spawnServer([process.execPath, join(import.meta.dir, "upstream.ts")], /^(\d+)$/m, false);
   const upstreamUrl = `http://127.0.0.1:${upstream.port}`;
-  const bare = await spawnServer([process.execPath, join(import.meta.dir, "bare-proxy.ts"), upstreamUrl], /^(\d+)$/m, true);
+  const bare = await spawnServer([process.execPath, join(import.meta.dir, "bare-proxy.ts"), upstreamUrl], /^(\d+)$/m, true, join(dir, "bare-gc.log"));
   const config = join(dir, "agw.json");
   writeFileSync(
     config,
@@ -206,7 +245,7 @@ try {
   );
   const binary = join(root, "dist", "agw");
   const agwArgv = existsSync(binary) ? [binary] : [process.execPath, join(root, "src/main.ts")];
-  const agw = await spawnServer([...agwArgv, "--config", config, "--port", "0"], /listening on http:\/\/127\.0\.0\.1:(\d+)/, true);
+  const agw = await spawnServer([...agwArgv, "--config", config, "--port", "0"], /listening on http:\/\/127\.0\.0\.1:(\d+)/, true, join(dir, "agw-gc.log"));
   const idleMiB = procStatus(agw.pid, "VmRSS");
 
   const json = { "content-type": "application/json" };
@@ -267,7 +306,7 @@ try {
     await loaded(lanes[lane].agw, agw, COUNTS.warmSeconds);
   }
   // Then bare and each lane, alternating bare and agw so drift hits both.
-  const load: Record<string, { rps: number; cpuPer1k: number; peakMiB: number }> = {};
+  const load: Record<string, Load> = {};
   for (const lane of laneNames) {
     load[`${lane}/bare`] = await loaded(viaBare(lane), bare, COUNTS.c64Seconds);
     load[`${lane}/agw`] = await loaded(lanes[lane].agw, agw, COUNTS.c64Seconds);
@@ -299,6 +338,8 @@ try {
     ["c=64 requests/s", String(Math.round(load["translated/bare"]!.rps)), ...laneNames.map((lane) => String(Math.round(load[`${lane}/agw`]!.rps)))],
     ["stream TTFB added p99", signed(ttfb.bare!.p99 - ttfb.direct!.p99), signed(ttfb.agw!.p99 - ttfb.direct!.p99), "", ""],
     ["CPU s per 1k requests", load["translated/bare"]!.cpuPer1k.toFixed(3), ...laneNames.map((lane) => load[`${lane}/agw`]!.cpuPer1k.toFixed(3))],
+    ["JS heap allocated per request", ...["translated/bare", ...laneNames.map((lane) => `${lane}/agw`)].map((name) => `${load[name]!.kbPerRequest!.toFixed(1)} KB`)],
+    ["GC pauses per 1k requests", ...["translated/bare", ...laneNames.map((lane) => `${lane}/agw`)].map((name) => `${load[name]!.gcMsPer1k!.toFixed(1)} ms`)],
     ["RSS idle / peak at c=64", `${mib(bareIdle)} / ${mib(load["translated/bare"]!.peakMiB)}`, `${mib(idleMiB)} / ${mib(peakMiB)}`, "", ""],
     [`RSS before / after a ${soakRequests}-request soak`, "", `${mib(soakBefore)} / ${mib(soakAfter)}`, "", ""],
     ["start-up to first /healthz (median)", `${bareStart.ms.toFixed(0)} ms`, `${agwStart.ms.toFixed(0)} ms (RSS ${mib(agwStart.rssMiB)})`, "", ""],
