@@ -36,8 +36,17 @@ export function lazyCompile<Schema extends z.ZodType>(schema: Schema): Schema {
   });
 }
 
+/**
+ * How long after listening the warm-up waits. One compilation blocks the
+ * event loop for up to ~20 ms: started at once, it made the first requests
+ * (a health check, a client's first call) wait for schemas they do not use.
+ * A request arriving before the warm-up compiles only its own schema.
+ */
+const WARM_AFTER_MS = 250;
+
 /** Compiles every schema not compiled yet, yielding to requests between them. */
-export async function warmSchemas(): Promise<void> {
+export async function warmSchemas(afterMs = WARM_AFTER_MS): Promise<void> {
+  if (afterMs > 0) await new Promise((resolve) => setTimeout(resolve, afterMs).unref());
   for (const compile of [...pending]) {
     compile();
     await new Promise((resolve) => setImmediate(resolve));
