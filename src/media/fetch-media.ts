@@ -1,4 +1,3 @@
-import { isIP } from "node:net";
 import { GatewayError } from "../ir/errors.ts";
 import { isPublicAddress } from "./is-public-address.ts";
 import { sniffMediaType } from "./sniff-media-type.ts";
@@ -138,6 +137,15 @@ async function checkHost(url: URL, options: MediaOptions, signal: AbortSignal, f
 function isLocalhostName(hostname: string): boolean {
   const name = hostname.endsWith(".") ? hostname.slice(0, -1) : hostname;
   return name === "localhost" || name.endsWith(".localhost");
+}
+
+/**
+ * node:net is loaded at the first media URL, not at start-up: loading it
+ * (and the node:stream it pulls in) took ~9 ms of every start, and most
+ * requests carry no URL.
+ */
+function isIP(hostname: string): number {
+  return (require("node:net") as typeof import("node:net")).isIP(hostname);
 }
 
 async function systemLookup(hostname: string): Promise<string[]> {
