@@ -1,12 +1,13 @@
 #!/usr/bin/env bun
 import { existsSync } from "node:fs";
 import { ACCOUNTS_USAGE, KEYS_USAGE, parseArgs, USAGE, UsageError, type Command } from "./cli/args.ts";
-import { ConfigError, defaultConfig, loadConfigFile, type LoadedConfig } from "./config/load.ts";
+import type { LoadedConfig } from "./config/load.ts";
 import { commit, VERSION } from "./version.ts";
 import { log, setLogFormat } from "./util/logger.ts";
 // Everything else is imported when a command needs it: `agw --version` or
 // `agw accounts list` should not pay for loading the gateway (every protocol's
-// schemas, every provider) before doing anything.
+// schemas, every provider) before doing anything, nor `--version` for zod and
+// the config schema.
 
 const EXIT_USAGE = 2;
 
@@ -15,7 +16,10 @@ function fail(message: string): never {
   process.exit(EXIT_USAGE);
 }
 
-function loadOrExit(file: string): LoadedConfig {
+const configModule = () => import("./config/load.ts");
+
+async function loadOrExit(file: string): Promise<LoadedConfig> {
+  const { ConfigError, loadConfigFile } = await configModule();
   try {
     return loadConfigFile(file);
   } catch (error) {
@@ -26,10 +30,10 @@ function loadOrExit(file: string): LoadedConfig {
 
 async function serve(command: Extract<Command, { kind: "serve" }>): Promise<void> {
   let config: LoadedConfig;
-  if (command.config !== undefined) config = loadOrExit(command.config);
-  else if (existsSync("agw.json")) config = loadOrExit("agw.json");
+  if (command.config !== undefined) config = await loadOrExit(command.config);
+  else if (existsSync("agw.json")) config = await loadOrExit("agw.json");
   else {
-    config = defaultConfig();
+    config = (await configModule()).defaultConfig();
     log.info("agw: no ./agw.json found; starting with built-in defaults. Pass --config FILE (see examples/agw.json).");
   }
   setLogFormat(config.logging.format);
@@ -75,13 +79,14 @@ async function main(argv: string[]): Promise<void> {
       console.log(`agw ${VERSION} (commit ${commit()})`);
       return;
     case "check-config": {
-      const config = loadOrExit(command.file);
+      const config = await loadOrExit(command.file);
       const providers = Object.keys(config.providers).length;
       console.log(`${config.file}: valid (${providers} provider(s), ${Object.keys(config.models).length} model mapping(s))`);
       return;
     }
     case "models": {
-      const config = command.config !== undefined ? loadOrExit(command.config) : existsSync("agw.json") ? loadOrExit("agw.json") : defaultConfig();
+      const config =
+        command.config !== undefined ? await loadOrExit(command.config) : existsSync("agw.json") ? await loadOrExit("agw.json") : (await configModule()).defaultConfig();
       const { runModels } = await import("./cli/models.ts");
       process.exit(await runModels(config, command.refresh));
     }
