@@ -29,7 +29,9 @@ export function parseConfig(
 ): LoadedConfig {
   const envProblems: EnvProblem[] = [];
   const substituted = substituteEnv(raw, env, envProblems);
-  const result = configSchema.safeParse(substituted, { reportInput: true });
+  // jitless: zod would generate and compile a fast parser for each object of
+  // the schema (~3 ms at start-up) to parse one small document once.
+  const result = configSchema.safeParse(substituted, { reportInput: true, jitless: true });
   const problems = envProblems.map((p) => `${p.path}: ${p.message}`);
   if (!result.success) problems.push(...result.error.issues.flatMap((issue) => formatIssue(issue).split("\n")));
   if (problems.length > 0 || !result.success) throw new ConfigError(file, problems);
@@ -55,7 +57,7 @@ export function loadConfigFile(file: string, env: Record<string, string | undefi
 
 /** The built-in defaults, used when no config file exists. */
 export function defaultConfig(): LoadedConfig {
-  return finish(configSchema.parse({}), undefined);
+  return finish(configSchema.parse({}, { jitless: true }), undefined);
 }
 
 function finish(config: Config, file: string | undefined): LoadedConfig {
