@@ -1,9 +1,15 @@
 import { formatSse } from "../../sse/encode.ts";
 import type { ClientProtocol } from "../types.ts";
-import { type AnthropicOptions, decodeAnthropicRequest } from "./decode-request.ts";
+import type { AnthropicOptions } from "./decode-request.ts";
+import { lazyModule } from "../shared/lazy-compile.ts";
 import { encodeAnthropicError } from "./encode-error.ts";
 import { encodeAnthropicResponse } from "./encode-response.ts";
 import { anthropicStreamMachine } from "./encode-stream.ts";
+
+// The decoder and its zod schemas load at this protocol's first request (or in the warm-up after listening), not at start-up.
+const decoder = lazyModule(() => require("./decode-request.ts") as typeof import("./decode-request.ts"));
+export const decodeAnthropicRequest: typeof import("./decode-request.ts").decodeAnthropicRequest = (...args) => decoder().decodeAnthropicRequest(...args);
+export const decodeAnthropicCountTokensRequest: typeof import("./decode-request.ts").decodeAnthropicCountTokensRequest = (...args) => decoder().decodeAnthropicCountTokensRequest(...args);
 
 /** Anthropic Messages (`POST /v1/messages`) as a client protocol. */
 export const anthropicMessages: ClientProtocol<AnthropicOptions> = {
@@ -20,7 +26,6 @@ export const anthropicMessages: ClientProtocol<AnthropicOptions> = {
 };
 
 export type { AnthropicOptions } from "./decode-request.ts";
-export { decodeAnthropicCountTokensRequest, decodeAnthropicRequest } from "./decode-request.ts";
 export { encodeAnthropicResponse } from "./encode-response.ts";
 export { anthropicStreamMachine } from "./encode-stream.ts";
 export { encodeAnthropicError } from "./encode-error.ts";

@@ -1,10 +1,17 @@
 import { SSE_HEADERS, SSE_KEEPALIVE } from "../../sse/encode.ts";
 import { GEMINI_JSON_ARRAY_HEADERS, GEMINI_JSON_ARRAY_KEEPALIVE } from "./gemini-framer.ts";
 import type { ClientProtocol } from "../types.ts";
-import { type GeminiNativeOptions, decodeGeminiAugmentedRequest } from "./decode-request.ts";
+import type { GeminiNativeOptions } from "./decode-request.ts";
+import { lazyModule } from "../shared/lazy-compile.ts";
 import { encodeGeminiError } from "./encode-error.ts";
 import { encodeGeminiResponse } from "./encode-response.ts";
 import { geminiStreamMachine } from "./encode-stream.ts";
+
+// The decoder and its zod schemas load at this protocol's first request (or in the warm-up after listening), not at start-up.
+const decoder = lazyModule(() => require("./decode-request.ts") as typeof import("./decode-request.ts"));
+export const decodeGeminiAugmentedRequest: typeof import("./decode-request.ts").decodeGeminiAugmentedRequest = (...args) => decoder().decodeGeminiAugmentedRequest(...args);
+export const decodeGeminiCountTokensRequest: typeof import("./decode-request.ts").decodeGeminiCountTokensRequest = (...args) => decoder().decodeGeminiCountTokensRequest(...args);
+export const decodeGeminiRequest: typeof import("./decode-request.ts").decodeGeminiRequest = (...args) => decoder().decodeGeminiRequest(...args);
 
 /**
  * Gemini's native API (`POST /v1beta/models/{model}:generateContent` and
@@ -42,7 +49,6 @@ export const geminiNative: ClientProtocol<GeminiNativeOptions> = {
 };
 
 export type { GeminiNativeOptions } from "./decode-request.ts";
-export { decodeGeminiAugmentedRequest, decodeGeminiCountTokensRequest, decodeGeminiRequest } from "./decode-request.ts";
 export { encodeGeminiResponse } from "./encode-response.ts";
 export { geminiStreamMachine } from "./encode-stream.ts";
 export { encodeGeminiError } from "./encode-error.ts";

@@ -1,9 +1,14 @@
 import { SSE_KEEPALIVE } from "../../sse/encode.ts";
 import type { ClientProtocol } from "../types.ts";
-import { type OpenAIChatOptions, decodeOpenAIChatRequest } from "./decode-request.ts";
+import type { OpenAIChatOptions } from "./decode-request.ts";
+import { lazyModule } from "../shared/lazy-compile.ts";
 import { encodeOpenAIError } from "../shared/encode-openai-error.ts";
 import { encodeOpenAIChatResponse } from "./encode-response.ts";
 import { openaiChatStreamMachine } from "./encode-stream.ts";
+
+// The decoder and its zod schemas load at this protocol's first request (or in the warm-up after listening), not at start-up.
+const decoder = lazyModule(() => require("./decode-request.ts") as typeof import("./decode-request.ts"));
+export const decodeOpenAIChatRequest: typeof import("./decode-request.ts").decodeOpenAIChatRequest = (...args) => decoder().decodeOpenAIChatRequest(...args);
 
 /** OpenAI Chat Completions (`POST /v1/chat/completions`) as a client protocol. */
 export const openaiChat: ClientProtocol<OpenAIChatOptions> = {
@@ -17,7 +22,6 @@ export const openaiChat: ClientProtocol<OpenAIChatOptions> = {
 };
 
 export type { OpenAIChatOptions } from "./decode-request.ts";
-export { decodeOpenAIChatRequest } from "./decode-request.ts";
 export { encodeOpenAIChatResponse } from "./encode-response.ts";
 export { openaiChatStreamMachine } from "./encode-stream.ts";
 export { mapFinishReasonToOpenAI } from "./map-finish-reason.ts";

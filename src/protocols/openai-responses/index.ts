@@ -1,9 +1,14 @@
 import { SSE_KEEPALIVE } from "../../sse/encode.ts";
 import { encodeOpenAIError } from "../shared/encode-openai-error.ts";
 import type { ClientProtocol } from "../types.ts";
-import { decodeResponsesRequest, type ResponsesOptions } from "./decode-request.ts";
+import type { ResponsesOptions } from "./decode-request.ts";
+import { lazyModule } from "../shared/lazy-compile.ts";
 import { encodeResponsesResponse } from "./encode-response.ts";
 import { openaiResponsesStreamMachine } from "./encode-stream.ts";
+
+// The decoder and its zod schemas load at this protocol's first request (or in the warm-up after listening), not at start-up.
+const decoder = lazyModule(() => require("./decode-request.ts") as typeof import("./decode-request.ts"));
+export const decodeResponsesRequest: typeof import("./decode-request.ts").decodeResponsesRequest = (...args) => decoder().decodeResponsesRequest(...args);
 
 /** OpenAI Responses (`POST /v1/responses`) as a client protocol: what Codex CLI speaks. */
 export const openaiResponses: ClientProtocol<ResponsesOptions> = {
@@ -20,7 +25,6 @@ export type { ResponsesEcho, ResponsesOptions } from "./decode-request.ts";
 export type { ToolKind, ToolOrigin, ToolOrigins } from "./tool-origins.ts";
 export type { OutputItem } from "./output-items.ts";
 export type { ResponsesResponse } from "./response-object.ts";
-export { decodeResponsesRequest } from "./decode-request.ts";
 export { encodeResponsesResponse } from "./encode-response.ts";
 export { openaiResponsesStreamMachine } from "./encode-stream.ts";
 export { encodeOutputItems } from "./encode-output-items.ts";

@@ -1,6 +1,6 @@
 import { z } from "zod";
 
-/** Compilations not made yet, for `warmSchemas`. */
+/** Compilations not made yet and modules not loaded yet, for `warmSchemas`. */
 const pending = new Set<() => unknown>();
 
 /**
@@ -37,6 +37,25 @@ export function lazyCompile<Schema extends z.ZodType>(schema: Schema): Schema {
 }
 
 /**
+ * A module loaded at its first use rather than at start-up: a protocol's
+ * decoder, whose zod schemas took most of the gateway's module load. The
+ * warm-up loads what is left (and compiles the schemas it defines) once the
+ * gateway listens. `load` is a `require` of the module.
+ */
+export function lazyModule<Module>(load: () => Module): () => Module {
+  let loaded: Module | undefined;
+  const get = (): Module => {
+    if (loaded === undefined) {
+      loaded = load();
+      pending.delete(get);
+    }
+    return loaded;
+  };
+  pending.add(get);
+  return get;
+}
+
+/**
  * How long after listening the warm-up waits. One compilation blocks the
  * event loop for up to ~20 ms: started at once, it made the first requests
  * (a health check, a client's first call) wait for schemas they do not use.
@@ -47,13 +66,19 @@ const WARM_AFTER_MS = 250;
 /** Compiles every schema not compiled yet, yielding to requests between them. */
 export async function warmSchemas(afterMs = WARM_AFTER_MS): Promise<void> {
   if (afterMs > 0) await new Promise((resolve) => setTimeout(resolve, afterMs).unref());
-  for (const compile of [...pending]) {
-    compile();
+  // A loaded module adds its own schemas to `pending`: taken one at a time until none is left.
+  for (let next = first(pending); next !== undefined; next = first(pending)) {
+    next();
     await new Promise((resolve) => setImmediate(resolve));
   }
 }
 
-/** How many schemas are still waiting to be compiled. */
+function first<T>(set: Set<T>): T | undefined {
+  for (const value of set) return value;
+  return undefined;
+}
+
+/** How many schemas (and lazily loaded modules) are still waiting. */
 export function schemasNotCompiled(): number {
   return pending.size;
 }
