@@ -246,6 +246,8 @@ try {
   const binary = join(root, "dist", "agw");
   const agwArgv = existsSync(binary) ? [binary] : [process.execPath, join(root, "src/main.ts")];
   const agw = await spawnServer([...agwArgv, "--config", config, "--port", "0"], /listening on http:\/\/127\.0\.0\.1:(\d+)/, true, join(dir, "agw-gc.log"));
+  // Idle is after the warm-up (it starts 250 ms after listening and loads and compiles every protocol's schemas), not before it.
+  await Bun.sleep(1500);
   const idleMiB = procStatus(agw.pid, "VmRSS");
 
   const json = { "content-type": "application/json" };
