@@ -10,24 +10,29 @@ import { formatPath } from "../../util/format-path.ts";
  * vector's little-endian float32 bytes, which the official SDKs ask for by
  * default and decode themselves), `user`.
  */
-const tokens = z.array(z.number().int().min(0)).min(1);
-const embeddingsSchema = z.strictObject({
-  model: z.string().min(1),
-  input: z.union([
-    z.string().min(1, "an input must not be empty"),
-    z.array(z.string().min(1, "an input must not be empty")).min(1).max(2048),
-    tokens,
-    z.array(tokens).min(1).max(2048),
-  ]),
-  dimensions: z.number().int().positive().optional(),
-  encoding_format: z.enum(["float", "base64"]).optional(),
-  user: z.string().optional(),
-});
+const buildEmbeddingsSchema = () => {
+  const tokens = z.array(z.number().int().min(0)).min(1);
+  return z.strictObject({
+    model: z.string().min(1),
+    input: z.union([
+      z.string().min(1, "an input must not be empty"),
+      z.array(z.string().min(1, "an input must not be empty")).min(1).max(2048),
+      tokens,
+      z.array(tokens).min(1).max(2048),
+    ]),
+    dimensions: z.number().int().positive().optional(),
+    encoding_format: z.enum(["float", "base64"]).optional(),
+    user: z.string().optional(),
+  });
+};
+
+// Built at the first embeddings request, not at start-up (most gateways never see one).
+let embeddingsSchema: ReturnType<typeof buildEmbeddingsSchema> | undefined;
 
 export type EmbeddingsEncoding = "float" | "base64";
 
 export function decodeOpenAIEmbeddingsRequest(body: unknown): { request: EmbeddingRequest; encoding: EmbeddingsEncoding } {
-  const parsed = embeddingsSchema.safeParse(body, { reportInput: true });
+  const parsed = (embeddingsSchema ??= buildEmbeddingsSchema()).safeParse(body, { reportInput: true });
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const param = issue.code === "unrecognized_keys" ? issue.keys[0]! : formatPath(issue.path);

@@ -12,24 +12,28 @@ import { IMAGE_QUALITIES, IMAGE_SIZES, imageConfigOf } from "../shared/image-opt
  * `data:` URL, since agw keeps no files to link to), `output_format`,
  * `background` and the rest. Streaming partial images is not offered.
  */
-const imagesSchema = z.strictObject({
-  model: z.string().min(1).optional(),
-  prompt: z.string().min(1).max(32_000),
-  n: z.number().int().min(1).max(10).optional(),
-  size: z.enum(IMAGE_SIZES).optional(),
-  quality: z.enum(IMAGE_QUALITIES).optional(),
-  response_format: z.enum(["url", "b64_json"]).optional(),
-  output_format: z.enum(["png", "jpeg", "webp"]).optional(),
-  output_compression: z.number().int().min(0).max(100).optional(),
-  background: z.enum(["transparent", "opaque", "auto"]).optional(),
-  moderation: z.enum(["low", "auto"]).optional(),
-  style: z.enum(["vivid", "natural"]).optional(),
-  stream: z.literal(false).optional(),
-  partial_images: z.number().int().min(0).max(3).optional(),
-  user: z.string().optional(),
-});
+const buildImagesSchema = () =>
+  z.strictObject({
+    model: z.string().min(1).optional(),
+    prompt: z.string().min(1).max(32_000),
+    n: z.number().int().min(1).max(10).optional(),
+    size: z.enum(IMAGE_SIZES).optional(),
+    quality: z.enum(IMAGE_QUALITIES).optional(),
+    response_format: z.enum(["url", "b64_json"]).optional(),
+    output_format: z.enum(["png", "jpeg", "webp"]).optional(),
+    output_compression: z.number().int().min(0).max(100).optional(),
+    background: z.enum(["transparent", "opaque", "auto"]).optional(),
+    moderation: z.enum(["low", "auto"]).optional(),
+    style: z.enum(["vivid", "natural"]).optional(),
+    stream: z.literal(false).optional(),
+    partial_images: z.number().int().min(0).max(3).optional(),
+    user: z.string().optional(),
+  });
 
-export type OpenAIImagesRequest = z.infer<typeof imagesSchema>;
+// Built at the first images request, not at start-up (most gateways never see one).
+let imagesSchema: ReturnType<typeof buildImagesSchema> | undefined;
+
+export type OpenAIImagesRequest = z.infer<ReturnType<typeof buildImagesSchema>>;
 
 /** The model OpenAI uses when a request names none. */
 const DEFAULT_IMAGE_MODEL = "dall-e-2";
@@ -46,7 +50,7 @@ export interface ImageGeneration {
 }
 
 export function decodeOpenAIImagesRequest(body: unknown): ImageGeneration {
-  const parsed = imagesSchema.safeParse(body, { reportInput: true });
+  const parsed = (imagesSchema ??= buildImagesSchema()).safeParse(body, { reportInput: true });
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const param = issue.code === "unrecognized_keys" ? issue.keys[0]! : formatPath(issue.path);
