@@ -200,18 +200,30 @@ async function fetchLoad(target: Target, seconds: number): Promise<{ requests: n
 /** Median time from spawn to the first answer on /healthz, and the RSS then. */
 async function startup(argv: string[], times: number): Promise<{ ms: number; rssMiB: number }> {
   const samples: Array<{ ms: number; rssMiB: number }> = [];
-  for (let i = 0; i < times; i++) {
+  for (let i = 0, failures = 0; i < times; i++) {
     const port = 18_700 + Math.floor(Math.random() * 1000);
     const started = performance.now();
-    const child = Bun.spawn([...argv, "--port", String(port)], { cwd: dir, stdout: "ignore", stderr: "ignore" });
+    const child = Bun.spawn([...argv, "--port", String(port)], { cwd: dir, stdout: "ignore", stderr: "pipe" });
+    let exited = false;
     for (;;) {
       try {
         const response = await fetch(`http://127.0.0.1:${port}/healthz`);
         await response.arrayBuffer();
         break;
       } catch {
+        // A server that exited (the random port taken by another process) is not waited for forever.
+        if (child.exitCode !== null) {
+          exited = true;
+          break;
+        }
         await Bun.sleep(1);
       }
+    }
+    if (exited) {
+      const stderr = await new Response(child.stderr).text();
+      if (++failures > 3) throw new Error(`start-up: ${argv.join(" ")} exited: ${stderr}`);
+      i--;
+      continue;
     }
     samples.push({ ms: performance.now() - started, rssMiB: procStatus(child.pid, "VmRSS") });
     child.kill();
