@@ -16,7 +16,9 @@
  *   allocates per request and the collector's pauses per 1,000 requests (from
  *   JavaScriptCore's own log, BUN_JSC_logGC), RSS idle, peak at c=64, and
  *   before/after a soak;
- * - start-up to the first `/healthz` 200 (median of 10), and `agw --version`.
+ * - start-up to the first `/healthz` 200 (median of 10), and `agw --version`;
+ * - the floor of a gateway that reads what it relays (bench/bare-proxy.ts
+ *   --reading) on the pass-through lane: throughput, CPU and garbage.
  *
  *   bun run bench [--quick] [--out FILE.md]
  *
@@ -241,6 +243,7 @@ try {
   const upstream = await spawnServer([process.execPath, join(import.meta.dir, "upstream.ts")], /^(\d+)$/m, false);
   const upstreamUrl = `http://127.0.0.1:${upstream.port}`;
   const bare = await spawnServer([process.execPath, join(import.meta.dir, "bare-proxy.ts"), upstreamUrl], /^(\d+)$/m, true, join(dir, "bare-gc.log"));
+  const reader = await spawnServer([process.execPath, join(import.meta.dir, "bare-proxy.ts"), upstreamUrl, "--reading"], /^(\d+)$/m, true, join(dir, "reader-gc.log"));
   const config = join(dir, "agw.json");
   writeFileSync(
     config,
@@ -315,16 +318,20 @@ try {
   // c=64, warmed first: JavaScriptCore keeps compiling hot code on a thread of its own for
   // seconds after the c=1 runs (measured: ~14 % of the process's CPU two seconds into load,
   // ~1 % after ten), and what is measured is the steady cost per request, not the JIT's.
+  const viaReader = (lane: LaneName): Target => ({ ...viaBare(lane), url: `http://127.0.0.1:${reader.port}${lanes[lane].upstream.path}` });
   for (const lane of laneNames) {
     await loaded(viaBare(lane), bare, COUNTS.warmSeconds);
     await loaded(lanes[lane].agw, agw, COUNTS.warmSeconds);
   }
+  await loaded(viaReader("pass-through"), reader, COUNTS.warmSeconds);
   // Then bare and each lane, alternating bare and agw so drift hits both.
   const load: Record<string, Load> = {};
   for (const lane of laneNames) {
     load[`${lane}/bare`] = await loaded(viaBare(lane), bare, COUNTS.c64Seconds);
     load[`${lane}/agw`] = await loaded(lanes[lane].agw, agw, COUNTS.c64Seconds);
   }
+  // The reading floor, on the pass-through lane (JSON in, JSON out): between bare and agw, so drift hits all three.
+  load["pass-through/reader"] = await loaded(viaReader("pass-through"), reader, COUNTS.c64Seconds);
   const peakMiB = Math.max(...laneNames.map((lane) => load[`${lane}/agw`]!.peakMiB));
   const bareIdle = procStatus(bare.pid, "VmRSS");
 
@@ -360,10 +367,15 @@ try {
     ["agw --version", "", `${version.ms.toFixed(0)} ms, ${mib(version.rssMiB)}`, "", ""],
   ];
   const header = ["", "bare proxy", "agw: Chat → Gemini", "agw: Chat → OpenAI pass-through", "agw: Anthropic → Gemini"];
+  const floor = load["pass-through/reader"]!;
   const markdown = [
     `| ${header.join(" | ")} |`,
     `| ${header.map(() => "---").join(" | ")} |`,
     ...rows.map((row) => `| ${row.join(" | ")} |`),
+    "",
+    `A reading proxy (bench/bare-proxy.ts --reading: parses each request, re-sends it, reads the answer whole) on the pass-through lane: ` +
+      `${(floor.rps / load["pass-through/bare"]!.rps).toFixed(2)}× bare, ${floor.cpuPer1k.toFixed(3)} CPU s per 1k requests, ` +
+      `${floor.kbPerRequest!.toFixed(1)} KB allocated per request, GC pauses ${floor.gcMsPer1k!.toFixed(1)} ms per 1k.`,
   ].join("\n");
   console.log(markdown);
   if (OUT) {
