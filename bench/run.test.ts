@@ -6,7 +6,7 @@
 import { expect, test } from "bun:test";
 import { join } from "node:path";
 
-test("the bench's quick mode measures every row for the bare proxy and the three lanes", async () => {
+test("the bench's quick mode measures every row for the bare proxy and the three lanes, and the reading proxy's floor", async () => {
   const child = Bun.spawn([process.execPath, join(import.meta.dir, "run.ts"), "--quick"], { stdout: "pipe", stderr: "pipe" });
   const [stdout, stderr, code] = await Promise.all([new Response(child.stdout).text(), new Response(child.stderr).text(), child.exited]);
   expect({ code, stderr: stderr.trim() }).toEqual({ code: 0, stderr: "" });
@@ -43,4 +43,8 @@ test("the bench's quick mode measures every row for the bare proxy and the three
   expect(rows["start-up to first /healthz (median)"]![0]).toMatch(/^\d+ ms$/);
   expect(rows["start-up to first /healthz (median)"]![1]).toMatch(/^\d+ ms \(RSS \d+ MB\)$/);
   expect(rows["agw --version"]![1]).toMatch(/^\d+ ms, \d+ MB$/);
+  // The reading floor, on a line of its own under the table.
+  expect(stdout).toMatch(
+    /\nA reading proxy \(bench\/bare-proxy\.ts --reading: parses each request, re-sends it, reads the answer whole\) on the pass-through lane: \d+\.\d\d× bare, \d\.\d{3} CPU s per 1k requests, \d+\.\d KB allocated per request, GC pauses \d+\.\d ms per 1k\.\n/,
+  );
 }, 120_000);
