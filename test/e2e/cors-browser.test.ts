@@ -75,6 +75,16 @@ async function chatFromPage(url: string, content: string) {
   }
 }
 
+/**
+ * The traffic seen once `count` exchanges have been reported: the browser
+ * tells of responses over its debugging protocol, which may lag behind the
+ * page's own script (a loaded machine), so the assertion waits for them.
+ */
+async function reported(traffic: string[], count: number): Promise<string[]> {
+  for (let waited = 0; traffic.length < count && waited < 5_000; waited += 20) await Bun.sleep(20);
+  return traffic;
+}
+
 /** What went over the wire between the page and agw, preflights included: `OPTIONS 204`, `POST 200`… */
 function trafficToGateway(page: Page): string[] {
   const seen: string[] = [];
@@ -115,7 +125,7 @@ describe("a page on an origin in cors.origins", () => {
           usage: expect.any(Object),
         },
       });
-      expect(traffic).toEqual(["OPTIONS 204", "POST 200"]);
+      expect(await reported(traffic, 2)).toEqual(["OPTIONS 204", "POST 200"]);
       // The id the page read is the request-log row of the request it made.
       const requestId = (result as { requestId: string }).requestId;
       agw.gateway.store.flush();
@@ -131,7 +141,7 @@ describe("a page on any other origin", () => {
       const traffic = trafficToGateway(page);
       await page.goto(`${evilOrigin}/`);
       expect(await page.evaluate(chatFromPage, chatUrl, "hello from some other site")).toEqual({ rejected: "TypeError: Failed to fetch" });
-      expect(traffic).toEqual(["OPTIONS 403"]);
+      expect(await reported(traffic, 1)).toEqual(["OPTIONS 403"]);
     });
     expect(servedRequestIds()).toEqual(before);
   });
@@ -192,7 +202,7 @@ describe("a page on any other origin", () => {
       // The page learns nothing (an opaque answer, whose body Chromium withholds even from
       // DevTools; the form post above shows the whole 403 body); on the wire agw refused it.
       expect(inPage).toEqual({ type: "opaque", status: 0 });
-      expect(traffic).toEqual(["POST 403"]);
+      expect(await reported(traffic, 1)).toEqual(["POST 403"]);
     });
     expect(servedRequestIds()).toEqual(before);
   });
