@@ -182,7 +182,7 @@ Usage:
 
 Every command also takes:
   --config FILE   the gateway's config (default ./agw.json): its database, and the providers add accepts
-  --db PATH       the database itself (default: the config's, or ./agw.db without a config)
+  --db PATH       the database itself: a SQLite file or a postgres:// URL (default: the config's, or ./agw.db without a config)
 
 The key: --api-key-env VAR reads it from an environment variable, --api-key - from stdin
 (e.g. 'pass show gemini | agw accounts add … --api-key -'). --api-key KEY works too, but a key
@@ -336,7 +336,7 @@ const LOGS_HELP = `agw logs — the request log, read from the gateway's databas
 
 ${LOGS_USAGE}
 
-  --config FILE   the config whose database to read (default ./agw.json); or --db PATH for the file itself
+  --config FILE   the config whose database to read (default ./agw.json); or --db PATH for the file (or postgres:// URL) itself
   --since D       only requests from the last D: 90s, 15m, 1h, 7d (default: the newest 1,000;
                   with --follow the newest 20, then each new one)
   --status S      an exact status (429) or a class (5xx, 4xx)
@@ -351,7 +351,7 @@ const STATS_HELP = `agw stats — requests, errors, p50/p95 latency and tokens p
 
 ${STATS_USAGE}
 
-  --config FILE   the config whose database to read (default ./agw.json); or --db PATH for the file itself
+  --config FILE   the config whose database to read (default ./agw.json); or --db PATH for the file (or postgres:// URL) itself
   --since D       the window: 90s, 15m, 1h, 7d (default 24h)
   --by G          group by model (default), account, provider, protocol or key (the client key's id)
   --json          one JSON object per group: group, requests, errors, p50Ms, p95Ms, inputTokens, outputTokens, costUsd
