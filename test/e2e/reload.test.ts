@@ -149,7 +149,10 @@ test("a listen port change needs a restart: reported, and agw keeps serving wher
 test("SIGHUP makes a running agw process reload its config file, and it says so in one line", async () => {
   const processDir = mkdtempSync(join(tmpdir(), "agw-sighup-"));
   const processFile = join(processDir, "agw.json");
-  const port = 20000 + Math.floor(Math.random() * 20000);
+  // A port nobody holds now (a random one may be a live ephemeral port): agw binds it a moment later.
+  const probe = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: () => new Response() });
+  const port = probe.port!;
+  probe.stop(true);
   const configFor = (model: string) =>
     JSON.stringify({ ...config({ model, accounts: ["s"], port }), database: join(processDir, "agw.db") });
   writeFileSync(processFile, configFor("gpt-4o-mini"));
@@ -169,7 +172,7 @@ test("SIGHUP makes a running agw process reload its config file, and it says so 
   const waitFor = async (pattern: RegExp) => {
     // next() by hand: leaving a for-await would close the generator for the next wait.
     for (let line = await lines.next(); !line.done; line = await lines.next()) if (pattern.test(line.value)) return line.value;
-    throw new Error(`agw exited before printing ${pattern}`);
+    throw new Error(`agw exited before printing ${pattern}: ${await new Response(agw.stderr).text()}`);
   };
   try {
     await waitFor(new RegExp(`127\\.0\\.0\\.1:${port}`));
