@@ -21,6 +21,18 @@ export interface AccountStateRecords {
   flush(): Awaitable<void>;
 }
 
+/** An `account_state` row as a cooldown, on either backend (Postgres reads BIGINT columns as strings). */
+export function cooldownFromRow(row: Record<string, unknown>): CooldownRow {
+  return {
+    provider: row.provider as string,
+    accountId: row.account_id as string,
+    model: row.model as string,
+    cooldownUntil: Number(row.cooldown_until),
+    reason: (row.reason as string | null) ?? undefined,
+    failures: Number(row.failures),
+  };
+}
+
 export class AccountStateStore implements AccountStateRecords {
   private readonly upsert: Statement;
 
@@ -41,14 +53,7 @@ export class AccountStateStore implements AccountStateRecords {
     const rows = this.db
       .query("SELECT * FROM account_state WHERE cooldown_until > ? OR failures > 0")
       .all(now) as Record<string, unknown>[];
-    return rows.map((row) => ({
-      provider: row.provider as string,
-      accountId: row.account_id as string,
-      model: row.model as string,
-      cooldownUntil: row.cooldown_until as number,
-      reason: (row.reason as string | null) ?? undefined,
-      failures: row.failures as number,
-    }));
+    return rows.map(cooldownFromRow);
   }
 
   /** Writes every queued write now. */

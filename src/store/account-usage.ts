@@ -32,6 +32,19 @@ export interface AccountUsageRecords {
   prune(beforeDay: string): Awaitable<number>;
 }
 
+/** An `account_usage` row as usage, on either backend (Postgres reads BIGINT columns as strings). */
+export function usageFromRow(row: Record<string, unknown>): UsageRow {
+  return {
+    provider: row.provider as string,
+    accountId: row.account_id as string,
+    model: row.model as string,
+    day: row.day as string,
+    requests: Number(row.requests),
+    inputTokens: Number(row.input_tokens),
+    outputTokens: Number(row.output_tokens),
+  };
+}
+
 /** Per-account daily usage, for limits, least-used scheduling and `agw accounts list`. */
 export class AccountUsageStore implements AccountUsageRecords {
   private readonly add: Statement;
@@ -74,15 +87,7 @@ export class AccountUsageStore implements AccountUsageRecords {
 
   /** Every account's usage on a day. */
   day(day: string): UsageRow[] {
-    return (this.db.query("SELECT * FROM account_usage WHERE day = ?").all(day) as Record<string, unknown>[]).map((row) => ({
-      provider: row.provider as string,
-      accountId: row.account_id as string,
-      model: row.model as string,
-      day: row.day as string,
-      requests: row.requests as number,
-      inputTokens: row.input_tokens as number,
-      outputTokens: row.output_tokens as number,
-    }));
+    return (this.db.query("SELECT * FROM account_usage WHERE day = ?").all(day) as Record<string, unknown>[]).map(usageFromRow);
   }
 
   /** Deletes days before the given one. */

@@ -1,6 +1,6 @@
 import type { SQL } from "bun";
-import type { AccountStateRecords, CooldownRow } from "../account-state.ts";
-import { USAGE_COUNTS, type AccountUsageRecords, type UsageRow } from "../account-usage.ts";
+import { cooldownFromRow, type AccountStateRecords, type CooldownRow } from "../account-state.ts";
+import { USAGE_COUNTS, usageFromRow, type AccountUsageRecords, type UsageRow } from "../account-usage.ts";
 import { PendingTally } from "./pending-tally.ts";
 
 /** The channel replicas hear each other's cooldowns on. */
@@ -19,14 +19,7 @@ export class PostgresAccountStateStore implements AccountStateRecords {
 
   async active(now = Date.now()): Promise<CooldownRow[]> {
     const rows = (await this.sql`SELECT * FROM account_state WHERE cooldown_until > ${now} OR failures > 0`) as Array<Record<string, unknown>>;
-    return rows.map((row) => ({
-      provider: row.provider as string,
-      accountId: row.account_id as string,
-      model: row.model as string,
-      cooldownUntil: Number(row.cooldown_until),
-      reason: (row.reason as string | null) ?? undefined,
-      failures: Number(row.failures),
-    }));
+    return rows.map(cooldownFromRow);
   }
 
   save(row: CooldownRow): void {
@@ -96,15 +89,7 @@ export class PostgresAccountUsageStore implements AccountUsageRecords {
 
   async day(day: string): Promise<UsageRow[]> {
     const rows = (await this.sql`SELECT * FROM account_usage WHERE day = ${day} ORDER BY provider, account_id, model`) as Array<Record<string, unknown>>;
-    return rows.map((row) => ({
-      provider: row.provider as string,
-      accountId: row.account_id as string,
-      model: row.model as string,
-      day: row.day as string,
-      requests: Number(row.requests),
-      inputTokens: Number(row.input_tokens),
-      outputTokens: Number(row.output_tokens),
-    }));
+    return rows.map(usageFromRow);
   }
 
   async prune(beforeDay: string): Promise<number> {
