@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { dirname, isAbsolute, resolve } from "node:path";
 import { substituteEnv, type EnvProblem } from "../config/env.ts";
 import type { AccountsDatabase } from "./args.ts";
+import { isPostgresUrl } from "../util/postgres-url.ts";
 
 /** What `agw accounts` needs to know: the database, and (with a config) its providers and their accounts. */
 export interface AccountsTarget {
@@ -26,7 +27,7 @@ export class TargetError extends Error {}
  */
 export function resolveTarget(options: AccountsDatabase, env: Record<string, string | undefined>, cwd = process.cwd()): AccountsTarget {
   const file = options.config ?? (options.db === undefined && existsSync(resolve(cwd, "agw.json")) ? "agw.json" : undefined);
-  const fromFlag = (db: string) => (/^postgres(ql)?:/i.test(db) ? db : resolve(cwd, db));
+  const fromFlag = (db: string) => (isPostgresUrl(db) ? db : resolve(cwd, db));
   if (file === undefined) return { database: fromFlag(options.db ?? "agw.db") };
   const path = resolve(cwd, file);
   const raw = readConfig(path);
@@ -52,7 +53,7 @@ export function resolveTarget(options: AccountsDatabase, env: Record<string, str
   if (database === ":memory:") {
     throw new TargetError(`${path}: the database is ':memory:', which only the server itself can see; use the admin API (/admin/accounts)`);
   }
-  if (/^postgres(ql)?:/i.test(database)) return { database, config: path, providers, ...withKey };
+  if (isPostgresUrl(database)) return { database, config: path, providers, ...withKey };
   return { database: isAbsolute(database) ? database : resolve(dirname(path), database), config: path, providers, ...withKey };
 }
 

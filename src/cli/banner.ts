@@ -1,5 +1,6 @@
 import type { LoadedConfig } from "../config/load.ts";
 import type { EffectiveAuthMode } from "../server/auth.ts";
+import { isPostgresUrl } from "../util/postgres-url.ts";
 
 /** What agw prints on start: where it listens, how it guards, what it serves. Never a key. */
 export function startBanner(config: LoadedConfig, url: URL, authMode: EffectiveAuthMode, version: string, clientKeys = 0): string[] {
@@ -51,7 +52,7 @@ export function startBanner(config: LoadedConfig, url: URL, authMode: EffectiveA
 
 /** The database as shown: a Postgres URL without its password. */
 export function displayDatabase(database: string): string {
-  if (!/^postgres(ql)?:/i.test(database)) return database;
+  if (!isPostgresUrl(database)) return database;
   try {
     const url = new URL(database);
     if (url.password !== "") url.password = "***";

@@ -3,6 +3,7 @@ import { dirname, isAbsolute, resolve } from "node:path";
 import { configSchema, type Config } from "./schema.ts";
 import { substituteEnv, type EnvProblem } from "./env.ts";
 import { formatIssue } from "./format-issues.ts";
+import { isPostgresUrl } from "../util/postgres-url.ts";
 
 /** A config that cannot be used; `problems` are `path: what was expected` lines. */
 export class ConfigError extends Error {
@@ -63,7 +64,7 @@ export function defaultConfig(): LoadedConfig {
 function finish(config: Config, file: string | undefined): LoadedConfig {
   const base = file === undefined ? process.cwd() : dirname(file);
   const database =
-    config.database === ":memory:" || isAbsolute(config.database) || /^postgres(ql)?:/i.test(config.database) ? config.database : resolve(base, config.database);
+    config.database === ":memory:" || isAbsolute(config.database) || isPostgresUrl(config.database) ? config.database : resolve(base, config.database);
   const host = config.listen.host ?? (config.allowLanAccess ? "0.0.0.0" : "127.0.0.1");
   return { ...config, file, database, listen: { ...config.listen, host } };
 }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { isPostgresUrl, postgresUrlProblem } from "../util/postgres-url.ts";
 
 /** Provider types this build understands. The registry in src/providers/index.ts implements them. */
 export const PROVIDER_TYPES = ["gemini", "openai", "anthropic", "mock"] as const;
@@ -146,7 +147,7 @@ export const configSchema = z.strictObject({
   database: z
     .string()
     .min(1)
-    .refine((value) => !isPostgresLike(value) || postgresUrlProblem(value) === undefined, {
+    .refine((value) => !isPostgresUrl(value) || postgresUrlProblem(value) === undefined, {
       // The URL holds a password: the message names what is wrong, never the value.
       error: (issue) => `a Postgres URL, but ${postgresUrlProblem(String(issue.input))}`,
       abort: true,
@@ -253,20 +254,3 @@ export type AccountConfig = z.infer<typeof accountSchema>;
 export type AuthMode = (typeof AUTH_MODES)[number];
 export type ClientKeyConfig = z.infer<typeof clientKeySchema>;
 export type Price = z.infer<typeof priceSchema>;
-
-function isPostgresLike(value: string): boolean {
-  return /^postgres(ql)?:/i.test(value);
-}
-
-/** What is wrong with a Postgres URL (undefined when nothing is): it must name a host and a database. */
-export function postgresUrlProblem(value: string): string | undefined {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    return "not one that parses (expected postgres://user:password@host:5432/database; a password with @ : / # ? must be percent-encoded)";
-  }
-  if (url.hostname === "") return "it names no host (expected postgres://user:password@host:5432/database)";
-  if (url.pathname.replace(/^\//, "") === "") return "it names no database (expected postgres://user:password@host:5432/database)";
-  return undefined;
-}

@@ -17,6 +17,7 @@ import type { OAuthTokenRecords } from "./oauth-tokens.ts";
 import type { RequestLogRecords } from "./request-logs.ts";
 import type { ResponseRecords } from "./responses.ts";
 import type { Awaitable } from "../util/awaitable.ts";
+import { isPostgresUrl } from "../util/postgres-url.ts";
 
 export type { StoredAccount, NewAccount, AccountCredentials, OAuthGrant } from "./accounts.ts";
 export type { UsageRow } from "./account-usage.ts";
@@ -87,10 +88,7 @@ export interface Store {
   close(): Awaitable<void>;
 }
 
-/** Whether the config's `database` names a Postgres server rather than a SQLite file. */
-export function isPostgresUrl(database: string): boolean {
-  return /^postgres(ql)?:\/\//i.test(database);
-}
+export { isPostgresUrl };
 
 /**
  * Opens the store the config's `database` names: a Postgres URL (migrated,
