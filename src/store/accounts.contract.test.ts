@@ -73,6 +73,20 @@ for (const backend of backends) {
       }
     });
 
+    test("replicas starting together sync the same config accounts at once: no conflict, each account once", async () => {
+      const db = await backend.fresh();
+      try {
+        const replicas = Array.from({ length: 4 }, () => db.replica().accounts);
+        const accounts = Array.from({ length: 10 }, (_, index) => account("gemini", `config-${index}`));
+        await Promise.all(replicas.map((replica) => replica.syncFromConfig(accounts)));
+        expect((await replicas[0]!.list()).map((stored) => `${stored.provider}/${stored.id}/${stored.source}`).sort()).toEqual(
+          accounts.map((config) => `gemini/${config.id}/config`).sort(),
+        );
+      } finally {
+        await db.close();
+      }
+    });
+
     test("credentials stored before a secrets key are sealed when a store opens with one; another key is refused", async () => {
       const db = await backend.fresh();
       const secretKey = Buffer.alloc(32, 5).toString("base64");

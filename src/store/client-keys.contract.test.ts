@@ -87,6 +87,20 @@ for (const backend of backends) {
       }
     });
 
+    test("replicas starting together sync the same config keys at once: no conflict, each key once", async () => {
+      const db = await backend.fresh();
+      try {
+        const replicas = Array.from({ length: 4 }, () => db.replica().clientKeys);
+        const keys = Array.from({ length: 10 }, (_, index) => key(`config-${index}`, { rpm: index + 1 }));
+        await Promise.all(replicas.map((replica) => replica.syncFromConfig(keys)));
+        expect((await replicas[0]!.list()).map((stored) => [stored.id, stored.source, stored.rpm]).sort()).toEqual(
+          keys.map((config, index) => [config.id, "config", index + 1]).sort(),
+        );
+      } finally {
+        await db.close();
+      }
+    });
+
     test("usage: requests add up per key and day, across two replicas writing the same day at once; prune drops old days", async () => {
       const db = await backend.fresh();
       try {

@@ -1,6 +1,7 @@
 import type { SQL } from "bun";
 import { accountFromRow, type AccountRecords, type AccountRow, type NewAccount, type StoredAccount } from "../accounts.ts";
 import { isSealed, SecretCodec } from "../secret-box.ts";
+import { CONFIG_SYNC_LOCK } from "./locks.ts";
 
 type Queryable = (strings: TemplateStringsArray, ...values: unknown[]) => Promise<unknown>;
 
@@ -62,6 +63,7 @@ export class PostgresAccountStore implements AccountRecords {
     const keep = new Set(accounts.map((account) => `${account.provider}\u0000${account.id}`));
     await this.sql.begin(async (tx) => {
       const query = tx as unknown as Queryable;
+      await query`SELECT pg_advisory_xact_lock(${CONFIG_SYNC_LOCK})`;
       for (const account of accounts) await this.upsert(query, account, "config", now);
       const existing = (await query`SELECT provider, id FROM accounts WHERE source = 'config'`) as Array<{ provider: string; id: string }>;
       for (const row of existing) if (!keep.has(`${row.provider}\u0000${row.id}`)) await query`DELETE FROM accounts WHERE provider = ${row.provider} AND id = ${row.id}`;

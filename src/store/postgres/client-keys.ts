@@ -1,4 +1,5 @@
 import type { SQL } from "bun";
+import { CONFIG_SYNC_LOCK } from "./locks.ts";
 import { PendingTally } from "./pending-tally.ts";
 import {
   KEY_USAGE_COUNTS,
@@ -84,6 +85,7 @@ export class PostgresClientKeyStore implements ClientKeyRecords {
   async syncFromConfig(keys: readonly NewClientKey[]): Promise<void> {
     const now = Date.now();
     await this.sql.begin(async (tx) => {
+      await tx`SELECT pg_advisory_xact_lock(${CONFIG_SYNC_LOCK})`;
       const existing = (await tx`SELECT id, source FROM client_keys`) as Array<{ id: string; source: string }>;
       const taken = new Map(existing.map((row) => [row.id, row.source]));
       const keep = new Set(keys.map((key) => key.id));

@@ -7,6 +7,7 @@ import { log } from "../../util/logger.ts";
 import { ACCOUNT_STATE_CHANNEL, PostgresAccountStateStore, PostgresAccountUsageStore } from "./account-records.ts";
 import { PostgresAccountStore } from "./accounts.ts";
 import { PostgresClientKeyStore } from "./client-keys.ts";
+import { RETENTION_LOCK } from "./locks.ts";
 import { migratePostgres } from "./migrate.ts";
 import { PostgresOAuthTokenStore } from "./oauth-tokens.ts";
 import { PostgresRequestLogStore } from "./request-logs.ts";
@@ -30,8 +31,6 @@ export const SYNC_INTERVAL_MS = 1_000;
 /** Deferred writes (an account taken out) kept while Postgres is away; beyond this the oldest are dropped. */
 const MAX_DEFERRED = 10_000;
 
-/** The advisory lock the replica applying the retention holds ("agw retain" as ASCII), so one prunes at a time. */
-const RETENTION_LOCK = 0x61_67_77_5f_72_65_74_6en;
 
 /**
  * The store on a Postgres server, shared by every replica pointing at it.

@@ -1,12 +1,6 @@
 import type { SQL } from "bun";
 import { postgresMigrations } from "./migrations.ts";
-
-/**
- * The advisory lock every agw replica takes to migrate: a fixed number
- * ("agw schema" as ASCII in a bigint), so two replicas starting together
- * migrate one after the other and the second finds nothing left to do.
- */
-export const MIGRATION_LOCK = 0x61_67_77_5f_73_63_68_6dn;
+import { MIGRATION_LOCK } from "./locks.ts";
 
 /**
  * Brings a Postgres database's schema up to date, once however many replicas
