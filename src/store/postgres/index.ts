@@ -140,7 +140,7 @@ export class PostgresStore implements Store {
     return this.lastFailure === undefined ? undefined : `the last write to Postgres failed: ${this.lastFailure}`;
   }
 
-  /** One replica at a time: the others find the lock taken and leave it to that one. */
+  /** What SQLite's store prunes, by one replica at a time: the others find the lock taken and leave it to that one. */
   async applyRetention(retention: Retention): Promise<void> {
     const connection = await this.sql.reserve();
     try {
@@ -150,14 +150,6 @@ export class PostgresStore implements Store {
         await this.requestLogs.prune(retention.logsBefore);
         await this.responses.prune(retention.responsesBefore);
         await this.responses.limitBytes(retention.responsesMaxBytes);
-        const oldestDay = utcDay(Math.min(retention.logsBefore, retention.responsesBefore));
-        // Usage rows back to the start of the month before are kept: the keys' monthly budgets read them.
-        const monthBefore = new Date(Date.now());
-        monthBefore.setUTCDate(1);
-        monthBefore.setUTCMonth(monthBefore.getUTCMonth() - 1);
-        const keep = utcDay(monthBefore.getTime()) < oldestDay ? utcDay(monthBefore.getTime()) : oldestDay;
-        await this.usage.prune(keep);
-        await this.clientKeys.prune(keep);
       } finally {
         await connection`SELECT pg_advisory_unlock(${RETENTION_LOCK})`;
       }
