@@ -11,8 +11,7 @@ const backends = storeBackends();
 for (const backend of backends) {
   describe(`account records on ${backend.name}`, () => {
     test("cooldowns: the latest state per account and model, seen by another replica once written; ended ones without failures are not active", async () => {
-      const db = await backend.fresh();
-      try {
+      await backend.withFresh(async (db) => {
         const a = db.replica().accountState;
         const b = db.replica().accountState;
         const now = Date.now();
@@ -26,14 +25,11 @@ for (const backend of backends) {
           { provider: "gemini", accountId: "x", model: "gemini-2.5-pro", cooldownUntil: now + 120_000, reason: "rate limited", failures: 2 },
           { provider: "gemini", accountId: "z", model: "", cooldownUntil: now - 1, reason: "transient", failures: 3 },
         ]);
-      } finally {
-        await db.close();
-      }
+      });
     });
 
     test("daily usage adds up across two replicas flushing the same account and day at once; prune drops old days", async () => {
-      const db = await backend.fresh();
-      try {
+      await backend.withFresh(async (db) => {
         const a = db.replica().accountUsage;
         const b = db.replica().accountUsage;
         for (let i = 0; i < 40; i++) {
@@ -47,9 +43,7 @@ for (const backend of backends) {
         ]);
         expect(await b.prune("2026-12-02")).toBe(1);
         expect(await b.day("2026-12-01")).toEqual([]);
-      } finally {
-        await db.close();
-      }
+      });
     });
   });
 }
@@ -57,8 +51,7 @@ for (const backend of backends) {
 describe("Postgres only", () => {
   const postgres = backends.find((backend) => backend.name === "postgres")!;
   test("a cooldown written by one replica is announced to the others (LISTEN/NOTIFY), after it is committed", async () => {
-    const db = await postgres.fresh();
-    try {
+    await postgres.withFresh(async (db) => {
       const writer = db.replica().postgres!.accountState;
       const listener = db.replica().postgres!.accountState;
       const heard: Array<Awaited<ReturnType<typeof listener.active>>> = [];
@@ -75,8 +68,6 @@ describe("Postgres only", () => {
       await Promise.race([announced, Bun.sleep(5_000)]);
       await stop();
       expect(heard.map((rows) => rows.map((row) => [row.accountId, row.reason]))).toEqual([[["x", "rate limited"]]]);
-    } finally {
-      await db.close();
-    }
+    });
   });
 });

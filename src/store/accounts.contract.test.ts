@@ -22,8 +22,7 @@ const account = (provider: string, id: string, extra: Record<string, unknown> = 
 for (const backend of backends) {
   describe(`accounts on ${backend.name}`, () => {
     test("add, sync, enable/disable, disabled reason and reset, remove: the same accounts on every replica", async () => {
-      const db = await backend.fresh();
-      try {
+      await backend.withFresh(async (db) => {
         const a = db.replica().accounts;
         const b = db.replica().accounts;
         await a.syncFromConfig([account("gemini", "main", { weight: 2, models: ["gemini-2.5-pro"], dailyRequestLimit: 100, dailyTokenLimit: 5_000_000_000 }), account("gemini", "spare")]);
@@ -68,29 +67,23 @@ for (const backend of backends) {
         expect((await b.list()).map((stored) => `${stored.provider}/${stored.id}`)).toEqual(["gemini/cli-added", "gemini/main", "openai/main"]);
         expect(await b.remove("openai", "main")).toBe(true);
         expect(await b.remove("openai", "main")).toBe(false);
-      } finally {
-        await db.close();
-      }
+      });
     });
 
     test("replicas starting together sync the same config accounts at once: no conflict, each account once", async () => {
-      const db = await backend.fresh();
-      try {
+      await backend.withFresh(async (db) => {
         const replicas = Array.from({ length: 4 }, () => db.replica().accounts);
         const accounts = Array.from({ length: 10 }, (_, index) => account("gemini", `config-${index}`));
         await Promise.all(replicas.map((replica) => replica.syncFromConfig(accounts)));
         expect((await replicas[0]!.list()).map((stored) => `${stored.provider}/${stored.id}/${stored.source}`).sort()).toEqual(
           accounts.map((config) => `gemini/${config.id}/config`).sort(),
         );
-      } finally {
-        await db.close();
-      }
+      });
     });
 
     test("credentials stored before a secrets key are sealed when a store opens with one; another key is refused", async () => {
-      const db = await backend.fresh();
       const secretKey = Buffer.alloc(32, 5).toString("base64");
-      try {
+      await backend.withFresh(async (db) => {
         await db.replica().accounts.add(account("gemini", "plain", { credentials: { apiKey: "AIza-plain-before" } }));
         expect(await db.rawCredentials("gemini", "plain")).toBe(JSON.stringify({ apiKey: "AIza-plain-before" }));
         const keyed = db.replica({ secretKey });
@@ -104,23 +97,18 @@ for (const backend of backends) {
           await other.secureAtRest();
         })();
         await expect(refused).rejects.toBeInstanceOf(SecretKeyError);
-      } finally {
-        await db.close();
-      }
+      });
     });
 
     test("with a secrets key, credentials are sealed at rest and open again on another replica with the same key", async () => {
-      const db = await backend.fresh();
       const secretKey = Buffer.alloc(32, 3).toString("base64");
-      try {
+      await backend.withFresh(async (db) => {
         const a = db.replica({ secretKey }).accounts;
         await a.add(account("gemini", "sealed", { credentials: { apiKey: "AIza-very-secret" } }));
         const raw = await db.rawCredentials("gemini", "sealed");
         expect([raw.startsWith("agw-enc1:"), raw.includes("AIza-very-secret")]).toEqual([true, false]);
         expect((await db.replica({ secretKey }).accounts.get("gemini", "sealed"))?.credentials).toEqual({ apiKey: "AIza-very-secret" });
-      } finally {
-        await db.close();
-      }
+      });
     });
   });
 }

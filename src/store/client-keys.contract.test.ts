@@ -14,8 +14,7 @@ const key = (id: string, extra: Record<string, unknown> = {}) => ({ id, hash: Bu
 for (const backend of backends) {
   describe(`client keys on ${backend.name}`, () => {
     test("create, read, list: a taken id or secret is refused; limits and metadata come back as stored", async () => {
-      const db = await backend.fresh();
-      try {
+      await backend.withFresh(async (db) => {
         const store = db.replica().clientKeys;
         expect(await store.create(key("team-a", { name: "Team A", models: ["gemini-*"], rpm: 60, tpm: 1_000_000_000_000, monthlyBudgetUsd: 12.5, expiresAt: 1_900_000_000_000, metadata: { owner: "ana" } }))).toBe(true);
         expect(await store.create(key("team-a"))).toBe(false);
@@ -43,14 +42,11 @@ for (const backend of backends) {
           ["team-a", true],
         ]);
         expect(await store.get("nope")).toBeUndefined();
-      } finally {
-        await db.close();
-      }
+      });
     });
 
     test("update sets and clears limits; enable, disable; revoke once", async () => {
-      const db = await backend.fresh();
-      try {
+      await backend.withFresh(async (db) => {
         const store = db.replica().clientKeys;
         await store.create(key("k", { rpm: 10, tpm: 100 }));
         expect(await store.update("k", { rpm: null, dailyRequests: 500, models: ["a", "b*"] })).toBe(true);
@@ -62,14 +58,11 @@ for (const backend of backends) {
         expect(await store.revoke("k")).toBe(true);
         expect(await store.revoke("k")).toBe(false);
         expect((await store.get("k"))?.revokedAt).toEqual(expect.any(Number));
-      } finally {
-        await db.close();
-      }
+      });
     });
 
     test("syncFromConfig makes the config keys exactly the config's, leaves CLI keys alone, refuses a CLI key's id", async () => {
-      const db = await backend.fresh();
-      try {
+      await backend.withFresh(async (db) => {
         const store = db.replica().clientKeys;
         await store.create(key("made-by-cli"));
         await store.syncFromConfig([key("one", { rpm: 1 }), key("two")]);
@@ -82,28 +75,22 @@ for (const backend of backends) {
         await expect(Promise.resolve().then(() => store.syncFromConfig([key("made-by-cli")]))).rejects.toThrow(
           "auth.keys: the key id 'made-by-cli' is taken by a key made with agw keys; give the config's key another id",
         );
-      } finally {
-        await db.close();
-      }
+      });
     });
 
     test("replicas starting together sync the same config keys at once: no conflict, each key once", async () => {
-      const db = await backend.fresh();
-      try {
+      await backend.withFresh(async (db) => {
         const replicas = Array.from({ length: 4 }, () => db.replica().clientKeys);
         const keys = Array.from({ length: 10 }, (_, index) => key(`config-${index}`, { rpm: index + 1 }));
         await Promise.all(replicas.map((replica) => replica.syncFromConfig(keys)));
         expect((await replicas[0]!.list()).map((stored) => [stored.id, stored.source, stored.rpm]).sort()).toEqual(
           keys.map((config, index) => [config.id, "config", index + 1]).sort(),
         );
-      } finally {
-        await db.close();
-      }
+      });
     });
 
     test("usage: requests add up per key and day, across two replicas writing the same day at once; prune drops old days", async () => {
-      const db = await backend.fresh();
-      try {
+      await backend.withFresh(async (db) => {
         const a = db.replica().clientKeys;
         const b = db.replica().clientKeys;
         for (let i = 0; i < 50; i++) {
@@ -117,9 +104,7 @@ for (const backend of backends) {
         expect(Object.fromEntries(await b.usageSince("2026-12-01"))).toEqual({ k: { requests: 107, inputTokens: 550, outputTokens: 150, costUsd: 38.5 } });
         expect(await a.prune("2026-12-01")).toBe(1);
         expect(Object.fromEntries(await a.usageSince("2026-01-01"))).toEqual({ k: { requests: 107, inputTokens: 550, outputTokens: 150, costUsd: 38.5 } });
-      } finally {
-        await db.close();
-      }
+      });
     });
   });
 }

@@ -41,8 +41,7 @@ const rows: RequestLogRow[] = [
 for (const backend of backends) {
   describe(`request log on ${backend.name}`, () => {
     test("two replicas' rows read back the same everywhere: rows, filters, cursors, stats, last failures, summary, pruning", async () => {
-      const db = await backend.fresh();
-      try {
+      await backend.withFresh(async (db) => {
         const a = db.replica().requestLogs;
         const b = db.replica().requestLogs;
         for (const row of rows.slice(0, 3)) a.record(row);
@@ -97,9 +96,7 @@ for (const backend of backends) {
 
         expect(await a.prune(3_000)).toBe(2);
         expect(await ids({})).toEqual(["c", "d", "e"]);
-      } finally {
-        await db.close();
-      }
+      });
     });
   });
 }

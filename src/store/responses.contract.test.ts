@@ -21,8 +21,7 @@ const turn = (id: string, previous: string | undefined, createdAt: number) => ({
 for (const backend of backends) {
   describe(`stored responses on ${backend.name}`, () => {
     test("a conversation saved on one replica is continued on another: the chain, the items by id, a broken chain, pruning", async () => {
-      const db = await backend.fresh();
-      try {
+      await backend.withFresh(async (db) => {
         const a = db.replica().responses;
         const b = db.replica().responses;
         expect(await a.save(turn("resp_1", undefined, 1_000), [{ id: "msg_resp_1", items: [{ type: "reasoning", id: "rs_1" }, { type: "message", id: "msg_resp_1" }] }])).toBe(true);
@@ -46,9 +45,7 @@ for (const backend of backends) {
         expect(await a.prune(1_500)).toBe(0);
         expect(await a.prune(2_500)).toBe(1);
         expect(await b.get("resp_2")).toBeUndefined();
-      } finally {
-        await db.close();
-      }
+      });
     });
   });
 }

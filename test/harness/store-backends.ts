@@ -42,11 +42,32 @@ export interface StoreReplica {
   postgres?: { accountState: PostgresAccountStateStore };
 }
 
+export interface FreshDatabase {
+  /** Opens another store on the database, as another replica would. */
+  replica(options?: { secretKey?: string }): StoreReplica;
+  rawCredentials(provider: string, id: string): Promise<string>;
+  /** Closes every store opened on it. */
+  close(): Promise<void>;
+}
+
 export interface StoreBackend {
   name: "sqlite" | "postgres";
-  /** A fresh, empty database; `replica()` opens another store on it; `close()` closes them all. */
-  fresh(): Promise<{ replica(options?: { secretKey?: string }): StoreReplica; rawCredentials(provider: string, id: string): Promise<string>; close(): Promise<void> }>;
+  /** A fresh, empty database. */
+  fresh(): Promise<FreshDatabase>;
+  /** Runs `use` on a fresh database, closed afterwards whatever happens. */
+  withFresh(use: (db: FreshDatabase) => Promise<void>): Promise<void>;
+}
 
+/** withFresh, for a backend's `fresh`. */
+function withFreshOf(fresh: () => Promise<FreshDatabase>) {
+  return async (use: (db: FreshDatabase) => Promise<void>): Promise<void> => {
+    const db = await fresh();
+    try {
+      await use(db);
+    } finally {
+      await db.close();
+    }
+  };
 }
 
 export function storeBackends(): StoreBackend[] {
@@ -60,7 +81,7 @@ export function storeBackends(): StoreBackend[] {
     await pg?.stop();
     for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
   });
-  return [
+  const backends: Array<Omit<StoreBackend, "withFresh">> = [
     {
       name: "sqlite",
       async fresh() {
@@ -135,4 +156,5 @@ export function storeBackends(): StoreBackend[] {
       },
     },
   ];
+  return backends.map((backend) => ({ ...backend, withFresh: withFreshOf(() => backend.fresh()) }));
 }
