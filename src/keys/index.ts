@@ -197,7 +197,7 @@ export class ClientKeys {
     if (refusal === undefined) {
       counters.admit(reserved);
       // Replicas share minutes (Postgres): the request counts for the others at their next read.
-      if (record.rpm !== undefined || record.tpm !== undefined) {
+      if (hasMinuteLimits(record)) {
         this.store.clientKeys.recordMinute?.({ keyId: record.id, minute: counters.minuteStart, requests: 1, tokens: reserved });
       }
     }
@@ -217,7 +217,7 @@ export class ClientKeys {
     const id = admission.key.record.id;
     this.countersOf(id, now).settle(admission.admittedAt, admission.reservedTokens, input + output, costUsd, now);
     const { record } = admission.key;
-    if ((record.rpm !== undefined || record.tpm !== undefined) && input + output !== admission.reservedTokens) {
+    if (hasMinuteLimits(record) && input + output !== admission.reservedTokens) {
       const admittedMinute = admission.admittedAt - (admission.admittedAt % MINUTE_MS);
       this.store.clientKeys.recordMinute?.({ keyId: id, minute: admittedMinute, requests: 0, tokens: input + output - admission.reservedTokens });
     }
@@ -261,6 +261,11 @@ function tooMany(counted: number, reserved: number, limit: number): boolean {
 
 function refused(message: string, code: string): GatewayError {
   return new GatewayError("authentication", message, { code });
+}
+
+/** Whether a key is held to per-minute limits: only then are its minutes shared with other replicas. */
+function hasMinuteLimits(record: StoredClientKey): boolean {
+  return record.rpm !== undefined || record.tpm !== undefined;
 }
 
 function overLimit(record: StoredClientKey, limit: string, waitMs: number): GatewayError {
