@@ -112,3 +112,46 @@ test("tokens count input, output, cached and reasoning; attempts by outcome; a r
   expect(text).toContain('agw_request_duration_seconds_sum{protocol="anthropic",provider="claude"} 1.2\n');
   expect(text).toContain('agw_request_duration_seconds_count{protocol="anthropic",provider="none"} 1\n');
 });
+
+test("requests of different kinds add to the series they share and only those: a status, a key or an account apart", () => {
+  const metrics = new GatewayMetrics({ inflight: () => 0, pool: { snapshot: () => [] }, logQueueDepth: () => 0 });
+  const row = (id: string, status: number, accountId: string, keyId: string | undefined, latencyMs: number) => ({
+    id,
+    startedAt: NOW,
+    route: "/v1/chat/completions",
+    protocol: "openai-chat",
+    provider: "g",
+    mappedModel: "gemini-2.5-flash",
+    accountId,
+    stream: false,
+    status,
+    latencyMs,
+    attempts: 1,
+    attemptDetails: [{ accountId, status }],
+    costUsd: 0.5,
+    ...(keyId !== undefined ? { keyId } : {}),
+  });
+  const usage = { input: { total: 10 }, output: { total: 2 } };
+  metrics.record(row("1", 200, "a", "team", 0.1), usage);
+  metrics.record(row("2", 200, "a", "team", 0.2), usage);
+  metrics.record(row("3", 500, "a", "team", 0.3), undefined);
+  metrics.record(row("4", 200, "b", "team", 0.4), usage);
+  metrics.record(row("5", 200, "a", undefined, 0.5), usage);
+  const text = metrics.render();
+  expect(series(text, "agw_requests_total")).toEqual([
+    'agw_requests_total{route="/v1/chat/completions",protocol="openai-chat",provider="g",model="gemini-2.5-flash",status="200"} 4',
+    'agw_requests_total{route="/v1/chat/completions",protocol="openai-chat",provider="g",model="gemini-2.5-flash",status="500"} 1',
+  ]);
+  expect(series(text, "agw_tokens_total")).toEqual([
+    'agw_tokens_total{provider="g",model="gemini-2.5-flash",account="a",direction="input"} 30',
+    'agw_tokens_total{provider="g",model="gemini-2.5-flash",account="a",direction="output"} 6',
+    'agw_tokens_total{provider="g",model="gemini-2.5-flash",account="b",direction="input"} 10',
+    'agw_tokens_total{provider="g",model="gemini-2.5-flash",account="b",direction="output"} 2',
+  ]);
+  expect(series(text, "agw_spend_usd_total")).toEqual(['agw_spend_usd_total{provider="g",model="gemini-2.5-flash"} 2.5']);
+  expect(series(text, "agw_key_requests_total")).toEqual(['agw_key_requests_total{key="team",status="200"} 3', 'agw_key_requests_total{key="team",status="500"} 1']);
+  expect(series(text, "agw_key_tokens_total")).toEqual(['agw_key_tokens_total{key="team",direction="input"} 30', 'agw_key_tokens_total{key="team",direction="output"} 6']);
+  expect(series(text, "agw_key_spend_usd_total")).toEqual(['agw_key_spend_usd_total{key="team"} 2']);
+  expect(text).toContain('agw_request_duration_seconds_count{protocol="openai-chat",provider="g"} 5\n');
+  expect(text).toContain('agw_request_duration_seconds_sum{protocol="openai-chat",provider="g"} 0.0015\n');
+});

@@ -5,7 +5,7 @@ import type { AccountPool } from "../pool/account-pool.ts";
 import type { RequestLogRow } from "../store/index.ts";
 import { VERSION, commit } from "../version.ts";
 import { attemptOutcome } from "./attempt-outcome.ts";
-import { Collected, Counter, Histogram, Registry, type GaugeSample } from "./registry.ts";
+import { Collected, Counter, Histogram, Registry, type CounterSeries, type GaugeSample, type HistogramSeries } from "./registry.ts";
 
 /** Suited to LLM calls: a local answer in milliseconds to a long reasoning stream in minutes. */
 export const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 30, 60, 120, 300];
@@ -16,6 +16,23 @@ export interface MetricsSources {
   pool: Pick<AccountPool, "snapshot">;
   logQueueDepth: () => number;
 }
+
+/** The counter and histogram series one kind of request adds to, each found at its first use. */
+interface RequestSeries {
+  requests?: CounterSeries;
+  inputTokens?: CounterSeries;
+  outputTokens?: CounterSeries;
+  spend?: CounterSeries;
+  keyRequests?: CounterSeries;
+  keyInputTokens?: CounterSeries;
+  keyOutputTokens?: CounterSeries;
+  keySpend?: CounterSeries;
+  duration?: HistogramSeries;
+  firstByte?: HistogramSeries;
+}
+
+/** More kinds of request than any configuration makes: past this, the cache starts over. */
+const MAX_BUNDLES = 10_000;
 
 const ACCOUNT_STATES = ["ready", "cooling", "needs_attention", "disabled"] as const;
 // The moment the process started, in seconds since the epoch.
@@ -138,41 +155,54 @@ export class GatewayMetrics {
     registry.register(new Collected("process_open_fds", "Number of open file descriptors.", [], openFileDescriptors));
   }
 
+  /**
+   * The series one kind of request adds to, by everything its labels are made
+   * of: a request finds them with one lookup instead of building a label list
+   * and a key per series. Bounded like the series themselves (mapped models,
+   * configured keys, statuses); cleared if it ever grows past that.
+   */
+  private readonly bundles = new Map<string, RequestSeries>();
+
   /** Counts one finished request from its log row (and its last usage, for cached and reasoning tokens). */
   record(log: RequestLogRow, usage: Usage | undefined): void {
     const provider = log.provider ?? "none";
     // Only a name the router mapped is a label: what clients type is unbounded.
     const model = log.mappedModel ?? "unmapped";
     const protocol = log.protocol ?? "none";
-    this.requests.inc([log.route, protocol, provider, model, String(log.status)]);
+    const account = log.accountId ?? "none";
+    const bundleKey = `${log.route}\u0001${protocol}\u0001${provider}\u0001${model}\u0001${log.status}\u0001${account}\u0001${log.keyId ?? "\u0002"}`;
+    let series = this.bundles.get(bundleKey);
+    if (series === undefined) {
+      if (this.bundles.size >= MAX_BUNDLES) this.bundles.clear();
+      this.bundles.set(bundleKey, (series = {}));
+    }
+    (series.requests ??= this.requests.seriesOf([log.route, protocol, provider, model, String(log.status)])).value += 1;
     for (const attempt of (log.attemptDetails ?? []) as AttemptRecord[]) {
       this.attempts.inc([provider, attempt.accountId, attemptOutcome(attempt.status, attempt.errorClass)]);
     }
     // Tokens are what an upstream counted: a request answered locally (a warm-up probe) has none.
     if (usage !== undefined && log.provider !== undefined) {
-      const account = log.accountId ?? "none";
-      this.tokens.inc([provider, model, account, "input"], usage.input.total);
-      this.tokens.inc([provider, model, account, "output"], usage.output.total);
+      (series.inputTokens ??= this.tokens.seriesOf([provider, model, account, "input"])).value += usage.input.total;
+      (series.outputTokens ??= this.tokens.seriesOf([provider, model, account, "output"])).value += usage.output.total;
       if (usage.input.cacheRead) this.tokens.inc([provider, model, account, "cached"], usage.input.cacheRead);
       if (usage.output.reasoning) this.tokens.inc([provider, model, account, "reasoning"], usage.output.reasoning);
     }
-    if (log.costUsd !== undefined) this.spend.inc([provider, model], log.costUsd);
+    if (log.costUsd !== undefined) (series.spend ??= this.spend.seriesOf([provider, model])).value += log.costUsd;
     if (log.keyId !== undefined) {
-      this.keyRequests.inc([log.keyId, String(log.status)]);
+      (series.keyRequests ??= this.keyRequests.seriesOf([log.keyId, String(log.status)])).value += 1;
       if (usage !== undefined) {
-        this.keyTokens.inc([log.keyId, "input"], usage.input.total);
-        this.keyTokens.inc([log.keyId, "output"], usage.output.total);
+        (series.keyInputTokens ??= this.keyTokens.seriesOf([log.keyId, "input"])).value += usage.input.total;
+        (series.keyOutputTokens ??= this.keyTokens.seriesOf([log.keyId, "output"])).value += usage.output.total;
       }
-      this.keySpend.inc([log.keyId], log.costUsd ?? 0);
+      (series.keySpend ??= this.keySpend.seriesOf([log.keyId])).value += log.costUsd ?? 0;
     }
     if (log.intercepted !== undefined) this.intercepted.inc([log.intercepted]);
     if (log.warnings !== undefined) {
       if (log.warnings.some((warning) => warning.code === "thinking_dropped_unsigned_history")) this.signaturesDropped.inc([]);
       if (log.warnings.some((warning) => warning.code === "signatures_stripped_after_refusal")) this.signaturesRetried.inc([]);
     }
-    const labels = [protocol, provider];
-    if (log.latencyMs !== undefined) this.duration.observe(labels, log.latencyMs / 1000);
-    if (log.ttfbMs !== undefined) this.firstByte.observe(labels, log.ttfbMs / 1000);
+    if (log.latencyMs !== undefined) this.duration.observeIn((series.duration ??= this.duration.seriesOf([protocol, provider])), log.latencyMs / 1000);
+    if (log.ttfbMs !== undefined) this.firstByte.observeIn((series.firstByte ??= this.firstByte.seriesOf([protocol, provider])), log.ttfbMs / 1000);
   }
 
   render(): string {

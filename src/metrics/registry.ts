@@ -52,8 +52,8 @@ abstract class Metric implements Family {
   abstract render(lines: string[]): void;
 }
 
-interface CounterSeries {
-  labels: string;
+export interface CounterSeries {
+  readonly labels: string;
   value: number;
 }
 
@@ -65,10 +65,15 @@ export class Counter extends Metric {
   }
 
   inc(values: readonly string[], by = 1): void {
+    this.seriesOf(values).value += by;
+  }
+
+  /** The series of these label values, created at 0: a caller that keeps it adds to `value` without a lookup. */
+  seriesOf(values: readonly string[]): CounterSeries {
     const key = values.length === 1 ? values[0]! : values.length === 0 ? "" : values.join(SEPARATOR);
-    const found = this.series.get(key);
-    if (found !== undefined) found.value += by;
-    else this.series.set(key, { labels: labelText(this.labelNames, values), value: by });
+    let found = this.series.get(key);
+    if (found === undefined) this.series.set(key, (found = { labels: labelText(this.labelNames, values), value: 0 }));
+    return found;
   }
 
   render(lines: string[]): void {
@@ -77,7 +82,7 @@ export class Counter extends Metric {
   }
 }
 
-interface HistogramSeries {
+export interface HistogramSeries {
   values: readonly string[];
   /** Observations per bucket (not cumulative: summed on render). */
   counts: Float64Array;
@@ -101,12 +106,21 @@ export class Histogram extends Metric {
   }
 
   observe(values: readonly string[], value: number): void {
+    this.observeIn(this.seriesOf(values), value);
+  }
+
+  /** The series of these label values, for `observeIn` without a lookup. */
+  seriesOf(values: readonly string[]): HistogramSeries {
     const key = values.join(SEPARATOR);
     let series = this.series.get(key);
     if (series === undefined) {
       series = { values: [...values], counts: new Float64Array(this.buckets.length + 1), sum: 0, count: 0 };
       this.series.set(key, series);
     }
+    return series;
+  }
+
+  observeIn(series: HistogramSeries, value: number): void {
     let index = 0;
     while (index < this.buckets.length && value > this.buckets[index]!) index++;
     series.counts[index]! += 1;
