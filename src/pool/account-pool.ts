@@ -239,10 +239,11 @@ export class AccountPool {
   }
 
   /** The credentials for one call: the API key, or a fresh OAuth access token. */
-  async credentials(account: PoolAccount): Promise<CallCredentials> {
+  credentials(account: PoolAccount): Awaitable<CallCredentials> {
     if (account.oauth && this.tokens) {
-      return { id: account.id, accessToken: await this.tokens.accessToken(account.provider, account.id, account.oauth) };
+      return this.tokens.accessToken(account.provider, account.id, account.oauth).then((accessToken) => ({ id: account.id, accessToken }));
     }
+    // An API key is at hand: no promise (and no turn of the event loop) for it.
     return account.apiKey === undefined ? { id: account.id } : { id: account.id, apiKey: account.apiKey };
   }
 

@@ -3,7 +3,7 @@ import type { ChatRequest } from "../ir/request.ts";
 import { GatewayError, toGatewayError } from "../ir/errors.ts";
 import { hasSignatures, stripSignatures } from "../ir/strip-signatures.ts";
 import { addWarning } from "../ir/add-warning.ts";
-import type { AccountCredentials, Provider } from "../providers/types.ts";
+import type { AccountCredentials, Provider, ProviderCall } from "../providers/types.ts";
 import { redactError } from "./redact-credentials.ts";
 import type { Warning } from "../ir/warning.ts";
 import type { AccountPool, PoolAccount } from "./account-pool.ts";
@@ -123,7 +123,8 @@ export async function withRetries<T>(
       if (waitedMs > 0) record.waitedMs = Math.round(waitedMs);
       let credentials: AccountCredentials | undefined;
       try {
-        credentials = await pool.credentials(account);
+        const pending = pool.credentials(account);
+        credentials = pending instanceof Promise ? await pending : pending;
         let value: T;
         try {
           value = await attempt(account, credentials, cut.signal, cut.done);
@@ -202,18 +203,15 @@ function deadlineError(target: RetryTarget): GatewayError {
 export async function sendWithRetries(options: AttemptOptions): Promise<AttemptSuccess> {
   let request = options.request;
   let signaturesStripped = false;
+  const whole = options.whole === true;
+  const complete = whole && options.provider.complete !== undefined;
   const send = async (account: PoolAccount, credentials: AccountCredentials, signal: AbortSignal, answering: () => void): Promise<AnswerEvents> => {
-    const call = {
-      model: options.model,
-      account: credentials,
-      signal,
-      ...(options.warnings ? { warnings: options.warnings } : {}),
-    };
-    const secrets = secretsOf(account, credentials);
+    const call: ProviderCall = { model: options.model, account: credentials, signal, answering };
+    if (options.warnings) call.warnings = options.warnings;
     const answer = async () =>
-      options.whole === true && options.provider.complete
-        ? wholeAnswer(await options.provider.complete(request, { ...call, answering }))
-        : await firstOutput(await options.provider.stream(request, call), secrets, options.whole === true, answering);
+      complete
+        ? wholeAnswer(await options.provider.complete!(request, call))
+        : await firstOutput(await options.provider.stream(request, call), secretsOf(account, credentials), whole, answering);
     try {
       return await answer();
     } catch (thrown) {

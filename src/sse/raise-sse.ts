@@ -58,17 +58,18 @@ export function raiseSse<State>(
 export async function raiseSseWhole<State>(
   body: ReadableStream<Uint8Array>,
   machine: StreamMachine<State, unknown, StreamEvent>,
-  options: RaiseSseOptions & { onOutput?: () => void } = {},
+  options: RaiseSseOptions = {},
+  onOutput?: () => void,
 ): Promise<StreamEvent[]> {
   const raiser = sseRaiser(body, machine, options);
   const all: StreamEvent[] = [];
-  let started = options.onOutput === undefined;
+  let started = onOutput === undefined;
   while (!raiser.finished) {
     const events = await raiser.read();
     for (const event of events) all.push(event);
     if (!started && events.some(isOutputEvent)) {
       started = true;
-      options.onOutput!();
+      onOutput!();
     }
   }
   return all;
@@ -173,5 +174,5 @@ export type SseRaise<Result> = <State>(
 
 /** `raiseSseWhole` for one call: the answer's start reported to `answering` (the attempt's deadline ends there). */
 export function wholeAnswer(answering: (() => void) | undefined): SseRaise<StreamEvent[]> {
-  return (body, machine, options) => raiseSseWhole(body, machine, answering ? { ...options, onOutput: answering } : options);
+  return (body, machine, options) => raiseSseWhole(body, machine, options, answering);
 }

@@ -1,7 +1,7 @@
 import type { StreamEvent } from "../../ir/event.ts";
 import { addWarnings } from "../../ir/add-warning.ts";
 import type { ChatRequest } from "../../ir/request.ts";
-import { raiseSse, wholeAnswer, type SseRaise } from "../../sse/raise-sse.ts";
+import { raiseSse, wholeAnswer, type RaiseSseOptions, type SseRaise } from "../../sse/raise-sse.ts";
 import { createOutputLimits, type OutputLimitLookup } from "../output-limits.ts";
 import { clampOpenAIPassthrough } from "./clamp-passthrough.ts";
 import { listOpenAIModels } from "./list-models.ts";
@@ -45,6 +45,12 @@ export function createOpenAIProvider(
   };
 }
 
+/** How a broken or malformed upstream stream is described: with the upstream's secrets removed. Built once. */
+const RAISE_OPTIONS: RaiseSseOptions = {
+  describeFailure: (error) => `the upstream stream failed: ${redactSecrets(error instanceof Error ? error.message : String(error))}`,
+  describeBadData: (data) => `the upstream sent an SSE event that is not JSON: ${redactSecrets(data.slice(0, 200))}`,
+};
+
 async function chatOpenAI<Result>(
   baseUrl: string,
   settings: ProviderSettings,
@@ -57,8 +63,5 @@ async function chatOpenAI<Result>(
   const { body, warnings } = lowerOpenAIRequest(request, call.model, { ...lowerOptions, outputLimit: outputLimits(call.model) });
   if (call.warnings) addWarnings(call.warnings, warnings);
   const response = await postOpenAI(baseUrl, settings, call, body);
-  return raise(response.body, createOpenAIStreamMachine(), {
-    describeFailure: (error) => `the upstream stream failed: ${redactSecrets(error instanceof Error ? error.message : String(error))}`,
-    describeBadData: (data) => `the upstream sent an SSE event that is not JSON: ${redactSecrets(data.slice(0, 200))}`,
-  });
+  return raise(response.body, createOpenAIStreamMachine(), RAISE_OPTIONS);
 }
