@@ -85,18 +85,28 @@ const sleep = (ms: number, signal: AbortSignal) =>
  */
 export async function withRetries<T>(
   target: RetryTarget,
-  attempt: (account: PoolAccount, credentials: AccountCredentials, signal: AbortSignal, answering: () => void) => Promise<T>,
+  attempt: (
+    account: PoolAccount,
+    credentials: AccountCredentials,
+    signal: AbortSignal,
+    answering: () => void,
+    /** Ends this attempt (its header timeout) without ending the request's next ones. */
+    abort: (reason: unknown) => void,
+  ) => Promise<T>,
 ): Promise<{ account: PoolAccount; value: T }> {
   const { pool, providerName, model, attempts } = target;
   const tried = new Set<string>();
   const started = Date.now();
   const deadline = started + (target.deadlineMs ?? Number.POSITIVE_INFINITY);
-  const cut = deadlineSignal(target);
+  const cut = new AttemptCut(target);
   let lastError: GatewayError | undefined;
   try {
     for (let round = 0; round < target.maxAttempts; round++) {
       let pick = pool.pick(providerName, model, { tried, conversation: target.conversation });
       let waitedMs = 0;
+      // A fresh signal if the last attempt's was aborted by its header timeout (before any wait, so the
+      // client's going away or the deadline still ends the wait).
+      cut.renew();
       if (pick.account === undefined && pick.cooldownUntil !== undefined) {
         // Every account rests: when the first is free soon enough, wait for it and go on.
         const wait = pick.cooldownUntil - Date.now();
@@ -127,7 +137,7 @@ export async function withRetries<T>(
         credentials = pending instanceof Promise ? await pending : pending;
         let value: T;
         try {
-          value = await attempt(account, credentials, cut.signal, cut.done);
+          value = await attempt(account, credentials, cut.signal, cut.done, cut.abort);
         } catch (first) {
           const refused = toGatewayError(first);
           if (refused.code !== "upstream_unauthorized" || credentials.accessToken === undefined || cut.signal.aborted) throw first;
@@ -135,7 +145,7 @@ export async function withRetries<T>(
           // The refused try is in the log as it happened; the retry gets its own record.
           attempts.push({ accountId: account.id, status: refused.upstreamStatus ?? refused.status, errorClass: "stale_access_token" });
           credentials = await pool.credentials(account);
-          value = await attempt(account, credentials, cut.signal, cut.done);
+          value = await attempt(account, credentials, cut.signal, cut.done, cut.abort);
         }
         attempts.push(record);
         pool.reportSuccess(account, model);
@@ -166,25 +176,61 @@ function secretsOf(account: PoolAccount, credentials: AccountCredentials | undef
 }
 
 /**
- * The signal attempts run under: the client's, and past retry.deadlineMs an
- * abort of its own, so an upstream that hangs cannot hold the request beyond
- * the deadline whatever its own timeout. Once an answer has started the
- * deadline no longer applies (done() clears it); the client's abort still does.
+ * The signal attempts run under, one AbortController for the request while
+ * nothing aborts it: the client's going away aborts it; past
+ * retry.deadlineMs the deadline does, so an upstream that hangs cannot hold
+ * the request beyond it whatever its own timeout (once an answer has
+ * started, done() clears the deadline; the client's abort still applies);
+ * and an attempt's header timeout does, through `abort`, after which the
+ * next attempt gets a fresh one (`renew`). One controller and one listener
+ * instead of one per request plus one per upstream call: the upstream call
+ * aborts this one rather than linking its own to it.
  */
-function deadlineSignal(target: RetryTarget): { signal: AbortSignal; expired(): boolean; done(): void } {
-  if (target.deadlineMs === undefined || !Number.isFinite(target.deadlineMs)) {
-    return { signal: target.signal, expired: () => false, done: () => {} };
+class AttemptCut {
+  private controller = new AbortController();
+  private expiredAt = false;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(private readonly target: RetryTarget) {
+    const client = target.signal;
+    if (client.aborted) this.controller.abort(client.reason);
+    else client.addEventListener("abort", this.onClientAbort, { once: true });
+    if (target.deadlineMs !== undefined && Number.isFinite(target.deadlineMs)) {
+      this.timer = setTimeout(this.onDeadline, target.deadlineMs);
+    }
   }
-  const controller = new AbortController();
-  let expired = false;
-  const onClientAbort = () => controller.abort(target.signal.reason);
-  if (target.signal.aborted) controller.abort(target.signal.reason);
-  else target.signal.addEventListener("abort", onClientAbort, { once: true });
-  const timer = setTimeout(() => {
-    expired = true;
-    controller.abort(deadlineError(target));
-  }, target.deadlineMs);
-  return { signal: controller.signal, expired: () => expired, done: () => clearTimeout(timer) };
+
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  expired(): boolean {
+    return this.expiredAt;
+  }
+
+  /** The answer has started (or the attempts are over): the deadline no longer applies. */
+  readonly done = (): void => {
+    clearTimeout(this.timer);
+  };
+
+  /** Ends the current attempt only (its header timeout): the next one renews the signal. */
+  readonly abort = (reason: unknown): void => {
+    this.controller.abort(reason);
+  };
+
+  /** A new signal when the last attempt's own timeout aborted it; never once the client or the deadline did. */
+  renew(): void {
+    if (this.controller.signal.aborted && !this.target.signal.aborted && !this.expiredAt) this.controller = new AbortController();
+  }
+
+  private readonly onClientAbort = (): void => {
+    this.controller.abort(this.target.signal.reason);
+  };
+
+  private readonly onDeadline = (): void => {
+    this.expiredAt = true;
+    this.controller.abort(deadlineError(this.target));
+  };
 }
 
 function deadlineError(target: RetryTarget): GatewayError {
@@ -205,8 +251,14 @@ export async function sendWithRetries(options: AttemptOptions): Promise<AttemptS
   let signaturesStripped = false;
   const whole = options.whole === true;
   const complete = whole && options.provider.complete !== undefined;
-  const send = async (account: PoolAccount, credentials: AccountCredentials, signal: AbortSignal, answering: () => void): Promise<AnswerEvents> => {
-    const call: ProviderCall = { model: options.model, account: credentials, signal, answering };
+  const send = async (
+    account: PoolAccount,
+    credentials: AccountCredentials,
+    signal: AbortSignal,
+    answering: () => void,
+    abort: (reason: unknown) => void,
+  ): Promise<AnswerEvents> => {
+    const call: ProviderCall = { model: options.model, account: credentials, signal, answering, abort };
     if (options.warnings) call.warnings = options.warnings;
     const answer = async () =>
       complete

@@ -24,6 +24,11 @@ export interface ProviderCall {
   warnings?: Warning[];
   /** Called once the answer has started (its first output), by `complete`: the attempt's deadline is then over. */
   answering?: () => void;
+  /**
+   * Aborts `signal` for this attempt only (the header timeout), so the call
+   * needs no controller of its own; without it the call makes one.
+   */
+  abort?: (reason: unknown) => void;
 }
 
 /**

@@ -84,6 +84,7 @@ export function postAnthropic(
     body: typeof body === "string" ? body : JSON.stringify(body),
     timeoutMs: settings.timeoutMs,
     signal: call.signal,
+    abort: call.abort,
     parseError: (status, headers, text) => parseAnthropicError(status, headers, redactSecrets(text, secrets)),
     redact: (text) => redactSecrets(text, secrets),
   });

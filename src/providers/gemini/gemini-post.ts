@@ -36,6 +36,7 @@ export function postGemini(
     body: typeof body === "string" ? body : JSON.stringify(body),
     timeoutMs: settings.timeoutMs,
     signal: call.signal,
+    abort: call.abort,
     parseError: parseGeminiError,
     redact: redactSecrets,
   });

@@ -13,6 +13,8 @@ export interface UpstreamPost {
   timeoutMs: number;
   /** The client's signal: aborting it aborts the upstream request. */
   signal: AbortSignal;
+  /** Aborts `signal` (the caller's own controller, for this call only): the header timeout uses it instead of a controller of its own. */
+  abort?: (reason: unknown) => void;
   /** Turns a non-2xx answer into the provider's classified error. */
   parseError(status: number, headers: Headers, bodyText: string): GatewayError;
   /** Removes credentials from text that may end up in an error message. */
@@ -26,19 +28,25 @@ export interface UpstreamPost {
  * provider so that timeouts and cancellation behave the same everywhere.
  */
 export async function postUpstream(post: UpstreamPost): Promise<Response & { body: ReadableStream<Uint8Array> }> {
-  // One controller serves both the header timeout and the client's abort:
-  // cheaper than AbortSignal.any, and the timer is cleared once the head arrives
+  // The header timeout aborts the caller's signal when the caller lets it (an
+  // attempt's own controller), else one controller of ours linked to it:
+  // cheaper than AbortSignal.any. The timer is cleared once the head arrives,
   // so long answers are never cut.
-  const controller = new AbortController();
+  let signal = post.signal;
+  let abort = post.abort;
+  if (abort === undefined) {
+    const controller = new AbortController();
+    if (post.signal.aborted) controller.abort(post.signal.reason);
+    else post.signal.addEventListener("abort", () => controller.abort(post.signal.reason), { once: true });
+    signal = controller.signal;
+    abort = (reason) => controller.abort(reason);
+  }
   let timedOut = false;
-  const onClientAbort = () => controller.abort(post.signal.reason);
-  if (post.signal.aborted) controller.abort(post.signal.reason);
-  else post.signal.addEventListener("abort", onClientAbort, { once: true });
   const timer =
     post.timeoutMs > 0
       ? setTimeout(() => {
           timedOut = true;
-          controller.abort(new GatewayError("timeout", "upstream timeout"));
+          abort(new GatewayError("timeout", "upstream timeout"));
         }, post.timeoutMs)
       : undefined;
   try {
@@ -48,7 +56,7 @@ export async function postUpstream(post: UpstreamPost): Promise<Response & { bod
         method: "POST",
         headers: post.headers,
         body: post.body,
-        signal: controller.signal,
+        signal,
         // Bun's socket idle timer (5 min by default) would cut a model that thinks
         // silently for longer; allow 10 min of silence inside a stream.
         timeout: STREAM_IDLE_TIMEOUT_MS,

@@ -28,6 +28,7 @@ export function postOpenAI(
     body: typeof body === "string" || body instanceof FormData ? body : JSON.stringify(body),
     timeoutMs: settings.timeoutMs,
     signal: call.signal,
+    abort: call.abort,
     parseError: parseOpenAIError,
     redact: redactSecrets,
   });

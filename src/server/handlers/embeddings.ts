@@ -48,8 +48,8 @@ export function embeddingsHandler<Options>(shape: EmbeddingsShape<Options>, cont
       exchange.admit(caller, embedding.model, estimate);
       const { target, provider } = embeddingTarget(context, embedding.model);
       exchange.mapped(target);
-      const { account, value } = await withRetries(retryTargetFor(context, target, request, exchange), (_account, credentials, signal) =>
-        provider.embed!(embedding, { model: target.model, account: credentials, signal }),
+      const { account, value } = await withRetries(retryTargetFor(context, target, request, exchange), (_account, credentials, signal, _answering, abort) =>
+        provider.embed!(embedding, { model: target.model, account: credentials, signal, abort }),
       );
       exchange.log.accountId = account.id;
       exchange.headers["x-account-email"] = account.id;

@@ -149,8 +149,8 @@ interface Drawing {
 async function predict({ context, generation, target, provider, request, exchange }: Drawing): Promise<ImagePart[] | undefined> {
   if (provider.predictImages === undefined || provider.imageOnlyModel?.(target.model) !== true) return undefined;
   const prediction = { prompt: generation.prompt, n: generation.n, ...generation.imageConfig };
-  const { account, value } = await withRetries(retryTargetFor(context, target, request, exchange), (_account, credentials, signal) =>
-    provider.predictImages!(prediction, { model: target.model, account: credentials, signal }),
+  const { account, value } = await withRetries(retryTargetFor(context, target, request, exchange), (_account, credentials, signal, _answering, abort) =>
+    provider.predictImages!(prediction, { model: target.model, account: credentials, signal, abort }),
   );
   exchange.log.accountId = account.id;
   exchange.headers["x-account-email"] = account.id;

@@ -73,10 +73,10 @@ export async function relayPassthrough(
   framing: RelayFraming,
 ): Promise<Response> {
   const { provider, target } = call;
-  const retrying = withRetries(retry, async (account, credentials, signal) => {
+  const retrying = withRetries(retry, async (account, credentials, signal, _answering, abort) => {
     const upstream = await provider.passthrough!(
       { operation: call.operation, body: call.body, ...(call.headers ? { headers: call.headers } : {}) },
-      { model: target.model, account: credentials, signal },
+      { model: target.model, account: credentials, signal, abort },
     );
     if (call.stream) {
       // The first bytes are part of the attempt: an upstream that answers 200 and then closes or
