@@ -17,9 +17,18 @@ export interface UsageRow {
 /** What adds up in a usage row. */
 export const USAGE_COUNTS = ["requests", "inputTokens", "outputTokens"] as const;
 
+const DAY_MS = 86_400_000;
+/** The last day asked for and when it started: every request asks (usage, key limits), and nearly all of them for today. */
+let lastDay = { start: Number.NaN, text: "" };
+
 /** The UTC day of a time, as `YYYY-MM-DD`. */
 export function utcDay(time = Date.now()): string {
-  return new Date(time).toISOString().slice(0, 10);
+  const offset = time - lastDay.start;
+  if (offset >= 0 && offset < DAY_MS) return lastDay.text;
+  const start = time - (((time % DAY_MS) + DAY_MS) % DAY_MS);
+  const text = new Date(time).toISOString().slice(0, 10);
+  lastDay = { start, text };
+  return text;
 }
 
 type Awaitable<T> = T | Promise<T>;

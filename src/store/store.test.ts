@@ -3,7 +3,7 @@ import { Database } from "bun:sqlite";
 import { mkdtempSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { SqliteStore } from "./index.ts";
+import { SqliteStore, utcDay } from "./index.ts";
 import { schemaVersion } from "./db.ts";
 import { migrations } from "./migrations.ts";
 
@@ -101,4 +101,18 @@ describe("SqliteStore", () => {
       { provider: "gemini", accountId: "a", model: "m", cooldownUntil: now + 60_000, reason: "rate limited", failures: 2 },
     ]);
   });
+});
+
+test("utcDay names the UTC day of any time, the same across a day and the next one from its first millisecond", () => {
+  const midnight = Date.UTC(2026, 11, 4);
+  expect([midnight - 1, midnight, midnight + 1, midnight + 86_399_999, midnight + 86_400_000, midnight - 86_400_000, 0, -1].map((time) => utcDay(time))).toEqual([
+    "2026-12-03",
+    "2026-12-04",
+    "2026-12-04",
+    "2026-12-04",
+    "2026-12-05",
+    "2026-12-03",
+    "1970-01-01",
+    "1969-12-31",
+  ]);
 });
