@@ -26,16 +26,18 @@ export class WriteQueue {
       log.error(`agw: could not write to the database: ${(error as Error).message}`),
   ) {}
 
-  enqueue(write: () => void): void {
-    if (this.closed) return;
+  /** Queues a write; false once the queue is closed (the write is dropped). */
+  enqueue(write: () => void): boolean {
+    if (this.closed) return false;
     this.pending.push(write);
-    if (this.draining) return;
+    if (this.draining) return true;
     if (this.pending.length >= this.maxPending) {
       this.draining = true;
       setImmediate(this.drain);
     } else if (this.timer === undefined) {
       this.timer = setTimeout(this.drain, this.delayMs);
     }
+    return true;
   }
 
   get size(): number {
