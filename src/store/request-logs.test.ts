@@ -65,3 +65,13 @@ test("a row recorded after the store closed is dropped, not kept waiting", () =>
   store.requestLogs.record({ id: "late", startedAt: 1, route: "/v1/messages", stream: false, status: 200, attempts: 1 });
   expect(store.queuedWrites).toBe(0);
 });
+
+test("thousands of rows queued at once are all written, in order, once each", () => {
+  const store = SqliteStore.open(":memory:");
+  stores.push(store);
+  const ids = Array.from({ length: 5_000 }, (_, index) => `row-${String(index).padStart(4, "0")}`);
+  for (const [index, id] of ids.entries()) store.requestLogs.record({ id, startedAt: index, route: "/v1/messages", stream: false, status: 200, attempts: 1 });
+  store.flush();
+  expect(store.queuedWrites).toBe(0);
+  expect(store.requestLogs.query({ limit: 10_000 }).map((row) => row.id)).toEqual(ids);
+});
