@@ -167,9 +167,9 @@ export class RequestLogStore implements RequestLogRecords {
 
   /**
    * A queued row's write, run by the queue in order: the first of a run writes
-   * every row waiting (up to ROWS_PER_INSERT) in one INSERT, and the writes
-   * queued for the rows it took do nothing. One statement for 64 rows costs
-   * about a third less per row than 64 statements. A transaction the database
+   * every row waiting (up to ROWS_PER_INSERT) with a few multi-row INSERTs,
+   * and the writes queued for the rows it took do nothing. One statement for
+   * 64 rows costs about a third less per row than 64 statements. A transaction the database
    * refuses loses the rows its INSERTs took, up to 64 of which may have been
    * queued for the next transaction (before, exactly those queued in it).
    */
