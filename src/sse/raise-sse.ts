@@ -14,6 +14,18 @@ export interface RaiseSseOptions {
 }
 
 /**
+ * The options a provider passes: a broken stream and an event that is not
+ * JSON described with their detail, the upstream's secrets removed by
+ * `redact`. Build once where `redact` does not change per call.
+ */
+export function redactedDescriptions(redact: (text: string) => string): RaiseSseOptions {
+  return {
+    describeFailure: (error) => `the upstream stream failed: ${redact(error instanceof Error ? error.message : String(error))}`,
+    describeBadData: (data) => `the upstream sent an SSE event that is not JSON: ${redact(data.slice(0, 200))}`,
+  };
+}
+
+/**
  * Raises an upstream SSE body into IR events in one pull-based stream:
  * bytes → text → SSE events (eventsource-parser) → JSON → the provider's
  * machine → events. One layer instead of a chain of TransformStreams, so

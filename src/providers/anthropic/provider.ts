@@ -1,7 +1,7 @@
 import type { StreamEvent } from "../../ir/event.ts";
 import { addWarnings } from "../../ir/add-warning.ts";
 import type { ChatRequest } from "../../ir/request.ts";
-import { raiseSse, wholeAnswer, type SseRaise } from "../../sse/raise-sse.ts";
+import { raiseSse, redactedDescriptions, wholeAnswer, type SseRaise } from "../../sse/raise-sse.ts";
 import { createOutputLimits, type OutputLimitLookup } from "../output-limits.ts";
 import { clampAnthropicPassthrough } from "./clamp-passthrough.ts";
 import type { PassthroughRequest, Provider, ProviderCall, ProviderSettings } from "../types.ts";
@@ -60,11 +60,7 @@ async function chatAnthropic<Result>(
   if (call.warnings) addWarnings(call.warnings, warnings);
   const response = await postAnthropic(baseUrl, settings, call, "messages", body);
   const secrets = [call.account.apiKey, call.account.accessToken];
-  return raise(response.body, createAnthropicStreamMachine(), {
-    describeFailure: (error) =>
-      `the upstream stream failed: ${redactSecrets(error instanceof Error ? error.message : String(error), secrets)}`,
-    describeBadData: (data) => `the upstream sent an SSE event that is not JSON: ${redactSecrets(data.slice(0, 200), secrets)}`,
-  });
+  return raise(response.body, createAnthropicStreamMachine(), redactedDescriptions((text) => redactSecrets(text, secrets)));
 }
 
 /**

@@ -1,6 +1,6 @@
 import { addWarnings } from "../../ir/add-warning.ts";
 import type { ChatRequest } from "../../ir/request.ts";
-import { raiseSse, wholeAnswer, type RaiseSseOptions, type SseRaise } from "../../sse/raise-sse.ts";
+import { raiseSse, redactedDescriptions, wholeAnswer, type SseRaise } from "../../sse/raise-sse.ts";
 import { createOutputLimits, type OutputLimitLookup } from "../output-limits.ts";
 import { clampGeminiPassthrough } from "./clamp-passthrough.ts";
 import type { Provider, ProviderCall, ProviderSettings } from "../types.ts";
@@ -44,10 +44,7 @@ export function createGeminiProvider(settings: ProviderSettings): Provider {
 }
 
 /** How a broken or malformed upstream stream is described: with the upstream's secrets removed. Built once. */
-const RAISE_OPTIONS: RaiseSseOptions = {
-  describeFailure: (error) => `the upstream stream failed: ${redactSecrets(error instanceof Error ? error.message : String(error))}`,
-  describeBadData: (data) => `the upstream sent an SSE event that is not JSON: ${redactSecrets(data.slice(0, 200))}`,
-};
+const RAISE_OPTIONS = redactedDescriptions(redactSecrets);
 
 /**
  * Sends a chat upstream, always streamed (a JSON client's answer is read to

@@ -1,7 +1,7 @@
 import type { StreamEvent } from "../../ir/event.ts";
 import { addWarnings } from "../../ir/add-warning.ts";
 import type { ChatRequest } from "../../ir/request.ts";
-import { raiseSse, wholeAnswer, type RaiseSseOptions, type SseRaise } from "../../sse/raise-sse.ts";
+import { raiseSse, redactedDescriptions, wholeAnswer, type SseRaise } from "../../sse/raise-sse.ts";
 import { createOutputLimits, type OutputLimitLookup } from "../output-limits.ts";
 import { clampOpenAIPassthrough } from "./clamp-passthrough.ts";
 import { listOpenAIModels } from "./list-models.ts";
@@ -46,10 +46,7 @@ export function createOpenAIProvider(
 }
 
 /** How a broken or malformed upstream stream is described: with the upstream's secrets removed. Built once. */
-const RAISE_OPTIONS: RaiseSseOptions = {
-  describeFailure: (error) => `the upstream stream failed: ${redactSecrets(error instanceof Error ? error.message : String(error))}`,
-  describeBadData: (data) => `the upstream sent an SSE event that is not JSON: ${redactSecrets(data.slice(0, 200))}`,
-};
+const RAISE_OPTIONS = redactedDescriptions(redactSecrets);
 
 async function chatOpenAI<Result>(
   baseUrl: string,
