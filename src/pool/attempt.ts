@@ -188,7 +188,7 @@ function secretsOf(account: PoolAccount, credentials: AccountCredentials | undef
  */
 class AttemptCut {
   private controller = new AbortController();
-  private expiredAt = false;
+  private deadlinePassed = false;
   private timer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly target: RetryTarget) {
@@ -205,7 +205,7 @@ class AttemptCut {
   }
 
   expired(): boolean {
-    return this.expiredAt;
+    return this.deadlinePassed;
   }
 
   /** The answer has started (or the attempts are over): the deadline no longer applies. */
@@ -220,7 +220,7 @@ class AttemptCut {
 
   /** A new signal when the last attempt's own timeout aborted it; never once the client or the deadline did. */
   renew(): void {
-    if (this.controller.signal.aborted && !this.target.signal.aborted && !this.expiredAt) this.controller = new AbortController();
+    if (this.controller.signal.aborted && !this.target.signal.aborted && !this.deadlinePassed) this.controller = new AbortController();
   }
 
   private readonly onClientAbort = (): void => {
@@ -228,7 +228,7 @@ class AttemptCut {
   };
 
   private readonly onDeadline = (): void => {
-    this.expiredAt = true;
+    this.deadlinePassed = true;
     this.controller.abort(deadlineError(this.target));
   };
 }
