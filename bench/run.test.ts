@@ -6,7 +6,7 @@
 import { expect, test } from "bun:test";
 import { join } from "node:path";
 
-test("the bench's quick mode measures every row for the bare proxy and the three lanes, and the reading proxy's floor", async () => {
+test("the bench's quick mode measures every row for the bare proxy and the three lanes, and the reading and translating floors", async () => {
   const child = Bun.spawn([process.execPath, join(import.meta.dir, "run.ts"), "--quick"], { stdout: "pipe", stderr: "pipe" });
   const [stdout, stderr, code] = await Promise.all([new Response(child.stdout).text(), new Response(child.stderr).text(), child.exited]);
   expect({ code, stderr: stderr.trim() }).toEqual({ code: 0, stderr: "" });
@@ -47,4 +47,42 @@ test("the bench's quick mode measures every row for the bare proxy and the three
   expect(stdout).toMatch(
     /\nA reading proxy \(bench\/bare-proxy\.ts --reading: parses each request, re-sends it, reads the answer whole\) on the pass-through lane: \d+\.\d\d× bare, \d\.\d{3} CPU s per 1k requests, \d+\.\d KB allocated per request, GC pauses \d+\.\d ms per 1k\.\n/,
   );
+  expect(stdout).toMatch(
+    /\nA translating proxy \(bench\/bare-proxy\.ts --translating: Chat → Gemini's SSE read whole → one Chat completion, without validation, keys, log, metrics or retries\) on the translated lane: \d+\.\d\d× bare, \d\.\d{3} CPU s per 1k requests, \d+\.\d KB allocated per request, GC pauses \d+\.\d ms per 1k\.\n/,
+  );
 }, 120_000);
+
+test("the translating floor answers what agw answers on the translated lane: the whole text, its usage and finish reason", async () => {
+  const spawn = (argv: string[]) => Bun.spawn([process.execPath, ...argv], { stdout: "pipe", stderr: "inherit" });
+  const port = async (child: Bun.Subprocess<"ignore", "pipe", "inherit">) => {
+    const reader = child.stdout.getReader();
+    const { value } = await reader.read();
+    reader.releaseLock();
+    return Number(new TextDecoder().decode(value).trim());
+  };
+  const upstream = spawn([join(import.meta.dir, "upstream.ts")]);
+  try {
+    const translator = spawn([join(import.meta.dir, "bare-proxy.ts"), `http://127.0.0.1:${await port(upstream)}`, "--translating"]);
+    try {
+      const response = await fetch(`http://127.0.0.1:${await port(translator)}/v1/chat/completions`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ model: "gpt-4o", messages: [{ role: "user", content: "Say hello" }] }),
+      });
+      const answer = (await response.json()) as Record<string, unknown>;
+      expect(response.status).toBe(200);
+      expect({ ...answer, id: "", created: 0 }).toEqual({
+        id: "",
+        object: "chat.completion",
+        created: 0,
+        model: "gpt-4o",
+        choices: [{ index: 0, message: { role: "assistant", content: "Hello from the bench upstream." }, finish_reason: "stop" }],
+        usage: { prompt_tokens: 12, completion_tokens: 5, total_tokens: 17 },
+      });
+    } finally {
+      translator.kill();
+    }
+  } finally {
+    upstream.kill();
+  }
+});

@@ -19,7 +19,9 @@
  *   before/after a soak;
  * - start-up to the first `/healthz` 200 (median of 10), and `agw --version`;
  * - the floor of a gateway that reads what it relays (bench/bare-proxy.ts
- *   --reading) on the pass-through lane: throughput, CPU and garbage.
+ *   --reading) on the pass-through lane, and of one that translates
+ *   (--translating: Chat → Gemini and back, with nothing else) on the
+ *   translated lane: throughput, CPU and garbage.
  *
  *   bun run bench [--quick] [--out FILE.md]
  *
@@ -263,6 +265,12 @@ try {
   const upstreamUrl = `http://127.0.0.1:${upstream.port}`;
   const bare = await spawnServer([process.execPath, join(import.meta.dir, "bare-proxy.ts"), upstreamUrl], /^(\d+)$/m, true, join(dir, "bare-gc.log"));
   const reader = await spawnServer([process.execPath, join(import.meta.dir, "bare-proxy.ts"), upstreamUrl, "--reading"], /^(\d+)$/m, true, join(dir, "reader-gc.log"));
+  const translator = await spawnServer(
+    [process.execPath, join(import.meta.dir, "bare-proxy.ts"), upstreamUrl, "--translating"],
+    /^(\d+)$/m,
+    true,
+    join(dir, "translator-gc.log"),
+  );
   const config = join(dir, "agw.json");
   writeFileSync(
     config,
@@ -343,6 +351,8 @@ try {
     await loaded(lanes[lane].agw, agw, COUNTS.warmSeconds);
   }
   await loaded(viaReader("pass-through"), reader, COUNTS.warmSeconds);
+  const viaTranslator: Target = { ...lanes.translated.agw, url: `http://127.0.0.1:${translator.port}/v1/chat/completions`, headers: json };
+  await loaded(viaTranslator, translator, COUNTS.warmSeconds);
   // Then bare and each lane, alternating bare and agw so drift hits both, in rounds: on a shared
   // machine one run can be 20-30 % off, and the median of the rounds is what is reported.
   const runs: Record<string, Load[]> = {};
@@ -354,6 +364,8 @@ try {
     }
     // The reading floor, on the pass-through lane (JSON in, JSON out): between bare and agw, so drift hits all three.
     await run("pass-through/reader", viaReader("pass-through"), reader);
+    // The translating floor, on the translated lane.
+    await run("translated/translator", viaTranslator, translator);
   }
   const load: Record<string, Load> = Object.fromEntries(Object.entries(runs).map(([name, loads]) => [name, medianLoad(loads)]));
   const peakMiB = Math.max(...laneNames.map((lane) => load[`${lane}/agw`]!.peakMiB));
@@ -392,6 +404,7 @@ try {
   ];
   const header = ["", "bare proxy", "agw: Chat → Gemini", "agw: Chat → OpenAI pass-through", "agw: Anthropic → Gemini"];
   const floor = load["pass-through/reader"]!;
+  const translation = load["translated/translator"]!;
   const markdown = [
     `| ${header.join(" | ")} |`,
     `| ${header.map(() => "---").join(" | ")} |`,
@@ -400,6 +413,10 @@ try {
     `A reading proxy (bench/bare-proxy.ts --reading: parses each request, re-sends it, reads the answer whole) on the pass-through lane: ` +
       `${(floor.rps / load["pass-through/bare"]!.rps).toFixed(2)}× bare, ${floor.cpuPer1k.toFixed(3)} CPU s per 1k requests, ` +
       `${floor.kbPerRequest!.toFixed(1)} KB allocated per request, GC pauses ${floor.gcMsPer1k!.toFixed(1)} ms per 1k.`,
+    "",
+    `A translating proxy (bench/bare-proxy.ts --translating: Chat → Gemini's SSE read whole → one Chat completion, without validation, keys, log, metrics or retries) on the translated lane: ` +
+      `${(translation.rps / load["translated/bare"]!.rps).toFixed(2)}× bare, ${translation.cpuPer1k.toFixed(3)} CPU s per 1k requests, ` +
+      `${translation.kbPerRequest!.toFixed(1)} KB allocated per request, GC pauses ${translation.gcMsPer1k!.toFixed(1)} ms per 1k.`,
   ].join("\n");
   console.log(markdown);
   if (OUT) {
