@@ -39,7 +39,7 @@ export function raiseSse<State>(
   machine: StreamMachine<State, unknown, StreamEvent>,
   options: RaiseSseOptions = {},
 ): ReadableStream<StreamEvent> {
-  const raiser = sseRaiser(body, machine, options);
+  const raiser = new SseRaiser(body, machine, options);
   return new ReadableStream<StreamEvent>(
     {
       async pull(controller) {
@@ -73,7 +73,7 @@ export async function raiseSseWhole<State>(
   options: RaiseSseOptions = {},
   onOutput?: () => void,
 ): Promise<StreamEvent[]> {
-  const raiser = sseRaiser(body, machine, options);
+  const raiser = new SseRaiser(body, machine, options);
   const all: StreamEvent[] = [];
   let started = onOutput === undefined;
   while (!raiser.finished) {
@@ -91,90 +91,101 @@ export async function raiseSseWhole<State>(
  * Bytes → text → SSE events (eventsource-parser) → JSON → the machine →
  * events, one network read at a time. `read` resolves with the events of
  * the next read (possibly none); once `finished`, the events read last
- * included the end (the machine's last words, or an `error` event).
+ * included the end (the machine's last words, or an `error` event). A class,
+ * so a stream costs its state and not a set of closures.
  */
-function sseRaiser<State>(body: ReadableStream<Uint8Array>, machine: StreamMachine<State, unknown, StreamEvent>, options: RaiseSseOptions) {
-  const maxEventBytes = options.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES;
-  const reader = body.getReader();
-  const decoder = new TextDecoder();
-  const state = machine.start();
-  let pending: StreamEvent[] = [];
-  let failure: GatewayError | undefined;
+class SseRaiser<State> {
+  finished = false;
+  private readonly reader: { read(): Promise<{ done: boolean; value?: Uint8Array }>; cancel(reason?: unknown): Promise<void> };
+  private readonly state: State;
+  private readonly parser: ReturnType<typeof createParser>;
+  private readonly maxEventBytes: number;
+  private readonly decoder = new TextDecoder();
+  private pending: StreamEvent[] = [];
+  private failure: GatewayError | undefined;
   /** The machine emitted an error: nothing after it in the same read may follow. */
-  let machineFailed = false;
+  private machineFailed = false;
 
-  const parser = createParser({
-    maxBufferSize: maxEventBytes,
-    onEvent(event) {
-      if (failure || machineFailed) return;
-      const data = event.data;
-      if (data === "" || data === "[DONE]") return;
-      let value: unknown;
-      try {
-        value = JSON.parse(data);
-      } catch {
-        const described = options.describeBadData?.(data) ?? "the upstream sent an SSE event that is not JSON";
-        failure = new GatewayError("upstream", described, { retryable: true });
+  constructor(
+    body: ReadableStream<Uint8Array>,
+    private readonly machine: StreamMachine<State, unknown, StreamEvent>,
+    private readonly options: RaiseSseOptions,
+  ) {
+    this.maxEventBytes = options.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES;
+    this.reader = body.getReader();
+    this.state = machine.start();
+    this.parser = createParser({
+      maxBufferSize: this.maxEventBytes,
+      onEvent: (event) => this.onEvent(event.data),
+      onError: (error) => this.onError(error),
+    });
+  }
+
+  private onEvent(data: string): void {
+    if (this.failure || this.machineFailed) return;
+    if (data === "" || data === "[DONE]") return;
+    let value: unknown;
+    try {
+      value = JSON.parse(data);
+    } catch {
+      const described = this.options.describeBadData?.(data) ?? "the upstream sent an SSE event that is not JSON";
+      this.failure = new GatewayError("upstream", described, { retryable: true });
+      return;
+    }
+    for (const output of this.machine.step(this.state, value)) {
+      this.pending.push(output);
+      if (output.type === "error") {
+        this.machineFailed = true;
         return;
       }
-      for (const output of machine.step(state, value)) {
-        pending.push(output);
-        if (output.type === "error") {
-          machineFailed = true;
-          return;
-        }
-      }
-    },
-    onError(error) {
-      if (error.type === "max-buffer-size-exceeded") {
-        failure ??= new GatewayError("upstream", `the upstream sent an SSE event larger than ${maxEventBytes} bytes`, {
-          retryable: true,
-        });
-      }
-    },
-  });
-
-  const raiser = {
-    finished: false,
-    async read(): Promise<StreamEvent[]> {
-      let chunk: Awaited<ReturnType<typeof reader.read>>;
-      try {
-        chunk = await reader.read();
-      } catch (error) {
-        const reason = options.describeFailure?.(error) ?? "the upstream stream failed";
-        return end([], new GatewayError("upstream", reason, { retryable: true, cause: error }));
-      }
-      if (chunk.done) parser.feed(decoder.decode() + "\n\n");
-      else parser.feed(decoder.decode(chunk.value, { stream: true }));
-      const events = pending;
-      pending = [];
-      if (machineFailed) {
-        raiser.finished = true;
-        void reader.cancel().catch(() => {});
-        return events;
-      }
-      if (failure) return end(events, failure);
-      if (chunk.done) return end(events);
-      return events;
-    },
-    cancel(reason?: unknown): Promise<void> {
-      raiser.finished = true;
-      return reader.cancel(reason);
-    },
-  };
-
-  function end(events: StreamEvent[], error?: GatewayError): StreamEvent[] {
-    raiser.finished = true;
-    if (error) {
-      events.push({ type: "error", error });
-      void reader.cancel().catch(() => {});
-    } else if (machine.finish) {
-      for (const output of machine.finish(state)) events.push(output);
     }
+  }
+
+  private onError(error: { type: string }): void {
+    if (error.type === "max-buffer-size-exceeded") {
+      this.failure ??= new GatewayError("upstream", `the upstream sent an SSE event larger than ${this.maxEventBytes} bytes`, {
+        retryable: true,
+      });
+    }
+  }
+
+  async read(): Promise<StreamEvent[]> {
+    let chunk: { done: boolean; value?: Uint8Array };
+    try {
+      chunk = await this.reader.read();
+    } catch (error) {
+      const reason = this.options.describeFailure?.(error) ?? "the upstream stream failed";
+      return this.end([], new GatewayError("upstream", reason, { retryable: true, cause: error }));
+    }
+    if (chunk.done) this.parser.feed(this.decoder.decode() + "\n\n");
+    else this.parser.feed(this.decoder.decode(chunk.value!, { stream: true }));
+    const events = this.pending;
+    this.pending = [];
+    if (this.machineFailed) {
+      this.finished = true;
+      void this.reader.cancel().catch(() => {});
+      return events;
+    }
+    if (this.failure) return this.end(events, this.failure);
+    if (chunk.done) return this.end(events);
     return events;
   }
 
-  return raiser;
+  cancel(reason?: unknown): Promise<void> {
+    this.finished = true;
+    return this.reader.cancel(reason);
+  }
+
+  private end(events: StreamEvent[], error?: GatewayError): StreamEvent[] {
+    this.finished = true;
+    if (error) {
+      events.push({ type: "error", error });
+      void this.reader.cancel().catch(() => {});
+    } else if (this.machine.finish) {
+      for (const output of this.machine.finish(this.state)) events.push(output);
+    }
+    return events;
+  }
 }
 
 /** How a provider raises its answer: as a stream (`raiseSse`) or whole (`raiseSseWhole`). */

@@ -9,7 +9,7 @@ import { passthroughPath, pickClientHeaders, postAnthropic } from "./anthropic-p
 import { countAnthropicTokens } from "./count-tokens.ts";
 import { lowerAnthropicRequest } from "./lower.ts";
 import { redactSecrets } from "./parse-error.ts";
-import { createAnthropicStreamMachine } from "./raise-stream.ts";
+import { anthropicStreamMachine } from "./raise-stream.ts";
 import { readAnthropicUsageTail } from "./read-usage-tail.ts";
 
 export const DEFAULT_ANTHROPIC_BASE_URL = "https://api.anthropic.com";
@@ -60,7 +60,7 @@ async function chatAnthropic<Result>(
   if (call.warnings) addWarnings(call.warnings, warnings);
   const response = await postAnthropic(baseUrl, settings, call, "messages", body);
   const secrets = [call.account.apiKey, call.account.accessToken];
-  return raise(response.body, createAnthropicStreamMachine(), redactedDescriptions((text) => redactSecrets(text, secrets)));
+  return raise(response.body, anthropicStreamMachine, redactedDescriptions((text) => redactSecrets(text, secrets)));
 }
 
 /**

@@ -11,7 +11,7 @@ import { lowerGeminiRequest } from "./lower.ts";
 import { redactSecrets } from "./parse-error.ts";
 import { geminiModelName, postGemini } from "./gemini-post.ts";
 import { readGeminiUsageTail } from "./read-usage-tail.ts";
-import { createGeminiStreamMachine } from "./raise-stream.ts";
+import { geminiStreamMachine } from "./raise-stream.ts";
 
 export const DEFAULT_GEMINI_BASE_URL = "https://generativelanguage.googleapis.com";
 
@@ -63,5 +63,5 @@ async function chatGemini<Result>(
   const { body, warnings } = lowerGeminiRequest(request, model, { outputLimit: outputLimits(model) });
   if (call.warnings) addWarnings(call.warnings, warnings);
   const response = await postGemini(baseUrl, settings, call, "streamGenerateContent?alt=sse", body);
-  return raise(response.body, createGeminiStreamMachine(), RAISE_OPTIONS);
+  return raise(response.body, geminiStreamMachine, RAISE_OPTIONS);
 }

@@ -8,7 +8,7 @@ import { listOpenAIModels } from "./list-models.ts";
 import type { Provider, ProviderCall, ProviderSettings } from "../types.ts";
 import { lowerOpenAIRequest, type LowerOpenAIOptions } from "./lower.ts";
 import { postOpenAI } from "./openai-post.ts";
-import { createOpenAIStreamMachine } from "./raise-stream.ts";
+import { openAIStreamMachine } from "./raise-stream.ts";
 import { embedOpenAI } from "./embed.ts";
 import { readOpenAIUsageTail } from "./read-usage-tail.ts";
 import { redactSecrets } from "./redact-secrets.ts";
@@ -60,5 +60,5 @@ async function chatOpenAI<Result>(
   const { body, warnings } = lowerOpenAIRequest(request, call.model, { ...lowerOptions, outputLimit: outputLimits(call.model) });
   if (call.warnings) addWarnings(call.warnings, warnings);
   const response = await postOpenAI(baseUrl, settings, call, body);
-  return raise(response.body, createOpenAIStreamMachine(), RAISE_OPTIONS);
+  return raise(response.body, openAIStreamMachine, RAISE_OPTIONS);
 }
