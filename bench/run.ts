@@ -8,8 +8,9 @@
  *
  * - added p50/p99 latency at c=1 over calling the upstream directly, for agw
  *   and for the bare proxy;
- * - throughput at c=64 as a ratio of the bare proxy's (`wrk`, the server on
- *   one core and the load on the other when `taskset` is there), after a
+ * - throughput at c=64 as a ratio of the bare proxy's (`wrk`; with `taskset`
+ *   the measured server has core 0 to itself, and the load, the upstream and
+ *   this process's own requests share core 1), after a
  *   warm-up at c=64 of every lane so the JIT's compiling is not counted; the
  *   median of three interleaved rounds, as are the CPU and garbage figures;
  * - stream time-to-first-byte, added p99 over direct, at c=1;
@@ -46,8 +47,10 @@ const dir = mkdtempSync(join(tmpdir(), "agw-bench-"));
 const children: Bun.Subprocess[] = [];
 const taskset = ["/usr/bin/taskset", "/bin/taskset"].find(existsSync);
 const wrk = ["/usr/bin/wrk", "/usr/local/bin/wrk"].find(existsSync);
+// This process makes the c=1 and stream requests: on the load's core (every thread of it), off the measured server's.
+if (taskset) Bun.spawnSync([taskset, "-a", "-p", "-c", "1", String(process.pid)], { stdout: "ignore" });
 
-/** A server process the bench started, pinned to core 0 when it can be. */
+/** A server process the bench started. */
 interface Server {
   port: number;
   pid: number;
@@ -55,8 +58,13 @@ interface Server {
   gcLog?: string;
 }
 
-async function spawnServer(argv: string[], portPattern: RegExp, pin: boolean, gcLog?: string): Promise<Server> {
-  const command = pin && taskset ? [taskset, "-c", "0", ...argv] : argv;
+/**
+ * Starts a server: the one measured on core 0 (`"measured"`), the upstream on
+ * core 1 with the load and this process (`"load"`), so nothing of the bench's
+ * own shares the measured server's core.
+ */
+async function spawnServer(argv: string[], portPattern: RegExp, core: "measured" | "load", gcLog?: string): Promise<Server> {
+  const command = taskset ? [taskset, "-c", core === "measured" ? "0" : "1", ...argv] : argv;
   // The collector's log (a line or two per collection) goes to a file; the process's own stderr with it.
   const child = Bun.spawn(command, {
     cwd: dir,
@@ -226,7 +234,9 @@ async function startup(argv: string[], times: number): Promise<{ ms: number; rss
   for (let i = 0, failures = 0; i < times; i++) {
     const port = 18_700 + Math.floor(Math.random() * 1000);
     const started = performance.now();
-    const child = Bun.spawn([...argv, "--port", String(port)], { cwd: dir, stdout: "ignore", stderr: "pipe" });
+    // On every core, as a service starts (this process is pinned to the load's core).
+    const command = taskset ? [taskset, "-c", `0-${navigator.hardwareConcurrency - 1}`, ...argv] : argv;
+    const child = Bun.spawn([...command, "--port", String(port)], { cwd: dir, stdout: "ignore", stderr: "pipe" });
     let exited = false;
     for (;;) {
       try {
@@ -261,14 +271,14 @@ const signed = (ms: number) => `${ms >= 0 ? "+" : "−"}${us(Math.abs(ms))}`;
 const mib = (value: number) => `${value.toFixed(0)} MB`;
 
 try {
-  const upstream = await spawnServer([process.execPath, join(import.meta.dir, "upstream.ts")], /^(\d+)$/m, false);
+  const upstream = await spawnServer([process.execPath, join(import.meta.dir, "upstream.ts")], /^(\d+)$/m, "load");
   const upstreamUrl = `http://127.0.0.1:${upstream.port}`;
-  const bare = await spawnServer([process.execPath, join(import.meta.dir, "bare-proxy.ts"), upstreamUrl], /^(\d+)$/m, true, join(dir, "bare-gc.log"));
-  const reader = await spawnServer([process.execPath, join(import.meta.dir, "bare-proxy.ts"), upstreamUrl, "--reading"], /^(\d+)$/m, true, join(dir, "reader-gc.log"));
+  const bare = await spawnServer([process.execPath, join(import.meta.dir, "bare-proxy.ts"), upstreamUrl], /^(\d+)$/m, "measured", join(dir, "bare-gc.log"));
+  const reader = await spawnServer([process.execPath, join(import.meta.dir, "bare-proxy.ts"), upstreamUrl, "--reading"], /^(\d+)$/m, "measured", join(dir, "reader-gc.log"));
   const translator = await spawnServer(
     [process.execPath, join(import.meta.dir, "bare-proxy.ts"), upstreamUrl, "--translating"],
     /^(\d+)$/m,
-    true,
+    "measured",
     join(dir, "translator-gc.log"),
   );
   const config = join(dir, "agw.json");
@@ -287,7 +297,7 @@ try {
   );
   const binary = join(root, "dist", "agw");
   const agwArgv = existsSync(binary) ? [binary] : [process.execPath, join(root, "src/main.ts")];
-  const agw = await spawnServer([...agwArgv, "--config", config, "--port", "0"], /listening on http:\/\/127\.0\.0\.1:(\d+)/, true, join(dir, "agw-gc.log"));
+  const agw = await spawnServer([...agwArgv, "--config", config, "--port", "0"], /listening on http:\/\/127\.0\.0\.1:(\d+)/, "measured", join(dir, "agw-gc.log"));
   // Idle is after the warm-up (it starts 250 ms after listening and loads and compiles every protocol's schemas), not before it.
   await Bun.sleep(1500);
   const idleMiB = procStatus(agw.pid, "VmRSS");
@@ -323,7 +333,7 @@ try {
   const direct = (lane: LaneName): Target => ({ url: upstreamUrl + lanes[lane].upstream.path, body: lanes[lane].upstream.body, headers: lanes[lane].upstream.headers });
   const viaBare = (lane: LaneName): Target => ({ url: `http://127.0.0.1:${bare.port}${lanes[lane].upstream.path}`, body: lanes[lane].upstream.body, headers: lanes[lane].upstream.headers });
 
-  console.log(`agw ${agwArgv.length === 1 ? "binary (dist/agw)" : "from source"}; ${navigator.hardwareConcurrency} cores; load: ${wrk ? "wrk" : "fetch loops (no wrk found)"}${taskset ? ", servers on core 0, load on core 1" : ""}${QUICK ? "; --quick counts" : ""}\n`);
+  console.log(`agw ${agwArgv.length === 1 ? "binary (dist/agw)" : "from source"}; ${navigator.hardwareConcurrency} cores; load: ${wrk ? "wrk" : "fetch loops (no wrk found)"}${taskset ? ", measured servers on core 0; load, upstream and this process on core 1" : ""}${QUICK ? "; --quick counts" : ""}\n`);
 
   // c=1 latency, every target interleaved.
   const c1Targets: Record<string, Target> = {};
@@ -383,7 +393,7 @@ try {
   const bareStart = await startup([process.execPath, join(import.meta.dir, "bare-proxy.ts"), upstreamUrl], COUNTS.startups);
   const version = (() => {
     const started = performance.now();
-    const run = Bun.spawnSync([...agwArgv, "--version"]);
+    const run = Bun.spawnSync([...(taskset ? [taskset, "-c", `0-${navigator.hardwareConcurrency - 1}`] : []), ...agwArgv, "--version"]);
     return { ms: performance.now() - started, rssMiB: (run.resourceUsage?.maxRSS ?? 0) / 1048576 };
   })();
 
@@ -425,7 +435,7 @@ try {
     writeFileSync(
       OUT,
       `Measured ${new Date().toISOString().slice(0, 10)} on ${machine}, Bun ${Bun.version}, agw ${commit}` +
-        ` (${agwArgv.length === 1 ? "binary" : "source"}; ${wrk ? "wrk" : "fetch"} load${taskset ? ", server and load on separate cores" : ""}):\n\n${markdown}\n`,
+        ` (${agwArgv.length === 1 ? "binary" : "source"}; ${wrk ? "wrk" : "fetch"} load${taskset ? ", the measured server on a core of its own" : ""}):\n\n${markdown}\n`,
     );
     console.log(`\nwrote ${OUT}`);
   }
