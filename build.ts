@@ -32,13 +32,15 @@ function gitCommit(): string {
 
 async function compile(outfile: string, target?: Bun.Build.CompileTarget): Promise<void> {
   const result = await Bun.build({
-    entrypoints: [join(root, "src/main.ts")],
+    // The WAL checkpointer runs as a worker thread: its module goes into the binary as an entry point of its own.
+    entrypoints: [join(root, "src/main.ts"), join(root, "src/store/wal-checkpointer.ts")],
     compile: { ...(target === undefined ? {} : { target }), outfile, autoloadDotenv: false, autoloadBunfig: false },
     minify: true,
     bytecode: true,
     define: {
       __AGW_VERSION__: JSON.stringify(packageJson.version),
       __AGW_COMMIT__: JSON.stringify(gitCommit()),
+      __AGW_CHECKPOINTER__: JSON.stringify("./store/wal-checkpointer.ts"),
     },
   });
   if (!result.success) {

@@ -90,7 +90,7 @@ export function startGateway(config: LoadedConfig, options: { port?: number; hos
  * gateway listens.
  */
 export async function openGateway(config: LoadedConfig, options: { port?: number; host?: string } = {}): Promise<Gateway> {
-  const store = await openStore(config.database, config.secrets.key ? { secretKey: config.secrets.key } : {});
+  const store = await openStore(config.database, { ...(config.secrets.key ? { secretKey: config.secrets.key } : {}), checkpointInBackground: true });
   let context: GatewayContext | undefined;
   try {
     context = prepare(config, store);

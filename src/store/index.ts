@@ -9,6 +9,7 @@ import { OAuthTokenStore } from "./oauth-tokens.ts";
 import { WriteQueue } from "./write-queue.ts";
 import { SecretBox, SecretCodec } from "./secret-box.ts";
 import { ClientKeyStore } from "./client-keys.ts";
+import { BackgroundCheckpoints } from "./background-checkpoints.ts";
 import type { AccountRecords } from "./accounts.ts";
 import type { AccountStateRecords } from "./account-state.ts";
 import type { AccountUsageRecords } from "./account-usage.ts";
@@ -34,6 +35,12 @@ export interface StoreOptions {
   secretKey?: string;
   /** Postgres: follow the other replicas (LISTEN, the sync beat); false for a one-off command (the CLI). Default true. */
   watch?: boolean;
+  /**
+   * SQLite file: WAL checkpoints on a worker thread of their own instead of in
+   * whichever commit crosses SQLite's threshold (see background-checkpoints.ts);
+   * for the gateway, not a one-off command. Default false.
+   */
+  checkpointInBackground?: boolean;
 }
 
 export { SecretKeyError } from "./secret-box.ts";
@@ -113,6 +120,8 @@ export class SqliteStore implements Store {
   readonly clientKeys: ClientKeyStore;
   private readonly queue: WriteQueue;
   private closed = false;
+  /** Checkpoints on a worker thread, when opened with checkpointInBackground. */
+  checkpoints: BackgroundCheckpoints | undefined;
 
   /**
    * With `secretKey` (secrets.key), credentials and OAuth tokens are stored
@@ -141,7 +150,9 @@ export class SqliteStore implements Store {
   static open(path: string, options: StoreOptions = {}): SqliteStore {
     const db = openDatabase(path);
     try {
-      return new SqliteStore(db, options);
+      const store = new SqliteStore(db, options);
+      if (options.checkpointInBackground && path !== ":memory:") store.checkpoints = new BackgroundCheckpoints(db, path);
+      return store;
     } catch (error) {
       db.close();
       throw error;
@@ -227,6 +238,7 @@ export class SqliteStore implements Store {
     if (this.closed) return;
     this.closed = true;
     clearInterval(this.watchTimer);
+    this.checkpoints?.stop();
     this.queue.close();
     this.db.close();
   }

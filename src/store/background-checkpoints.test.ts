@@ -1,0 +1,98 @@
+import { afterEach, expect, spyOn, test } from "bun:test";
+import { Database } from "bun:sqlite";
+import { mkdtempSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { BackgroundCheckpoints } from "./background-checkpoints.ts";
+import { openDatabase } from "./db.ts";
+import { SqliteStore } from "./index.ts";
+
+const cleanups: Array<() => void> = [];
+afterEach(() => {
+  for (const cleanup of cleanups.splice(0).reverse()) cleanup();
+});
+
+function tempPath(): string {
+  const dir = mkdtempSync(join(tmpdir(), "agw-checkpoints-"));
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  return join(dir, "agw.db");
+}
+
+const autoCheckpoint = (db: Database) => (db.query("PRAGMA wal_autocheckpoint").get() as { wal_autocheckpoint: number }).wal_autocheckpoint;
+
+/** Commits `count` rows of ~1 KB each, in transactions of 100: ~2.5 WAL pages a row. */
+function writeRows(db: Database, count: number): void {
+  db.run("CREATE TABLE IF NOT EXISTS filler (id INTEGER PRIMARY KEY, body TEXT NOT NULL)");
+  const insert = db.prepare("INSERT INTO filler (body) VALUES (?)");
+  for (let start = 0; start < count; start += 100) {
+    db.transaction(() => {
+      for (let index = start; index < Math.min(count, start + 100); index++) insert.run(`row ${index} `.padEnd(1_000, "x"));
+    })();
+  }
+}
+
+async function until(condition: () => boolean, timeoutMs = 5_000): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) return false;
+    await Bun.sleep(20);
+  }
+  return true;
+}
+
+test("the gateway's connection no longer checkpoints; the worker copies the WAL into the database file, and stops with the store", async () => {
+  const path = tempPath();
+  const db = openDatabase(path);
+  const checkpoints = new BackgroundCheckpoints(db, path, 50);
+  cleanups.push(() => db.close());
+  cleanups.push(() => checkpoints.stop());
+  expect(await checkpoints.started).toBe(true);
+  expect(autoCheckpoint(db)).toBe(0);
+  const before = statSync(path).size;
+  // 3,000 rows of 1 KB: past SQLite's own 1,000-page threshold, so without the worker the commits would have checkpointed.
+  writeRows(db, 3_000);
+  // Only a checkpoint moves pages from the WAL into the database file, and this connection makes none.
+  expect(await until(() => statSync(path).size > before + 2_000_000)).toBe(true);
+  const copied = db.query("SELECT count(*) AS rows FROM filler").get() as { rows: number };
+  expect(copied.rows).toBe(3_000);
+  checkpoints.stop();
+  // The connection checkpoints itself again once the worker is gone.
+  expect(autoCheckpoint(db)).toBe(1000);
+});
+
+test("a worker that cannot open the database says why, and the connection checkpoints itself again", async () => {
+  const path = tempPath();
+  const db = openDatabase(path);
+  cleanups.push(() => db.close());
+  const errors = spyOn(console, "error").mockImplementation(() => {});
+  cleanups.push(() => errors.mockRestore());
+  const checkpoints = new BackgroundCheckpoints(db, join(path, "missing", "agw.db"), 50);
+  cleanups.push(() => checkpoints.stop());
+  expect(await checkpoints.started).toBe(false);
+  expect(autoCheckpoint(db)).toBe(1000);
+  expect(errors.mock.calls.map((call) => String(call[0]))).toEqual([
+    expect.stringMatching(/^agw: WAL checkpoints run on the request path again: the background checkpointer failed \(.+\)$/),
+  ]);
+});
+
+test("a store opened for the gateway checkpoints in the background; one opened for a command, or in memory, does not", async () => {
+  const path = tempPath();
+  const gateway = SqliteStore.open(path, { checkpointInBackground: true });
+  cleanups.push(() => gateway.close());
+  expect(await gateway.checkpoints?.started).toBe(true);
+  expect(autoCheckpoint(gateway.db)).toBe(0);
+  // A command (the CLI) on the same file meanwhile: SQLite's own checkpoints, no worker.
+  const command = SqliteStore.open(path);
+  cleanups.push(() => command.close());
+  expect(command.checkpoints).toBeUndefined();
+  expect(autoCheckpoint(command.db)).toBe(1000);
+  const memory = SqliteStore.open(":memory:", { checkpointInBackground: true });
+  cleanups.push(() => memory.close());
+  expect(memory.checkpoints).toBeUndefined();
+  // What the gateway wrote is there after it closed, for the next start.
+  gateway.requestLogs.record({ id: "kept", startedAt: 1, route: "/v1/messages", stream: false, status: 200, attempts: 1 });
+  gateway.close();
+  const reopened = SqliteStore.open(path);
+  cleanups.push(() => reopened.close());
+  expect(reopened.requestLogs.get("kept")).toMatchObject({ id: "kept", route: "/v1/messages", status: 200 });
+});
