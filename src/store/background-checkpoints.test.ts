@@ -20,7 +20,7 @@ function tempPath(): string {
 
 const autoCheckpoint = (db: Database) => (db.query("PRAGMA wal_autocheckpoint").get() as { wal_autocheckpoint: number }).wal_autocheckpoint;
 
-/** Commits `count` rows of ~1 KB each, in transactions of 100: ~2.5 WAL pages a row. */
+/** Commits `count` rows of ~1 KB each, in transactions of 100 (about four rows to a 4 KB page). */
 function writeRows(db: Database, count: number): void {
   db.run("CREATE TABLE IF NOT EXISTS filler (id INTEGER PRIMARY KEY, body TEXT NOT NULL)");
   const insert = db.prepare("INSERT INTO filler (body) VALUES (?)");
@@ -49,12 +49,12 @@ test("the gateway's connection no longer checkpoints; the worker copies the WAL 
   expect(await checkpoints.started).toBe(true);
   expect(autoCheckpoint(db)).toBe(0);
   const before = statSync(path).size;
-  // 3,000 rows of 1 KB: past SQLite's own 1,000-page threshold, so without the worker the commits would have checkpointed.
-  writeRows(db, 3_000);
+  // 8,000 rows of 1 KB, some 2,000 pages: past SQLite's own 1,000-page threshold, where the commits would have checkpointed.
+  writeRows(db, 8_000);
   // Only a checkpoint moves pages from the WAL into the database file, and this connection makes none.
   expect(await until(() => statSync(path).size > before + 2_000_000)).toBe(true);
   const copied = db.query("SELECT count(*) AS rows FROM filler").get() as { rows: number };
-  expect(copied.rows).toBe(3_000);
+  expect(copied.rows).toBe(8_000);
   checkpoints.stop();
   // The connection checkpoints itself again once the worker is gone.
   expect(autoCheckpoint(db)).toBe(1000);

@@ -30,7 +30,7 @@ const AUTO_CHECKPOINT_PAGES = 1000;
  * checkpoints itself again, as SQLite does by default.
  */
 export class BackgroundCheckpoints {
-  private readonly worker: Worker;
+  private worker: Worker | undefined;
   private stopped = false;
   /** Whether the worker checkpoints (true), or failed to start (false). */
   readonly started: Promise<boolean>;
@@ -40,29 +40,37 @@ export class BackgroundCheckpoints {
     path: string,
     intervalMs = 1_000,
   ) {
-    db.run("PRAGMA wal_autocheckpoint = 0");
-    this.worker = new Worker(CHECKPOINTER);
-    // It must not keep a process alive that is otherwise done (a test, a gateway that stopped).
-    this.worker.unref();
     let settle: (started: boolean) => void = () => {};
     this.started = new Promise((resolve) => (settle = resolve));
-    this.worker.onmessage = (event: MessageEvent<CheckpointerReport>) => {
+    db.run("PRAGMA wal_autocheckpoint = 0");
+    let worker: Worker;
+    try {
+      worker = new Worker(CHECKPOINTER);
+    } catch (error) {
+      settle(false);
+      this.fallBack((error as Error).message);
+      return;
+    }
+    this.worker = worker;
+    // It must not keep a process alive that is otherwise done (a test, a gateway that stopped).
+    worker.unref();
+    worker.onmessage = (event: MessageEvent<CheckpointerReport>) => {
       if ("ready" in event.data) return settle(true);
       settle(false);
       this.fallBack(event.data.error);
     };
-    this.worker.onerror = (event) => {
+    worker.onerror = (event) => {
       settle(false);
       this.fallBack(event.message);
     };
-    this.worker.postMessage({ path, intervalMs } satisfies CheckpointerStart);
+    worker.postMessage({ path, intervalMs } satisfies CheckpointerStart);
   }
 
   /** The database is closing: the worker closes its connection and ends; this connection checkpoints itself again. */
   stop(): void {
     if (this.stopped) return;
     this.stopped = true;
-    this.worker.postMessage("stop");
+    this.worker?.postMessage("stop");
     this.checkpointHere();
   }
 
@@ -70,7 +78,7 @@ export class BackgroundCheckpoints {
     if (this.stopped) return;
     this.stopped = true;
     log.error(`agw: WAL checkpoints run on the request path again: the background checkpointer failed (${reason})`);
-    this.worker.terminate();
+    this.worker?.terminate();
     this.checkpointHere();
   }
 
