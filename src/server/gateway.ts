@@ -1,6 +1,6 @@
 import type { Server } from "bun";
 import { ConfigError, loadConfigFile, type LoadedConfig } from "../config/load.ts";
-import { isPostgresUrl, openStore, SqliteStore, type Store } from "../store/index.ts";
+import { isPostgresUrl, openStore, SqliteStore, type Store, type StoreOptions } from "../store/index.ts";
 import { effectiveAuthMode, type EffectiveAuthMode } from "./auth.ts";
 import { buildContext, type GatewayContext } from "./context.ts";
 import { buildRoutes, fallbackHandler, unhandledError } from "./routes.ts";
@@ -66,6 +66,11 @@ function configChanges(before: LoadedConfig, after: LoadedConfig): string[] {
   return changes;
 }
 
+/** How a gateway opens its store: sealing secrets with secrets.key, and (SQLite) checkpointing on a worker thread. */
+function storeOptions(config: LoadedConfig): StoreOptions {
+  return { ...(config.secrets.key ? { secretKey: config.secrets.key } : {}), checkpointInBackground: true };
+}
+
 /**
  * Builds everything once (store, pool, router, providers, routes) and starts
  * `Bun.serve`, on the SQLite database the config names, synchronously. A
@@ -73,7 +78,7 @@ function configChanges(before: LoadedConfig, after: LoadedConfig): string[] {
  */
 export function startGateway(config: LoadedConfig, options: { port?: number; host?: string } = {}): Gateway<SqliteStore> {
   if (isPostgresUrl(config.database)) throw new Error("database: a Postgres URL is opened with openGateway, which waits for the connection");
-  const store = SqliteStore.open(config.database, config.secrets.key ? { secretKey: config.secrets.key } : {});
+  const store = SqliteStore.open(config.database, storeOptions(config));
   let context: GatewayContext;
   try {
     context = prepare(config, store);
@@ -90,7 +95,7 @@ export function startGateway(config: LoadedConfig, options: { port?: number; hos
  * gateway listens.
  */
 export async function openGateway(config: LoadedConfig, options: { port?: number; host?: string } = {}): Promise<Gateway> {
-  const store = await openStore(config.database, { ...(config.secrets.key ? { secretKey: config.secrets.key } : {}), checkpointInBackground: true });
+  const store = await openStore(config.database, storeOptions(config));
   let context: GatewayContext | undefined;
   try {
     context = prepare(config, store);

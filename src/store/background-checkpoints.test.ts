@@ -1,6 +1,6 @@
 import { afterEach, expect, spyOn, test } from "bun:test";
 import { Database } from "bun:sqlite";
-import { mkdtempSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { BackgroundCheckpoints } from "./background-checkpoints.ts";
@@ -95,4 +95,24 @@ test("a store opened for the gateway checkpoints in the background; one opened f
   const reopened = SqliteStore.open(path);
   cleanups.push(() => reopened.close());
   expect(reopened.requestLogs.get("kept")).toMatchObject({ id: "kept", route: "/v1/messages", status: 200 });
+});
+
+test("once the store is closed nothing of this process holds the file: the WAL is gone and a connection without a busy timeout opens it at once", async () => {
+  for (let round = 0; round < 5; round++) {
+    const path = tempPath();
+    const store = SqliteStore.open(path, { checkpointInBackground: true });
+    expect(await store.checkpoints?.started).toBe(true);
+    for (let index = 0; index < 500; index++) {
+      store.requestLogs.record({ id: `row-${index}`, startedAt: index, route: "/v1/messages", stream: false, status: 200, attempts: 1 });
+    }
+    store.flush();
+    store.close();
+    // The gateway's connection closed last, checkpointed everything and removed the WAL.
+    expect(existsSync(`${path}-wal`)).toBe(false);
+    // What a restart does first: no SQLITE_BUSY from a checkpointer still letting go.
+    const next = new Database(path);
+    expect(next.query("PRAGMA journal_mode = WAL").get()).toEqual({ journal_mode: "wal" });
+    expect(next.query("SELECT count(*) AS rows FROM request_logs").get()).toEqual({ rows: 500 });
+    next.close();
+  }
 });

@@ -16,6 +16,9 @@ const CHECKPOINTER = typeof __AGW_CHECKPOINTER__ === "string" ? __AGW_CHECKPOINT
 /** SQLite's own default: the committing connection checkpoints once the WAL holds this many pages. */
 const AUTO_CHECKPOINT_PAGES = 1000;
 
+/** How long closing waits for the worker to let go of the database (it may be in a checkpoint). */
+const CLOSE_WAIT_MS = 2_000;
+
 /**
  * Keeps SQLite's WAL checkpoints off the event loop. Left to itself, the
  * connection whose commit takes the WAL past 1,000 pages checkpoints there
@@ -32,6 +35,8 @@ const AUTO_CHECKPOINT_PAGES = 1000;
 export class BackgroundCheckpoints {
   private worker: Worker | undefined;
   private stopped = false;
+  /** The worker sets it to 1 once it holds no connection: see stop(). */
+  private readonly workerClosed = new Int32Array(new SharedArrayBuffer(4));
   /** Whether the worker checkpoints (true), or failed to start (false). */
   readonly started: Promise<boolean>;
 
@@ -63,14 +68,23 @@ export class BackgroundCheckpoints {
       settle(false);
       this.fallBack(event.message);
     };
-    worker.postMessage({ path, intervalMs } satisfies CheckpointerStart);
+    worker.postMessage({ path, intervalMs, closed: this.workerClosed } satisfies CheckpointerStart);
   }
 
-  /** The database is closing: the worker closes its connection and ends; this connection checkpoints itself again. */
+  /**
+   * The database is closing: the worker closes its connection and ends, and
+   * this waits for that (at most CLOSE_WAIT_MS), so that once the store is
+   * closed nothing of this process holds the file — the gateway's own
+   * connection, the last, then checkpoints and removes the WAL as it closes,
+   * and the next open (a restart, the CLI) finds the file free.
+   */
   stop(): void {
     if (this.stopped) return;
     this.stopped = true;
-    this.worker?.postMessage("stop");
+    if (this.worker !== undefined) {
+      this.worker.postMessage("stop");
+      Atomics.wait(this.workerClosed, 0, 0, CLOSE_WAIT_MS);
+    }
     this.checkpointHere();
   }
 

@@ -4,7 +4,8 @@
  * one PASSIVE checkpoint per interval — the pages the WAL holds copied into
  * the database and both synced, without waiting for or blocking the
  * gateway's reads and writes. Told the path and interval by its first
- * message; "stop" closes its connection and ends the worker.
+ * message; "stop" closes its connection, says so through `closed` (the
+ * gateway's close waits for it) and ends the worker.
  */
 import { Database } from "bun:sqlite";
 
@@ -13,6 +14,8 @@ declare const self: Worker;
 export interface CheckpointerStart {
   path: string;
   intervalMs: number;
+  /** Set to 1 (and notified) once this worker holds no connection any more. */
+  closed: Int32Array;
 }
 
 /** What the worker says back: that it checkpoints, or why it cannot. */
@@ -20,21 +23,32 @@ export type CheckpointerReport = { ready: true } | { error: string };
 
 let db: Database | undefined;
 let timer: ReturnType<typeof setInterval> | undefined;
+let closed: Int32Array | undefined;
+
+function close(): void {
+  clearInterval(timer);
+  db?.close();
+  db = undefined;
+  if (closed) {
+    Atomics.store(closed, 0, 1);
+    Atomics.notify(closed, 0);
+  }
+}
 
 self.onmessage = (event: MessageEvent<CheckpointerStart | "stop">) => {
   const message = event.data;
   if (message === "stop") {
-    clearInterval(timer);
-    db?.close();
-    db = undefined;
+    close();
     process.exit(0);
   }
+  closed = message.closed;
   try {
     db = new Database(message.path, { readwrite: true, create: false });
     // The gateway's own durability: a checkpoint syncs the WAL and the database file.
     db.run("PRAGMA synchronous = NORMAL");
     db.run("PRAGMA busy_timeout = 5000");
   } catch (error) {
+    close();
     report({ error: (error as Error).message });
     return;
   }
@@ -42,7 +56,7 @@ self.onmessage = (event: MessageEvent<CheckpointerStart | "stop">) => {
     try {
       db?.run("PRAGMA wal_checkpoint(PASSIVE)");
     } catch (error) {
-      clearInterval(timer);
+      close();
       report({ error: (error as Error).message });
     }
   };
