@@ -49,6 +49,8 @@ const taskset = ["/usr/bin/taskset", "/bin/taskset"].find(existsSync);
 const wrk = ["/usr/bin/wrk", "/usr/local/bin/wrk"].find(existsSync);
 // This process makes the c=1 and stream requests: on the load's core (every thread of it), off the measured server's.
 if (taskset) Bun.spawnSync([taskset, "-a", "-p", "-c", "1", String(process.pid)], { stdout: "ignore" });
+/** Runs a command on every core, as a service starts (what this process starts would inherit core 1). */
+const onEveryCore = (argv: string[]) => (taskset ? [taskset, "-c", `0-${navigator.hardwareConcurrency - 1}`, ...argv] : argv);
 
 /** A server process the bench started. */
 interface Server {
@@ -234,9 +236,7 @@ async function startup(argv: string[], times: number): Promise<{ ms: number; rss
   for (let i = 0, failures = 0; i < times; i++) {
     const port = 18_700 + Math.floor(Math.random() * 1000);
     const started = performance.now();
-    // On every core, as a service starts (this process is pinned to the load's core).
-    const command = taskset ? [taskset, "-c", `0-${navigator.hardwareConcurrency - 1}`, ...argv] : argv;
-    const child = Bun.spawn([...command, "--port", String(port)], { cwd: dir, stdout: "ignore", stderr: "pipe" });
+    const child = Bun.spawn([...onEveryCore(argv), "--port", String(port)], { cwd: dir, stdout: "ignore", stderr: "pipe" });
     let exited = false;
     for (;;) {
       try {
@@ -393,7 +393,7 @@ try {
   const bareStart = await startup([process.execPath, join(import.meta.dir, "bare-proxy.ts"), upstreamUrl], COUNTS.startups);
   const version = (() => {
     const started = performance.now();
-    const run = Bun.spawnSync([...(taskset ? [taskset, "-c", `0-${navigator.hardwareConcurrency - 1}`] : []), ...agwArgv, "--version"]);
+    const run = Bun.spawnSync(onEveryCore([...agwArgv, "--version"]));
     return { ms: performance.now() - started, rssMiB: (run.resourceUsage?.maxRSS ?? 0) / 1048576 };
   })();
 
