@@ -1,5 +1,6 @@
 import type { Database, Statement } from "bun:sqlite";
 import type { WriteQueue } from "./write-queue.ts";
+import type { Awaitable } from "../util/awaitable.ts";
 
 /** A cooldown of one account, for one model ('' = every model). */
 export interface CooldownRow {
@@ -10,8 +11,6 @@ export interface CooldownRow {
   reason?: string;
   failures: number;
 }
-
-type Awaitable<T> = T | Promise<T>;
 
 /** What every cooldown store does, SQLite or Postgres (the shared suite: account-records.contract.test.ts). */
 export interface AccountStateRecords {

@@ -1,6 +1,7 @@
 import type { Database, Statement } from "bun:sqlite";
 import type { WriteQueue } from "./write-queue.ts";
 import { tally } from "./tally.ts";
+import type { Awaitable } from "../util/awaitable.ts";
 
 /** Requests and tokens one account served for one model on one UTC day. */
 export interface UsageRow {
@@ -30,8 +31,6 @@ export function utcDay(time = Date.now()): string {
   lastDay = { start, text };
   return text;
 }
-
-type Awaitable<T> = T | Promise<T>;
 
 /** What every account-usage store does, SQLite or Postgres (the shared suite: account-records.contract.test.ts). */
 export interface AccountUsageRecords {

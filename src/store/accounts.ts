@@ -1,5 +1,6 @@
 import type { Database } from "bun:sqlite";
 import { isSealed, SecretCodec } from "./secret-box.ts";
+import type { Awaitable } from "../util/awaitable.ts";
 
 /** An OAuth refresh-token grant, as configured. */
 export interface OAuthGrant {
@@ -33,8 +34,6 @@ export interface StoredAccount {
 }
 
 export type NewAccount = Omit<StoredAccount, "source" | "disabledReason">;
-
-type Awaitable<T> = T | Promise<T>;
 
 /** What every accounts store does, SQLite or Postgres (the shared suite: accounts.contract.test.ts). */
 export interface AccountRecords {

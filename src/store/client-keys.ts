@@ -1,6 +1,7 @@
 import type { Database, Statement } from "bun:sqlite";
 import type { WriteQueue } from "./write-queue.ts";
 import { tally } from "./tally.ts";
+import type { Awaitable } from "../util/awaitable.ts";
 
 /** What a client key may do; every limit unset means no limit. */
 export interface ClientKeyLimits {
@@ -72,8 +73,6 @@ export interface ClientKeyTotals {
   outputTokens: number;
   costUsd: number;
 }
-
-type Awaitable<T> = T | Promise<T>;
 
 /**
  * What every client-key store does, whichever database holds it: SQLite

@@ -1,5 +1,6 @@
 import type { Database } from "bun:sqlite";
 import { isSealed, SecretCodec } from "./secret-box.ts";
+import type { Awaitable } from "../util/awaitable.ts";
 
 /** An access token obtained for an account, with when it expires (ms since the epoch). */
 export interface StoredToken {
@@ -8,8 +9,6 @@ export interface StoredToken {
   /** A rotated refresh token, when the token endpoint issued a new one. */
   refreshToken?: string;
 }
-
-type Awaitable<T> = T | Promise<T>;
 
 /** What every OAuth token store does, SQLite or Postgres. */
 export interface OAuthTokenRecords {

@@ -1,5 +1,6 @@
 import type { Database, Statement } from "bun:sqlite";
 import type { WriteQueue } from "./write-queue.ts";
+import type { Awaitable } from "../util/awaitable.ts";
 
 /** One row per request. Bodies and credentials are never stored. */
 export interface RequestLogRow {
@@ -105,8 +106,6 @@ export interface RequestLogStats {
   /** US dollars, summed over the requests whose model has a price (`stats` gives it; the overview does not). */
   costUsd?: number;
 }
-
-type Awaitable<T> = T | Promise<T>;
 
 /** What every request-log store does, SQLite or Postgres (the shared suite: request-logs.contract.test.ts). */
 export interface RequestLogRecords {

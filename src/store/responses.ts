@@ -1,5 +1,6 @@
 import type { Database, Statement } from "bun:sqlite";
 import type { WriteQueue } from "./write-queue.ts";
+import type { Awaitable } from "../util/awaitable.ts";
 
 /** A stored Responses-API response: this turn's input items, its output items and the whole response object. */
 export interface StoredResponse {
@@ -23,8 +24,6 @@ export interface StoredItem {
 
 /** Longest chain of previous_response_id followed back, against cycles and runaway histories. */
 export const MAX_CHAIN = 1000;
-
-type Awaitable<T> = T | Promise<T>;
 
 /** What every stored-responses store does, SQLite or Postgres (the shared suite: responses.contract.test.ts). */
 export interface ResponseRecords {
