@@ -24,11 +24,11 @@ export class KeyCounters {
       this.minuteTokens = 0;
     }
     const day = now - (now % DAY_MS);
-    if (day !== this.dayStart) {
-      this.dayStart = day;
-      this.dayRequests = 0;
-      this.dayTokens = 0;
-    }
+    if (day === this.dayStart) return;
+    this.dayStart = day;
+    this.dayRequests = 0;
+    this.dayTokens = 0;
+    // A month starts at a UTC midnight, so it can only have changed with the day (a Date per day, not per request).
     const month = monthStart(now);
     if (month !== this.monthStart) {
       this.monthStart = month;

@@ -1,4 +1,4 @@
-import { equalBytes } from "../util/constant-time.ts";
+import { equalText } from "../util/constant-time.ts";
 import { GatewayError } from "../ir/errors.ts";
 import type { Usage } from "../ir/usage.ts";
 import { utcDay, type SharedUsage, type Store, type StoredClientKey } from "../store/index.ts";
@@ -135,14 +135,13 @@ export class ClientKeys {
   }
 
   /**
-   * The key whose SHA-256 is `digest`, or undefined when none is. The lookup
+   * The key whose SHA-256 (lowercase hex) is `hash`, or undefined when none is. The lookup
    * is by hash, then the stored hash is compared in constant time. A key that
    * exists but may not be used (revoked, disabled, expired) is a 401 saying so.
    * With `recheck`, a key not known yet is looked for in the store when
    * another process has changed it since the last read.
    */
-  authenticate(digest: Buffer, recheck = true, now = Date.now()): ActiveClientKey | undefined {
-    const hash = digest.toString("hex");
+  authenticate(hash: string, recheck = true, now = Date.now()): ActiveClientKey | undefined {
     let key = this.byHash.get(hash);
     // A key made by another process a moment ago works at once: an unknown key
     // costs one look at the store's version (no SQL otherwise) before it is refused.
@@ -152,7 +151,7 @@ export class ClientKeys {
       if (done instanceof Promise) done.catch(() => {});
       key = this.byHash.get(hash);
     }
-    if (key === undefined || !equalBytes(Buffer.from(key.record.hash, "hex"), digest)) return undefined;
+    if (key === undefined || !equalText(key.record.hash, hash)) return undefined;
     const { record } = key;
     if (record.revokedAt !== undefined) throw refused(`the API key '${record.id}' has been revoked`, "key_revoked");
     if (!record.enabled) throw refused(`the API key '${record.id}' is disabled`, "key_disabled");
@@ -280,13 +279,18 @@ function overLimit(record: StoredClientKey, limit: string, waitMs: number): Gate
  * per-minute limit when the key has one, else the daily one.
  */
 function writeLimitHeaders(record: StoredClientKey, counters: KeyCounters, minuteLeft: number, dayLeft: number, headers: Record<string, string>): void {
-  const write = (kind: "requests" | "tokens", perMinute: number | undefined, minuteUsed: number, perDay: number | undefined, dayUsed: number) => {
-    const [limit, used, left] = perMinute !== undefined ? [perMinute, minuteUsed, minuteLeft] : [perDay, dayUsed, dayLeft];
-    if (limit === undefined) return;
-    headers[`x-ratelimit-limit-${kind}`] = String(limit);
-    headers[`x-ratelimit-remaining-${kind}`] = String(Math.max(0, limit - used));
-    headers[`x-ratelimit-reset-${kind}`] = formatResetDuration(left);
-  };
-  write("requests", record.rpm, counters.minuteRequests, record.dailyRequests, counters.dayRequests);
-  write("tokens", record.tpm, counters.minuteTokens, record.dailyTokens, counters.dayTokens);
+  // Written per admitted request: no closures, tuples or header names built each time.
+  if (record.rpm !== undefined) writeLimit(headers, REQUEST_LIMIT_HEADERS, record.rpm, counters.minuteRequests, minuteLeft);
+  else if (record.dailyRequests !== undefined) writeLimit(headers, REQUEST_LIMIT_HEADERS, record.dailyRequests, counters.dayRequests, dayLeft);
+  if (record.tpm !== undefined) writeLimit(headers, TOKEN_LIMIT_HEADERS, record.tpm, counters.minuteTokens, minuteLeft);
+  else if (record.dailyTokens !== undefined) writeLimit(headers, TOKEN_LIMIT_HEADERS, record.dailyTokens, counters.dayTokens, dayLeft);
+}
+
+const REQUEST_LIMIT_HEADERS = ["x-ratelimit-limit-requests", "x-ratelimit-remaining-requests", "x-ratelimit-reset-requests"] as const;
+const TOKEN_LIMIT_HEADERS = ["x-ratelimit-limit-tokens", "x-ratelimit-remaining-tokens", "x-ratelimit-reset-tokens"] as const;
+
+function writeLimit(headers: Record<string, string>, names: typeof REQUEST_LIMIT_HEADERS | typeof TOKEN_LIMIT_HEADERS, limit: number, used: number, leftMs: number): void {
+  headers[names[0]] = String(limit);
+  headers[names[1]] = String(Math.max(0, limit - used));
+  headers[names[2]] = formatResetDuration(leftMs);
 }

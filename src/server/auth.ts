@@ -1,7 +1,7 @@
-import { equalBytes } from "../util/constant-time.ts";
+import { equalText } from "../util/constant-time.ts";
 import type { AuthMode } from "../config/schema.ts";
 import { GatewayError } from "../ir/errors.ts";
-import type { ActiveClientKey, ClientKeys } from "../keys/index.ts";
+import { hashClientKey, type ActiveClientKey, type ClientKeys } from "../keys/index.ts";
 
 /** The mode in effect: `auto` is `all_except_health` with LAN access, else `off`. */
 export type EffectiveAuthMode = Exclude<AuthMode, "auto">;
@@ -44,7 +44,7 @@ function requiredKey(headers: Headers, url: string | undefined): string {
  * the length nor the content of the expected key leaks through timing.
  */
 export class KeyChecker {
-  private readonly expected: Buffer | undefined;
+  private readonly expected: string | undefined;
 
   constructor(apiKey: string) {
     this.expected = apiKey === "" ? undefined : digest(apiKey);
@@ -56,7 +56,7 @@ export class KeyChecker {
 
   /** Whether a key typed in (the dashboard's sign-in) is the expected one; false while none is configured. */
   matches(key: string): boolean {
-    return this.expected !== undefined && equalBytes(digest(key), this.expected);
+    return this.expected !== undefined && equalText(digest(key), this.expected);
   }
 
   /** Throws a GatewayError("authentication") unless the request carries the key. */
@@ -68,15 +68,14 @@ export class KeyChecker {
         { code: "no_api_key_configured" },
       );
     }
-    if (!equalBytes(digest(requiredKey(headers, url)), this.expected)) {
+    if (!equalText(digest(requiredKey(headers, url)), this.expected)) {
       throw new GatewayError("authentication", "invalid API key", { code: "invalid_api_key" });
     }
   }
 }
 
-function digest(text: string): Buffer {
-  return Buffer.from(new Bun.CryptoHasher("sha256").update(text).digest());
-}
+/** A key's SHA-256 as lowercase hex: what the store keeps of a client key, and what keys are compared as. */
+const digest = hashClientKey;
 
 /** Who a request comes from: a client key, or (key undefined) the all-access auth.apiKey or nobody while auth is off. */
 export interface Caller {
@@ -91,7 +90,7 @@ const ALL_ACCESS: Caller = {};
  * all-access key's in constant time and looked up among the client keys.
  */
 export class ClientAuth {
-  private readonly allAccess: Buffer | undefined;
+  private readonly allAccess: string | undefined;
 
   constructor(
     apiKey: string,
@@ -110,7 +109,7 @@ export class ClientAuth {
       );
     }
     const hash = digest(requiredKey(headers, url));
-    if (this.allAccess !== undefined && equalBytes(hash, this.allAccess)) return ALL_ACCESS;
+    if (this.allAccess !== undefined && equalText(hash, this.allAccess)) return ALL_ACCESS;
     const client = this.keys.authenticate(hash);
     if (client === undefined) throw new GatewayError("authentication", "invalid API key", { code: "invalid_api_key" });
     return { key: client };
