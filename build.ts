@@ -37,6 +37,11 @@ async function compile(outfile: string, target?: Bun.Build.CompileTarget): Promi
     compile: { ...(target === undefined ? {} : { target }), outfile, autoloadDotenv: false, autoloadBunfig: false },
     minify: true,
     bytecode: true,
+    // Modules a command imports when it needs them (the gateway, each protocol, the CLI's commands) become
+    // chunks of their own, loaded at that import: `agw --version` loads the entry's chunk alone (about
+    // 20 ms against 27 for one bundle, and 3 MB less resident). Splitting needs ES modules.
+    format: "esm",
+    splitting: true,
     define: {
       __AGW_VERSION__: JSON.stringify(packageJson.version),
       __AGW_COMMIT__: JSON.stringify(gitCommit()),
