@@ -120,8 +120,8 @@ export class SqliteStore implements Store {
   readonly clientKeys: ClientKeyStore;
   private readonly queue: WriteQueue;
   private closed = false;
-  /** Checkpoints on a worker thread, when opened with checkpointInBackground. */
-  checkpoints: BackgroundCheckpoints | undefined;
+  /** Checkpoints on a worker thread, with checkpointInBackground (a database file, not `:memory:`). */
+  readonly checkpoints: BackgroundCheckpoints | undefined;
 
   /**
    * With `secretKey` (secrets.key), credentials and OAuth tokens are stored
@@ -145,14 +145,14 @@ export class SqliteStore implements Store {
     this.clientKeys = new ClientKeyStore(db, this.queue);
     this.accounts.secureAtRest();
     this.oauthTokens.secureAtRest();
+    // Last: nothing after it can throw and leave the worker running for a store never returned.
+    if (options.checkpointInBackground && db.filename !== ":memory:") this.checkpoints = new BackgroundCheckpoints(db, db.filename);
   }
 
   static open(path: string, options: StoreOptions = {}): SqliteStore {
     const db = openDatabase(path);
     try {
-      const store = new SqliteStore(db, options);
-      if (options.checkpointInBackground && path !== ":memory:") store.checkpoints = new BackgroundCheckpoints(db, path);
-      return store;
+      return new SqliteStore(db, options);
     } catch (error) {
       db.close();
       throw error;
