@@ -47,7 +47,7 @@ export class KeyChecker {
   private readonly expected: string | undefined;
 
   constructor(apiKey: string) {
-    this.expected = apiKey === "" ? undefined : digest(apiKey);
+    this.expected = apiKey === "" ? undefined : hashClientKey(apiKey);
   }
 
   get configured(): boolean {
@@ -56,7 +56,7 @@ export class KeyChecker {
 
   /** Whether a key typed in (the dashboard's sign-in) is the expected one; false while none is configured. */
   matches(key: string): boolean {
-    return this.expected !== undefined && equalText(digest(key), this.expected);
+    return this.expected !== undefined && equalText(hashClientKey(key), this.expected);
   }
 
   /** Throws a GatewayError("authentication") unless the request carries the key. */
@@ -68,14 +68,11 @@ export class KeyChecker {
         { code: "no_api_key_configured" },
       );
     }
-    if (!equalText(digest(requiredKey(headers, url)), this.expected)) {
+    if (!equalText(hashClientKey(requiredKey(headers, url)), this.expected)) {
       throw new GatewayError("authentication", "invalid API key", { code: "invalid_api_key" });
     }
   }
 }
-
-/** A key's SHA-256 as lowercase hex: what the store keeps of a client key, and what keys are compared as. */
-const digest = hashClientKey;
 
 /** Who a request comes from: a client key, or (key undefined) the all-access auth.apiKey or nobody while auth is off. */
 export interface Caller {
@@ -96,7 +93,7 @@ export class ClientAuth {
     apiKey: string,
     private readonly keys: ClientKeys,
   ) {
-    this.allAccess = apiKey === "" ? undefined : digest(apiKey);
+    this.allAccess = apiKey === "" ? undefined : hashClientKey(apiKey);
   }
 
   /** For a guarded route: the caller, or a 401 (no key, an unknown one, or a revoked, disabled or expired client key). */
@@ -108,7 +105,7 @@ export class ClientAuth {
         { code: "no_api_key_configured" },
       );
     }
-    const hash = digest(requiredKey(headers, url));
+    const hash = hashClientKey(requiredKey(headers, url));
     if (this.allAccess !== undefined && equalText(hash, this.allAccess)) return ALL_ACCESS;
     const client = this.keys.authenticate(hash);
     if (client === undefined) throw new GatewayError("authentication", "invalid API key", { code: "invalid_api_key" });
@@ -127,7 +124,7 @@ export class ClientAuth {
     const key = presentedKey(headers, url);
     if (key === undefined || key === "") return ALL_ACCESS;
     // No store look-up for keys not known yet: with auth off any key goes, and most are not client keys.
-    const client = this.keys.authenticate(digest(key), false);
+    const client = this.keys.authenticate(hashClientKey(key), false);
     return client === undefined ? ALL_ACCESS : { key: client };
   }
 }
