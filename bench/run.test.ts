@@ -26,6 +26,7 @@ test("the bench's quick mode measures every row for the bare proxy and the three
     "JS heap allocated per request",
     "GC pauses per 1k requests",
     "RSS idle / peak at c=64",
+    "RSS idle: anonymous / the executable's pages",
     "RSS before / peak / after a N-request soak",
     "start-up to first /healthz (median)",
     "agw --version",
@@ -40,6 +41,7 @@ test("the bench's quick mode measures every row for the bare proxy and the three
   for (const cell of rows["JS heap allocated per request"]!) expect(cell).toMatch(/^\d+\.\d KB$/);
   for (const cell of rows["GC pauses per 1k requests"]!) expect(cell).toMatch(/^\d+\.\d ms$/);
   expect(rows["RSS idle / peak at c=64"]!.slice(0, 2).every((cell) => /^\d+ MB \/ \d+ MB$/.test(cell))).toBe(true);
+  expect(rows["RSS idle: anonymous / the executable's pages"]!.slice(0, 2).every((cell) => /^\d+ MB \/ \d+ MB$/.test(cell))).toBe(true);
   expect(rows["RSS before / peak / after a N-request soak"]![1]).toMatch(/^\d+ MB \/ \d+ MB \/ \d+ MB$/);
   expect(rows["start-up to first /healthz (median)"]![0]).toMatch(/^\d+ ms$/);
   expect(rows["start-up to first /healthz (median)"]![1]).toMatch(/^\d+ ms \(RSS \d+ MB\)$/);

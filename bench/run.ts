@@ -16,8 +16,9 @@
  * - stream time-to-first-byte, added p99 over direct, at c=1;
  * - server CPU seconds per 1,000 requests (/proc), the JavaScript heap it
  *   allocates per request and the collector's pauses per 1,000 requests (from
- *   JavaScriptCore's own log, BUN_JSC_logGC), RSS idle, peak at c=64, and
- *   before, at its peak during and after a soak;
+ *   JavaScriptCore's own log, BUN_JSC_logGC), RSS idle (with its anonymous
+ *   and file-backed parts), peak at c=64, and before, at its peak during and
+ *   after a soak;
  * - start-up to the first `/healthz` 200 (median of 10), and `agw --version`;
  * - the floor of a gateway that reads what it relays (bench/bare-proxy.ts
  *   --reading) on the pass-through lane, and of one that translates
@@ -85,7 +86,7 @@ async function spawnServer(argv: string[], portPattern: RegExp, core: "measured"
   throw new Error(`server exited: ${argv.join(" ")}\n${text}${gcLog ? `\n${readFileSync(gcLog, "utf8").slice(-2000)}` : ""}`);
 }
 
-function procStatus(pid: number, field: "VmRSS" | "VmHWM"): number {
+function procStatus(pid: number, field: "VmRSS" | "VmHWM" | "RssAnon" | "RssFile"): number {
   const status = readFileSync(`/proc/${pid}/status`, "utf8");
   return Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0) / 1024;
 }
@@ -298,9 +299,11 @@ try {
   const binary = join(root, "dist", "agw");
   const agwArgv = existsSync(binary) ? [binary] : [process.execPath, join(root, "src/main.ts")];
   const agw = await spawnServer([...agwArgv, "--config", config, "--port", "0"], /listening on http:\/\/127\.0\.0\.1:(\d+)/, "measured", join(dir, "agw-gc.log"));
-  // Idle is after the warm-up (it starts 250 ms after listening and loads and compiles every protocol's schemas), not before it.
+  // Idle: listening, nothing served yet (each protocol's schemas load and compile at its first request).
   await Bun.sleep(1500);
-  const idleMiB = procStatus(agw.pid, "VmRSS");
+  const idle = (pid: number) => ({ rss: procStatus(pid, "VmRSS"), anon: procStatus(pid, "RssAnon"), file: procStatus(pid, "RssFile") });
+  const agwIdle = idle(agw.pid);
+  const bareIdle = idle(bare.pid);
 
   const json = { "content-type": "application/json" };
   const keyed = { ...json, authorization: `Bearer ${CLIENT_KEY}` };
@@ -379,7 +382,6 @@ try {
   }
   const load: Record<string, Load> = Object.fromEntries(Object.entries(runs).map(([name, loads]) => [name, medianLoad(loads)]));
   const peakMiB = Math.max(...laneNames.map((lane) => load[`${lane}/agw`]!.peakMiB));
-  const bareIdle = procStatus(bare.pid, "VmRSS");
 
   // Soak: the translated lane at c=64, RSS before and after.
   const soakBefore = procStatus(agw.pid, "VmRSS");
@@ -407,7 +409,9 @@ try {
     ["CPU s per 1k requests", load["translated/bare"]!.cpuPer1k.toFixed(3), ...laneNames.map((lane) => load[`${lane}/agw`]!.cpuPer1k.toFixed(3))],
     ["JS heap allocated per request", ...["translated/bare", ...laneNames.map((lane) => `${lane}/agw`)].map((name) => `${load[name]!.kbPerRequest!.toFixed(1)} KB`)],
     ["GC pauses per 1k requests", ...["translated/bare", ...laneNames.map((lane) => `${lane}/agw`)].map((name) => `${load[name]!.gcMsPer1k!.toFixed(1)} ms`)],
-    ["RSS idle / peak at c=64", `${mib(bareIdle)} / ${mib(load["translated/bare"]!.peakMiB)}`, `${mib(idleMiB)} / ${mib(peakMiB)}`, "", ""],
+    ["RSS idle / peak at c=64", `${mib(bareIdle.rss)} / ${mib(load["translated/bare"]!.peakMiB)}`, `${mib(agwIdle.rss)} / ${mib(peakMiB)}`, "", ""],
+    // What the idle RSS is: the process's own memory, and the pages of the executable (the runtime's code that ran; shared, clean).
+    ["RSS idle: anonymous / the executable's pages", `${mib(bareIdle.anon)} / ${mib(bareIdle.file)}`, `${mib(agwIdle.anon)} / ${mib(agwIdle.file)}`, "", ""],
     // The peak as well as the end: under load the heap rises and falls with the collector's full
     // collections, so a reading at one moment (the end) can land anywhere between the two.
     [`RSS before / peak / after a ${soakRequests}-request soak`, "", `${mib(soakBefore)} / ${mib(soak.peakMiB)} / ${mib(soakAfter)}`, "", ""],

@@ -6,7 +6,6 @@ import { buildContext, type GatewayContext } from "./context.ts";
 import { buildRoutes, fallbackHandler, unhandledError } from "./routes.ts";
 import { defaultAllowedHosts, OriginPolicy } from "./origin-policy.ts";
 import { log, setLogFormat } from "../util/logger.ts";
-import { warmSchemas } from "../protocols/shared/lazy-compile.ts";
 
 export interface Gateway<S extends Store = Store> {
   server: Server<unknown>;
@@ -153,8 +152,6 @@ function launch<S extends Store>(config: LoadedConfig, store: S, built: GatewayC
     void store.close();
     throw error;
   }
-  // Listening already: the request schemas compile now, between requests, rather than before the first.
-  setTimeout(() => void warmSchemas(), 0);
 
   let stopped: Promise<void> | undefined;
   let current = config;

@@ -6,7 +6,7 @@ import { encodeAnthropicError } from "./encode-error.ts";
 import { encodeAnthropicResponse } from "./encode-response.ts";
 import { anthropicStreamMachine } from "./encode-stream.ts";
 
-// The decoder and its zod schemas load at this protocol's first request (or in the warm-up after listening), not at start-up.
+// The decoder and its zod schemas load (and compile) at this protocol's first request, not at start-up.
 const decoder = lazyModule(() => require("./decode-request.ts") as typeof import("./decode-request.ts"));
 export const decodeAnthropicRequest: typeof import("./decode-request.ts").decodeAnthropicRequest = (...args) => decoder().decodeAnthropicRequest(...args);
 export const decodeAnthropicCountTokensRequest: typeof import("./decode-request.ts").decodeAnthropicCountTokensRequest = (...args) => decoder().decodeAnthropicCountTokensRequest(...args);

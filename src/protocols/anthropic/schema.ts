@@ -175,7 +175,7 @@ export const anthropicRequestSchema = z.object({
   stream: z.boolean().nullish(),
 });
 
-/** Both schemas compiled into zod's generated fast path (lazyCompile: at first use, or just after start-up); only invalid input reaches the interpreter. */
+/** Both schemas compiled into zod's generated fast path (lazyCompile: at first use); only invalid input reaches the interpreter. */
 export const compiledAnthropicRequestSchema = lazyCompile(anthropicRequestSchema);
 export const compiledAnthropicCountTokensRequestSchema = lazyCompile(anthropicCountTokensRequestSchema);
 

@@ -7,7 +7,7 @@ import { encodeGeminiError } from "./encode-error.ts";
 import { encodeGeminiResponse } from "./encode-response.ts";
 import { geminiStreamMachine } from "./encode-stream.ts";
 
-// The decoder and its zod schemas load at this protocol's first request (or in the warm-up after listening), not at start-up.
+// The decoder and its zod schemas load (and compile) at this protocol's first request, not at start-up.
 const decoder = lazyModule(() => require("./decode-request.ts") as typeof import("./decode-request.ts"));
 export const decodeGeminiAugmentedRequest: typeof import("./decode-request.ts").decodeGeminiAugmentedRequest = (...args) => decoder().decodeGeminiAugmentedRequest(...args);
 export const decodeGeminiCountTokensRequest: typeof import("./decode-request.ts").decodeGeminiCountTokensRequest = (...args) => decoder().decodeGeminiCountTokensRequest(...args);

@@ -177,7 +177,7 @@ export const openaiChatRequestSchema = z.object({
 });
 
 /**
- * The request schema compiled into a generated fast path (lazyCompile: at first use, or just after start-up);
+ * The request schema compiled into a generated fast path (lazyCompile: at first use);
  * only invalid input falls back to the interpreted parser, which reports
  * the issues.
  */

@@ -6,7 +6,7 @@ import { lazyModule } from "../shared/lazy-compile.ts";
 import { encodeOpenAICompletionsResponse } from "./encode-response.ts";
 import { openaiCompletionsStreamMachine } from "./encode-stream.ts";
 
-// The decoder and its zod schemas load at this protocol's first request (or in the warm-up after listening), not at start-up.
+// The decoder and its zod schemas load (and compile) at this protocol's first request, not at start-up.
 const decoder = lazyModule(() => require("./decode-request.ts") as typeof import("./decode-request.ts"));
 export const decodeOpenAICompletionsRequest: typeof import("./decode-request.ts").decodeOpenAICompletionsRequest = (...args) => decoder().decodeOpenAICompletionsRequest(...args);
 

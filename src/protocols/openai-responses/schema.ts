@@ -298,9 +298,8 @@ export type ResponsesToolChoice = NonNullable<ResponsesRequest["tool_choice"]>;
 export type ResponsesTextFormat = z.infer<typeof textFormat>;
 
 /**
- * The schemas compiled into zod's generated fast path (at first use, or just after
- * start-up: lazyCompile); only invalid input falls back to the interpreted parser,
- * which reports the issues.
+ * The schemas compiled into zod's generated fast path at first use (lazyCompile);
+ * only invalid input falls back to the interpreted parser, which reports the issues.
  */
 export const compiledResponsesRequestSchema = lazyCompile(responsesRequestSchema);
 

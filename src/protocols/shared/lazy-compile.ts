@@ -1,20 +1,23 @@
 import { z } from "zod";
 
-/** Compilations not made yet and modules not loaded yet, for `warmSchemas`. */
+/** Compilations not made yet and modules not loaded yet (`schemasNotCompiled`). */
 const pending = new Set<() => unknown>();
 
 /**
  * A schema compiled into zod's generated fast path at its first use rather
  * than at module load: compiling every protocol's request schemas up front
  * took most of agw's start-up (tens of milliseconds each), before a single
- * request could be served. `warmSchemas` compiles what is left once the
- * gateway listens, a schema per turn of the event loop.
+ * request could be served. Nothing compiles them ahead of use either: a
+ * compiled schema costs memory (the five protocols' together about 12 MB
+ * of resident memory, half of agw's own at idle) and a protocol no client
+ * speaks should not pay it; the first request of a protocol waits for its
+ * schema instead, 15–25 ms once.
  */
 export function lazyCompile<Schema extends z.ZodType>(schema: Schema): Schema {
   let compiled: Schema | undefined;
   const compile = (): Schema => {
     if (compiled === undefined) {
-      compiled = z.compile(schema) as unknown as Schema;
+      compiled = compileParser(schema);
       pending.delete(compile);
     }
     return compiled;
@@ -37,10 +40,23 @@ export function lazyCompile<Schema extends z.ZodType>(schema: Schema): Schema {
 }
 
 /**
+ * zod's generated parser alone: `z.compile` generates a validator beside it
+ * (for `z.validate`, which agw never calls), about 40 % of the compile's
+ * time. A schema the generator cannot model stays on zod's runtime parser,
+ * as `z.compile` leaves it.
+ */
+export function compileParser<Schema extends z.ZodType>(schema: Schema): Schema {
+  try {
+    return z.withParser(schema, z.core.compileFn(schema)) as unknown as Schema;
+  } catch {
+    return z.compile(schema) as unknown as Schema;
+  }
+}
+
+/**
  * A module loaded at its first use rather than at start-up: a protocol's
- * decoder, whose zod schemas took most of the gateway's module load. The
- * warm-up loads what is left (and compiles the schemas it defines) once the
- * gateway listens. `load` is a `require` of the module.
+ * decoder, whose zod schemas took most of the gateway's module load.
+ * `load` is a `require` of the module.
  */
 export function lazyModule<Module>(load: () => Module): () => Module {
   let loaded: Module | undefined;
@@ -53,29 +69,6 @@ export function lazyModule<Module>(load: () => Module): () => Module {
   };
   pending.add(get);
   return get;
-}
-
-/**
- * How long after listening the warm-up waits. One compilation blocks the
- * event loop for up to ~20 ms: started at once, it made the first requests
- * (a health check, a client's first call) wait for schemas they do not use.
- * A request arriving before the warm-up compiles only its own schema.
- */
-const WARM_AFTER_MS = 250;
-
-/** Compiles every schema not compiled yet, yielding to requests between them. */
-export async function warmSchemas(afterMs = WARM_AFTER_MS): Promise<void> {
-  if (afterMs > 0) await new Promise((resolve) => setTimeout(resolve, afterMs).unref());
-  // A loaded module adds its own schemas to `pending`: taken one at a time until none is left.
-  for (let next = first(pending); next !== undefined; next = first(pending)) {
-    next();
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-}
-
-function first<T>(set: Set<T>): T | undefined {
-  for (const value of set) return value;
-  return undefined;
 }
 
 /** How many schemas (and lazily loaded modules) are still waiting. */
