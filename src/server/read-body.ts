@@ -96,7 +96,8 @@ async function readLimited(request: Request, maxBytes: number, as: "text" | "byt
       chunks.push(chunk);
     }
   }
-  const bytes = Buffer.concat(chunks);
+  // A body that came in one piece is decoded where it lies, not copied first.
+  const bytes = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
   return as === "text" ? new TextDecoder().decode(bytes) : bytes;
 }
 

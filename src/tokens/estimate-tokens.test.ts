@@ -116,3 +116,22 @@ describe("estimateTextTokens", () => {
     expect(estimateTextTokens(" ".repeat(1_000_000))).toBeGreaterThan(0);
   });
 });
+
+test("words split into parts as the pre-tokenizer splits them, whatever path the scan takes through a run of letters", () => {
+  // Each value is what the estimator gave before its lower-case letters were scanned in a loop of their own.
+  const cases: Array<[string, number]> = [
+    ["camelCaseWordsAreSplit", 5],
+    ["HTMLParser and XMLHttpRequest", 7],
+    ["don't stop, it's fine", 7],
+    ["aaaa bbbbbbbbbbbbbbbbbbbbbb c", 5],
+    ["xAy zzZz", 4],
+    ["ALLCAPS lower Mixed", 4],
+    ["naïve café Ünïcödé", 5],
+    ["функция возвращает значение", 13],
+    ["export function f() { return 1; }\n\tconst x = 42;", 16],
+    ["  leading and   multiple   spaces  ", 8],
+    ["中文字符 and 😀 emoji", 9],
+    ["snake_case_name = value_2024", 10],
+  ];
+  expect(cases.map(([text]) => [text, estimateTextTokens(text)])).toEqual(cases);
+});

@@ -32,9 +32,18 @@ export function estimateTextTokens(text: string): number {
 
   for (let index = 0; index < length; index += 1) {
     const code = text.charCodeAt(index);
-    const kind = classify(code);
+    const kind = code < 0x80 ? ASCII_CLASSES[code]! : classify(code);
 
-    if (kind === CHAR_UPPER || kind === CHAR_LOWER || kind === CHAR_LETTER) {
+    if (kind <= CHAR_LETTER) {
+      if (kind === CHAR_LOWER && run === RUN_WORD && !previousUpper) {
+        // Inside a word part: the lower-case letters that follow only lengthen it (most of any text).
+        let end = index + 1;
+        for (let next = text.charCodeAt(end); next >= 0x61 && next <= 0x7a; next = text.charCodeAt(++end));
+        humpLength += end - index;
+        runLength += end - index;
+        index = end - 1;
+        continue;
+      }
       const upper = kind === CHAR_UPPER;
       if (run !== RUN_WORD) {
         total += flush(run, runLength, lastSpace, false);
@@ -172,6 +181,9 @@ const CHAR_CJK = 7;
 const CHAR_HIGH_SURROGATE = 8;
 const CHAR_SYMBOL = 9;
 const CHAR_MARK = 10;
+
+/** `classify` of every ASCII code, looked up rather than branched on. */
+const ASCII_CLASSES = Uint8Array.from({ length: 0x80 }, (_, code) => classify(code));
 
 function classify(code: number): number {
   if (code < 0x80) {

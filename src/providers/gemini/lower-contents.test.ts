@@ -123,6 +123,27 @@ describe("lowerGeminiContents", () => {
     });
   });
 
+  test("a tool result is passed as the object it is only when its text is a JSON object; any other text is wrapped", () => {
+    const texts = ['  \n\t{"a":1}', '{"a":', "[1,2]", "plain output\n{", "", "   ", "\u00a0{}", '"{}"', "{}"];
+    const messages: Message[] = [
+      { role: "user", content: [{ type: "text", text: "go" }] },
+      { role: "assistant", content: texts.map((_, i) => ({ type: "tool-call" as const, id: `c${i}`, name: `t${i}`, arguments: "{}" })) },
+      { role: "tool", content: texts.map((text, i) => ({ type: "tool-result" as const, toolCallId: `c${i}`, content: [{ type: "text" as const, text }] })) },
+    ];
+    const responses = lowerGeminiContents(messages).contents[2]!.parts.map((part) => (part as { functionResponse: { response: unknown } }).functionResponse.response);
+    expect(responses).toEqual([
+      { a: 1 },
+      { result: '{"a":' },
+      { result: "[1,2]" },
+      { result: "plain output\n{" },
+      { result: "" },
+      { result: "   " },
+      { result: "\u00a0{}" },
+      { result: '"{}"' },
+      {},
+    ]);
+  });
+
   test("tool results become user functionResponse parts, named from the earlier call", () => {
     const messages: Message[] = [
       { role: "user", content: [{ type: "text", text: "go" }] },

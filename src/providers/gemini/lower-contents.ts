@@ -150,8 +150,16 @@ function parseArguments(text: string): Record<string, unknown> {
   return parseObject(text) ?? {};
 }
 
+/**
+ * The text as a JSON object, if it is one. Most tool results are plain text
+ * (files, command output): only a text whose first character past JSON's
+ * whitespace is `{` is parsed, rather than each failing in JSON.parse with
+ * an exception (a long conversation carries dozens).
+ */
 function parseObject(text: string): Record<string, unknown> | undefined {
-  if (text.trim() === "") return undefined;
+  let start = 0;
+  for (let code = text.charCodeAt(0); code === 0x20 || code === 0x0a || code === 0x0d || code === 0x09; code = text.charCodeAt(++start));
+  if (text.charCodeAt(start) !== 0x7b) return undefined;
   try {
     const value: unknown = JSON.parse(text);
     if (typeof value === "object" && value !== null && !Array.isArray(value)) return value as Record<string, unknown>;

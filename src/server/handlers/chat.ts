@@ -79,14 +79,17 @@ export function chatHandler<State>(protocol: ClientProtocol, route: string, cont
       let chat: ChatRequest = decoded.request;
       exchange.log.requestedModel = chat.model;
       exchange.log.stream = chat.stream;
+      // The input's estimate walks every text of the request: made once, for the key's admission and the answer's start alike.
+      let estimate: { of: ChatRequest; tokens: number } | undefined;
+      const estimateInputTokens = () => (estimate?.of === chat ? estimate : (estimate = { of: chat, tokens: estimateRequestTokens(chat) })).tokens;
       // Admission by the client key, before interception: a warm-up answered locally still counts as a request.
-      exchange.admit(caller, chat.model, () => estimateRequestTokens(chat) + (chat.maxOutputTokens ?? 0));
+      exchange.admit(caller, chat.model, () => estimateInputTokens() + (chat.maxOutputTokens ?? 0));
       const encodeContext: EncodeContext<unknown> = {
         id: protocol.idPrefix + exchange.id.replaceAll("-", ""),
         model: chat.model,
         created: Math.floor(exchange.startedAt / 1000),
         options: decoded.options,
-        estimateInputTokens: () => estimateRequestTokens(chat),
+        estimateInputTokens,
       };
       const onAnswer = hooks.onAnswer && ((answer: ChatResponse) => hooks.onAnswer!(answer, encodeContext, decoded, state));
 
