@@ -2,8 +2,11 @@
  * `bun run bench`: what agw costs next to the floor — a bare `Bun.serve`
  * pass-through proxy — both in front of the same local upstream (bench/
  * upstream.ts), with agw's features on (request log, metrics, a client key
- * with limits, strict auth). Three lanes: OpenAI Chat → Gemini (translated),
- * OpenAI Chat → OpenAI (same-protocol pass-through), Anthropic → Gemini.
+ * with limits, strict auth). Four lanes: OpenAI Chat → Gemini (translated),
+ * OpenAI Chat → OpenAI (same-protocol pass-through), Anthropic → Gemini, all
+ * with a one-line question, and Anthropic → Gemini with a coding agent's
+ * whole session (about 110 KB: system prompt, tools, 60 tool results), which
+ * the bare proxy relays as the Gemini body it becomes.
  * Measured, lanes interleaved so drift hits all alike:
  *
  * - added p50/p99 latency at c=1 over calling the upstream directly, for agw
@@ -271,6 +274,44 @@ const us = (ms: number) => `${Math.round(ms * 1000)} µs`;
 const signed = (ms: number) => `${ms >= 0 ? "+" : "−"}${us(Math.abs(ms))}`;
 const mib = (value: number) => `${value.toFixed(0)} MB`;
 
+function laneNamesOf<Lanes extends object>(lanes: Lanes): Array<keyof Lanes & string> {
+  return Object.keys(lanes) as Array<keyof Lanes & string>;
+}
+
+/**
+ * A coding agent's session as its client sends it each turn (the shape of
+ * Claude Code's requests): a long system prompt, 16 tools, 60 rounds of a tool
+ * call and its result (source files); and the same conversation as Gemini
+ * gets it, which the bare proxy relays.
+ */
+function conversation(): { anthropic: string; gemini: string } {
+  const system = "You are an agent for software engineering tasks. Read files before editing them. ".repeat(150);
+  const file = (i: number) => `export function step${i}(input: string): string {\n  return input.trim();\n}\n`.repeat(16);
+  const tools = Array.from({ length: 16 }, (_, i) => ({
+    name: `tool_${i}`,
+    description: "Reads, searches or edits files in the working directory, and says what it did. ".repeat(6),
+    input_schema: { type: "object", properties: { path: { type: "string", description: "The file's path" }, limit: { type: "integer" } }, required: ["path"] },
+  }));
+  const messages: unknown[] = [{ role: "user", content: "Refactor the parser module and keep the tests passing." }];
+  const contents: unknown[] = [{ role: "user", parts: [{ text: "Refactor the parser module and keep the tests passing." }] }];
+  for (let i = 0; i < 60; i++) {
+    const path = `src/parser/step${i}.ts`;
+    messages.push({ role: "assistant", content: [{ type: "text", text: `Reading ${path}.` }, { type: "tool_use", id: `toolu_${i}`, name: "tool_1", input: { path } }] });
+    messages.push({ role: "user", content: [{ type: "tool_result", tool_use_id: `toolu_${i}`, content: file(i) }] });
+    contents.push({ role: "model", parts: [{ text: `Reading ${path}.` }, { functionCall: { name: "tool_1", args: { path } } }] });
+    contents.push({ role: "user", parts: [{ functionResponse: { name: "tool_1", response: { result: file(i) } } }] });
+  }
+  return {
+    anthropic: JSON.stringify({ model: "claude-sonnet-4-5", max_tokens: 8192, system, tools, messages }),
+    gemini: JSON.stringify({
+      systemInstruction: { parts: [{ text: system }] },
+      contents,
+      tools: [{ functionDeclarations: tools.map((tool) => ({ name: tool.name, description: tool.description, parameters: tool.input_schema })) }],
+      generationConfig: { maxOutputTokens: 8192 },
+    }),
+  };
+}
+
 try {
   const upstream = await spawnServer([process.execPath, join(import.meta.dir, "upstream.ts")], /^(\d+)$/m, "load");
   const upstreamUrl = `http://127.0.0.1:${upstream.port}`;
@@ -312,6 +353,7 @@ try {
   const geminiBody = JSON.stringify({ contents: [{ role: "user", parts: [{ text: "Say hello" }] }] });
   const chat = (model: string, stream: boolean) => JSON.stringify({ model, stream, messages: [{ role: "user", content: "Say hello" }] });
   const gem = { "x-goog-api-key": "bench-key", ...json };
+  const session = conversation();
   // Each lane: what agw is sent, and what agw sends upstream (called directly and through the bare proxy).
   const lanes = {
     translated: {
@@ -330,9 +372,16 @@ try {
       },
       upstream: { path: geminiPath, body: geminiBody, headers: gem },
     },
+    // A coding agent's request as it is sent many times an hour: the whole session so far.
+    conversation: {
+      agw: { url: `http://127.0.0.1:${agw.port}/v1/messages`, body: session.anthropic, headers: { ...json, "x-api-key": CLIENT_KEY, "anthropic-version": "2023-06-01" } },
+      upstream: { path: geminiPath, body: session.gemini, headers: gem },
+    },
   };
+  // The small lanes, which the peak RSS and the soak are about (a long conversation's bodies take memory of their own).
+  const smallLanes = laneNamesOf(lanes).filter((lane) => lane !== "conversation");
   type LaneName = keyof typeof lanes;
-  const laneNames = Object.keys(lanes) as LaneName[];
+  const laneNames = laneNamesOf(lanes);
   const direct = (lane: LaneName): Target => ({ url: upstreamUrl + lanes[lane].upstream.path, body: lanes[lane].upstream.body, headers: lanes[lane].upstream.headers });
   const viaBare = (lane: LaneName): Target => ({ url: `http://127.0.0.1:${bare.port}${lanes[lane].upstream.path}`, body: lanes[lane].upstream.body, headers: lanes[lane].upstream.headers });
 
@@ -381,7 +430,7 @@ try {
     await run("translated/translator", viaTranslator, translator);
   }
   const load: Record<string, Load> = Object.fromEntries(Object.entries(runs).map(([name, loads]) => [name, medianLoad(loads)]));
-  const peakMiB = Math.max(...laneNames.map((lane) => load[`${lane}/agw`]!.peakMiB));
+  const peakMiB = Math.max(...smallLanes.map((lane) => load[`${lane}/agw`]!.peakMiB));
 
   // Soak: the translated lane at c=64, RSS before and after.
   const soakBefore = procStatus(agw.pid, "VmRSS");
@@ -405,20 +454,27 @@ try {
     ["added p99 over direct at c=1", signed(added("translated", "bare", "p99")), ...laneNames.map((lane) => signed(added(lane, "agw", "p99")))],
     ["c=64 throughput (× bare)", "1.00×", ...laneNames.map((lane) => `${(load[`${lane}/agw`]!.rps / load[`${lane}/bare`]!.rps).toFixed(2)}×`)],
     ["c=64 requests/s", String(Math.round(load["translated/bare"]!.rps)), ...laneNames.map((lane) => String(Math.round(load[`${lane}/agw`]!.rps)))],
-    ["stream TTFB added p99", signed(ttfb.bare!.p99 - ttfb.direct!.p99), signed(ttfb.agw!.p99 - ttfb.direct!.p99), "", ""],
+    ["stream TTFB added p99", signed(ttfb.bare!.p99 - ttfb.direct!.p99), signed(ttfb.agw!.p99 - ttfb.direct!.p99), "", "", ""],
     ["CPU s per 1k requests", load["translated/bare"]!.cpuPer1k.toFixed(3), ...laneNames.map((lane) => load[`${lane}/agw`]!.cpuPer1k.toFixed(3))],
     ["JS heap allocated per request", ...["translated/bare", ...laneNames.map((lane) => `${lane}/agw`)].map((name) => `${load[name]!.kbPerRequest!.toFixed(1)} KB`)],
     ["GC pauses per 1k requests", ...["translated/bare", ...laneNames.map((lane) => `${lane}/agw`)].map((name) => `${load[name]!.gcMsPer1k!.toFixed(1)} ms`)],
-    ["RSS idle / peak at c=64", `${mib(bareIdle.rss)} / ${mib(load["translated/bare"]!.peakMiB)}`, `${mib(agwIdle.rss)} / ${mib(peakMiB)}`, "", ""],
+    ["RSS idle / peak at c=64", `${mib(bareIdle.rss)} / ${mib(load["translated/bare"]!.peakMiB)}`, `${mib(agwIdle.rss)} / ${mib(peakMiB)}`, "", "", `peak ${mib(load["conversation/agw"]!.peakMiB)}`],
     // What the idle RSS is: the process's own memory, and the pages of the executable (the runtime's code that ran; shared, clean).
-    ["RSS idle: anonymous / the executable's pages", `${mib(bareIdle.anon)} / ${mib(bareIdle.file)}`, `${mib(agwIdle.anon)} / ${mib(agwIdle.file)}`, "", ""],
+    ["RSS idle: anonymous / the executable's pages", `${mib(bareIdle.anon)} / ${mib(bareIdle.file)}`, `${mib(agwIdle.anon)} / ${mib(agwIdle.file)}`, "", "", ""],
     // The peak as well as the end: under load the heap rises and falls with the collector's full
     // collections, so a reading at one moment (the end) can land anywhere between the two.
-    [`RSS before / peak / after a ${soakRequests}-request soak`, "", `${mib(soakBefore)} / ${mib(soak.peakMiB)} / ${mib(soakAfter)}`, "", ""],
-    ["start-up to first /healthz (median)", `${bareStart.ms.toFixed(0)} ms`, `${agwStart.ms.toFixed(0)} ms (RSS ${mib(agwStart.rssMiB)})`, "", ""],
-    ["agw --version", "", `${version.ms.toFixed(0)} ms, ${mib(version.rssMiB)}`, "", ""],
+    [`RSS before / peak / after a ${soakRequests}-request soak`, "", `${mib(soakBefore)} / ${mib(soak.peakMiB)} / ${mib(soakAfter)}`, "", "", ""],
+    ["start-up to first /healthz (median)", `${bareStart.ms.toFixed(0)} ms`, `${agwStart.ms.toFixed(0)} ms (RSS ${mib(agwStart.rssMiB)})`, "", "", ""],
+    ["agw --version", "", `${version.ms.toFixed(0)} ms, ${mib(version.rssMiB)}`, "", "", ""],
   ];
-  const header = ["", "bare proxy", "agw: Chat → Gemini", "agw: Chat → OpenAI pass-through", "agw: Anthropic → Gemini"];
+  const header = [
+    "",
+    "bare proxy",
+    "agw: Chat → Gemini",
+    "agw: Chat → OpenAI pass-through",
+    "agw: Anthropic → Gemini",
+    `agw: Anthropic → Gemini, a ${Math.round(session.anthropic.length / 1024)} KB conversation`,
+  ];
   const floor = load["pass-through/reader"]!;
   const translation = load["translated/translator"]!;
   const markdown = [
