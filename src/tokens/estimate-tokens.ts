@@ -54,6 +54,15 @@ export function estimateTextTokens(text: string): number {
         humpLength = 0;
         humpUppers = 0;
         humpNonAscii = 0;
+        if (kind === CHAR_LOWER) {
+          // A word that starts lower-case: its first part's letters at once.
+          const end = lowerCaseEnd(text, index + 1);
+          humpLength = end - index;
+          runLength = end - index;
+          previousUpper = false;
+          index = end - 1;
+          continue;
+        }
       } else if (upper && !previousUpper) {
         // camelCase: an upper-case letter after a lower-case one starts a new part.
         total += humpCost(humpLength, humpUppers, humpNonAscii);
