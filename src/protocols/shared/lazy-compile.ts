@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { compileFn, withParser } from "zod/v4/core";
 
 /** Compilations not made yet and modules not loaded yet (`schemasNotCompiled`). */
 const pending = new Set<() => unknown>();
@@ -47,7 +48,7 @@ export function lazyCompile<Schema extends z.ZodType>(schema: Schema): Schema {
  */
 export function compileParser<Schema extends z.ZodType>(schema: Schema): Schema {
   try {
-    return z.withParser(schema, z.core.compileFn(schema)) as unknown as Schema;
+    return withParser(schema, compileFn(schema)) as unknown as Schema;
   } catch {
     return z.compile(schema) as unknown as Schema;
   }
