@@ -323,11 +323,16 @@ try {
     "measured",
     join(dir, "translator-gc.log"),
   );
-  const config = join(dir, "agw.json");
-  writeFileSync(
-    config,
+  // Two gateways of one config: the long conversation's lane has its own, so what its bodies do to the
+  // heap and the RSS does not show in the small lanes' figures (each has its own database).
+  const configOf = (name: string) => {
+    const file = join(dir, `${name}.json`);
+    writeFileSync(file, agwConfig(join(dir, `${name}.db`)));
+    return file;
+  };
+  const agwConfig = (database: string) =>
     JSON.stringify({
-      database: join(dir, "agw.db"),
+      database,
       auth: { mode: "strict", adminKey: "bench-admin-key", keys: [{ id: "bench", key: CLIENT_KEY, rpm: 100_000_000, tpm: 1_000_000_000 }] },
       metrics: { public: true },
       providers: {
@@ -335,11 +340,12 @@ try {
         oai: { type: "openai", baseUrl: `${upstreamUrl}/v1`, accounts: [{ id: "bench", apiKey: "bench-key" }] },
       },
       models: { "gpt-4o": "gemini/gemini-2.5-flash", "pt-4o": "oai/gpt-4o", "claude-sonnet-4-5": "gemini/gemini-2.5-flash" },
-    }),
-  );
+    });
   const binary = join(root, "dist", "agw");
   const agwArgv = existsSync(binary) ? [binary] : [process.execPath, join(root, "src/main.ts")];
-  const agw = await spawnServer([...agwArgv, "--config", config, "--port", "0"], /listening on http:\/\/127\.0\.0\.1:(\d+)/, "measured", join(dir, "agw-gc.log"));
+  const listening = /listening on http:\/\/127\.0\.0\.1:(\d+)/;
+  const agw = await spawnServer([...agwArgv, "--config", configOf("agw"), "--port", "0"], listening, "measured", join(dir, "agw-gc.log"));
+  const agwLong = await spawnServer([...agwArgv, "--config", configOf("agw-long"), "--port", "0"], listening, "measured", join(dir, "agw-long-gc.log"));
   // Idle: listening, nothing served yet (each protocol's schemas load and compile at its first request).
   await Bun.sleep(1500);
   const idle = (pid: number) => ({ rss: procStatus(pid, "VmRSS"), anon: procStatus(pid, "RssAnon"), file: procStatus(pid, "RssFile") });
@@ -374,11 +380,12 @@ try {
     },
     // A coding agent's request as it is sent many times an hour: the whole session so far.
     conversation: {
-      agw: { url: `http://127.0.0.1:${agw.port}/v1/messages`, body: session.anthropic, headers: { ...json, "x-api-key": CLIENT_KEY, "anthropic-version": "2023-06-01" } },
+      agw: { url: `http://127.0.0.1:${agwLong.port}/v1/messages`, body: session.anthropic, headers: { ...json, "x-api-key": CLIENT_KEY, "anthropic-version": "2023-06-01" } },
       upstream: { path: geminiPath, body: session.gemini, headers: gem },
     },
   };
-  // The small lanes, which the peak RSS and the soak are about (a long conversation's bodies take memory of their own).
+  const serverOf = (lane: keyof typeof lanes) => (lane === "conversation" ? agwLong : agw);
+  // The small lanes, which the peak RSS and the soak are about.
   const smallLanes = laneNamesOf(lanes).filter((lane) => lane !== "conversation");
   type LaneName = keyof typeof lanes;
   const laneNames = laneNamesOf(lanes);
@@ -410,7 +417,7 @@ try {
   const viaReader = (lane: LaneName): Target => ({ ...viaBare(lane), url: `http://127.0.0.1:${reader.port}${lanes[lane].upstream.path}` });
   for (const lane of laneNames) {
     await loaded(viaBare(lane), bare, COUNTS.warmSeconds);
-    await loaded(lanes[lane].agw, agw, COUNTS.warmSeconds);
+    await loaded(lanes[lane].agw, serverOf(lane), COUNTS.warmSeconds);
   }
   await loaded(viaReader("pass-through"), reader, COUNTS.warmSeconds);
   const viaTranslator: Target = { ...lanes.translated.agw, url: `http://127.0.0.1:${translator.port}/v1/chat/completions`, headers: json };
@@ -422,7 +429,7 @@ try {
   for (let round = 0; round < COUNTS.c64Rounds; round++) {
     for (const lane of laneNames) {
       await run(`${lane}/bare`, viaBare(lane), bare);
-      await run(`${lane}/agw`, lanes[lane].agw, agw);
+      await run(`${lane}/agw`, lanes[lane].agw, serverOf(lane));
     }
     // The reading floor, on the pass-through lane (JSON in, JSON out): between bare and agw, so drift hits all three.
     await run("pass-through/reader", viaReader("pass-through"), reader);
