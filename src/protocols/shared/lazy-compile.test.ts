@@ -1,6 +1,6 @@
 import { expect, test } from "bun:test";
 import { z } from "zod";
-import { compileParser, lazyCompile, schemasNotCompiled } from "./lazy-compile.ts";
+import { compileParser, lazyCompile, lazyModule, schemasCompiled } from "./lazy-compile.ts";
 import { openaiChatRequestSchema } from "../openai-chat/schema.ts";
 import { anthropicCountTokensRequestSchema, anthropicRequestSchema } from "../anthropic/schema.ts";
 import { geminiRequestSchema } from "../gemini/schema.ts";
@@ -9,15 +9,26 @@ import { openaiCompletionsRequestSchema } from "../openai-completions/schema.ts"
 
 test("a lazily compiled schema parses like the schema, compiles at first use, and binds each method once", () => {
   const schema = z.strictObject({ model: z.string().min(1), n: z.number().int().optional() });
-  const before = schemasNotCompiled();
+  const before = schemasCompiled();
   const lazy = lazyCompile(schema);
-  expect(schemasNotCompiled()).toBe(before + 1);
+  expect(schemasCompiled()).toBe(before);
   expect(lazy.safeParse({ model: "m", n: 2 }, { reportInput: true })).toEqual({ success: true, data: { model: "m", n: 2 } });
-  expect(schemasNotCompiled()).toBe(before);
+  expect(schemasCompiled()).toBe(before + 1);
+  lazy.safeParse({ model: "again" });
+  expect(schemasCompiled()).toBe(before + 1);
   const refused = lazy.safeParse({ model: "", extra: 1 }, { reportInput: true });
   expect(refused.success).toBe(false);
   expect(refused.error!.issues).toEqual(schema.safeParse({ model: "", extra: 1 }, { reportInput: true }).error!.issues);
   expect(lazy.safeParse).toBe(lazy.safeParse);
+});
+
+test("a lazy module loads at its first use, once", () => {
+  let loads = 0;
+  const module = lazyModule(() => ({ loaded: ++loads }));
+  expect(loads).toBe(0);
+  expect(module()).toEqual({ loaded: 1 });
+  expect(module()).toBe(module());
+  expect(loads).toBe(1);
 });
 
 test("zod's generator models every protocol's request schema: none is left on the runtime parser", () => {

@@ -1,8 +1,8 @@
 import { z } from "zod";
 import { compileFn, withParser } from "zod/v4/core";
 
-/** Compilations not made yet and modules not loaded yet (`schemasNotCompiled`). */
-const pending = new Set<() => unknown>();
+/** How many schemas have compiled in this process (`schemasCompiled`). */
+let compiledSchemas = 0;
 
 /**
  * A schema compiled into zod's generated fast path at its first use rather
@@ -19,11 +19,10 @@ export function lazyCompile<Schema extends z.ZodType>(schema: Schema): Schema {
   const compile = (): Schema => {
     if (compiled === undefined) {
       compiled = compileParser(schema);
-      pending.delete(compile);
+      compiledSchemas++;
     }
     return compiled;
   };
-  pending.add(compile);
   // Methods are bound once per name, not per call.
   const bound = new Map<PropertyKey, unknown>();
   return new Proxy(schema, {
@@ -61,18 +60,10 @@ export function compileParser<Schema extends z.ZodType>(schema: Schema): Schema 
  */
 export function lazyModule<Module>(load: () => Module): () => Module {
   let loaded: Module | undefined;
-  const get = (): Module => {
-    if (loaded === undefined) {
-      loaded = load();
-      pending.delete(get);
-    }
-    return loaded;
-  };
-  pending.add(get);
-  return get;
+  return (): Module => (loaded ??= load());
 }
 
-/** How many schemas (and lazily loaded modules) are still waiting. */
-export function schemasNotCompiled(): number {
-  return pending.size;
+/** How many schemas have compiled so far (none at start-up: each at its protocol's first request). */
+export function schemasCompiled(): number {
+  return compiledSchemas;
 }
