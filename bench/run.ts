@@ -6,8 +6,10 @@
  * OpenAI Chat → OpenAI (same-protocol pass-through), Anthropic → Gemini, all
  * with a one-line question, and Anthropic → Gemini with a coding agent's
  * whole session (about 110 KB: system prompt, tools, 60 tool results), which
- * the bare proxy relays as the Gemini body it becomes.
- * Measured, lanes interleaved so drift hits all alike:
+ * the bare proxy relays as the Gemini body it becomes. Measured, the three
+ * small lanes interleaved so drift hits all alike, the long conversation on a
+ * gateway of its own and after them (what a load of its bodies leaves to free
+ * would otherwise slow the lane measured next):
  *
  * - added p50/p99 latency at c=1 over calling the upstream directly, for agw
  *   and for the bare proxy;
