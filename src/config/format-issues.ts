@@ -1,4 +1,4 @@
-import type { z } from "zod";
+import type * as z from "zod/mini";
 import { formatPath } from "../util/format-path.ts";
 
 function describe(value: unknown): string {

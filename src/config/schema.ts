@@ -1,98 +1,107 @@
-import { z } from "zod";
+import * as z from "zod/mini";
+import "../util/zod-english.ts";
 import { isPostgresUrl, postgresUrlProblem } from "../util/postgres-url.ts";
 
 /** Provider types this build understands. The registry in src/providers/index.ts implements them. */
 export const PROVIDER_TYPES = ["gemini", "openai", "anthropic", "mock"] as const;
 export const AUTH_MODES = ["off", "strict", "all_except_health", "auto"] as const;
 
-const port = z.number().int().min(0).max(65535);
-const positiveInt = z.number().int().positive();
+// zod's mini API (functions instead of methods): the config is read at every
+// start, and zod's classic API took ~10 ms to load and ~15 ms to build this
+// schema before agw could listen.
+const port = z.number().check(z.int(), z.gte(0), z.lte(65535));
+const positiveInt = z.number().check(z.int(), z.positive());
+const nonNegativeInt = z.number().check(z.int(), z.gte(0));
+const nonEmptyString = z.string().check(z.minLength(1));
+const nonEmptyStrings = z.array(nonEmptyString);
 
 /** An OAuth refresh-token grant: agw exchanges it for access tokens and keeps them fresh. */
 export const oauthSchema = z.strictObject({
   tokenUrl: z.url({ protocol: /^https?$/ }),
-  clientId: z.string().min(1),
-  clientSecret: z.string().optional(),
-  refreshToken: z.string().min(1),
+  clientId: nonEmptyString,
+  clientSecret: z.optional(z.string()),
+  refreshToken: nonEmptyString,
   /** Extra form fields some token endpoints want (e.g. `scope`). */
-  extraParams: z.record(z.string(), z.string()).optional(),
+  extraParams: z.optional(z.record(z.string(), z.string())),
 });
 
 export const SCHEDULING_MODES = ["round-robin", "sticky", "least-used", "priority"] as const;
 
 export const accountSchema = z.strictObject({
-  id: z.string().min(1),
-  apiKey: z.string().optional(),
+  id: nonEmptyString,
+  apiKey: z.optional(z.string()),
   /** Instead of an API key: a refresh token agw exchanges for access tokens. */
-  oauth: oauthSchema.optional(),
+  oauth: z.optional(oauthSchema),
   /** Requests per UTC day this account may serve; unset = no limit. */
-  dailyRequestLimit: positiveInt.optional(),
+  dailyRequestLimit: z.optional(positiveInt),
   /** Input plus output tokens per UTC day this account may serve; unset = no limit. */
-  dailyTokenLimit: positiveInt.optional(),
-  enabled: z.boolean().default(true),
-  weight: positiveInt.default(1),
-  priority: z.number().int().min(0).default(0),
+  dailyTokenLimit: z.optional(positiveInt),
+  enabled: z._default(z.boolean(), true),
+  weight: z._default(positiveInt, 1),
+  priority: z._default(nonNegativeInt, 0),
   /** When set, the account serves only these upstream models. */
-  models: z.array(z.string().min(1)).optional(),
+  models: z.optional(nonEmptyStrings),
 });
 
 /** A client key's id: letters, digits, '_', '.' or '-' (it shows in logs, metrics and the CLI). */
-export const clientKeyId = z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, "an id of 1–64 letters, digits, '_', '.' or '-'");
+export const clientKeyId = z.string().check(z.regex(/^[A-Za-z0-9_.-]{1,64}$/, "an id of 1–64 letters, digits, '_', '.' or '-'"));
 
 /** What a client key may do (auth.keys[], `agw keys create`); every limit unset means no limit. */
 export const clientKeyLimitsSchema = z.strictObject({
   /** Owner or purpose, for people. */
-  name: z.string().min(1).max(200).optional(),
+  name: z.optional(z.string().check(z.minLength(1), z.maxLength(200))),
   /** Client model names or `*` globs the key may ask for; unset or empty: every model. */
-  models: z.array(z.string().min(1)).optional(),
+  models: z.optional(nonEmptyStrings),
   /** Requests per minute. */
-  rpm: positiveInt.optional(),
+  rpm: z.optional(positiveInt),
   /** Input plus output tokens per minute. */
-  tpm: positiveInt.optional(),
+  tpm: z.optional(positiveInt),
   /** Requests per UTC day. */
-  dailyRequests: positiveInt.optional(),
+  dailyRequests: z.optional(positiveInt),
   /** Input plus output tokens per UTC day. */
-  dailyTokens: positiveInt.optional(),
+  dailyTokens: z.optional(positiveInt),
   /** US dollars per calendar month (UTC), by the pricing table. */
-  monthlyBudgetUsd: z.number().positive().optional(),
+  monthlyBudgetUsd: z.optional(z.number().check(z.positive())),
   /** An ISO 8601 time after which the key is refused. */
-  expiresAt: z.iso.datetime({ offset: true }).optional(),
-  metadata: z.record(z.string(), z.unknown()).optional(),
+  expiresAt: z.optional(z.iso.datetime({ offset: true })),
+  metadata: z.optional(z.record(z.string(), z.unknown())),
 });
 
-export const clientKeySchema = clientKeyLimitsSchema
-  .extend({
+export const clientKeySchema = z
+  .extend(clientKeyLimitsSchema, {
     id: clientKeyId,
     /** The secret itself (usually "${SOME_VAR}"); or keyHash. */
-    key: z.string().min(16, "at least 16 characters").optional(),
+    key: z.optional(z.string().check(z.minLength(16, "at least 16 characters"))),
     /** The lowercase hex SHA-256 of the secret, so the config need not hold it. */
-    keyHash: z.string().regex(/^[0-9a-f]{64}$/, "the lowercase hex SHA-256 of the key (64 characters)").optional(),
-    enabled: z.boolean().default(true),
+    keyHash: z.optional(z.string().check(z.regex(/^[0-9a-f]{64}$/, "the lowercase hex SHA-256 of the key (64 characters)"))),
+    enabled: z._default(z.boolean(), true),
   })
-  .refine((key) => (key.key === undefined) !== (key.keyHash === undefined), "give exactly one of key or keyHash");
+  .check(z.refine((key) => (key.key === undefined) !== (key.keyHash === undefined), "give exactly one of key or keyHash"));
 
 /** USD per million tokens (and per image) for one model. */
+const nonNegative = z.number().check(z.gte(0));
+
 export const priceSchema = z.strictObject({
-  input: z.number().min(0),
-  output: z.number().min(0),
+  input: nonNegative,
+  output: nonNegative,
   /** Cached input tokens; default: the input price. */
-  cachedInput: z.number().min(0).optional(),
+  cachedInput: z.optional(nonNegative),
   /** Reasoning tokens; default: the output price. */
-  reasoning: z.number().min(0).optional(),
+  reasoning: z.optional(nonNegative),
   /** Per generated image. */
-  image: z.number().min(0).optional(),
+  image: z.optional(nonNegative),
 });
 
 export const providerSchema = z.strictObject({
   type: z.enum(PROVIDER_TYPES),
-  baseUrl: z.url({ protocol: /^https?$/ }).optional(),
-  accounts: z.array(accountSchema).default([]),
-  models: z.array(z.string().min(1)).default([]),
-  headers: z.record(z.string(), z.string()).default({}),
+  baseUrl: z.optional(z.url({ protocol: /^https?$/ })),
+  accounts: z._default(z.array(accountSchema), []),
+  models: z._default(nonEmptyStrings, []),
+  headers: z._default(z.record(z.string(), z.string()), {}),
   /** How long to wait for the upstream's response headers, in milliseconds. */
-  timeoutMs: positiveInt.default(60_000),
+  timeoutMs: z._default(positiveInt, 60_000),
   /** `openai` providers: the output limit's name the upstream expects (older servers want max_tokens). */
-  maxTokensField: z.enum(["max_completion_tokens", "max_tokens"]).optional(),
+  maxTokensField: z.optional(z.enum(["max_completion_tokens", "max_tokens"])),
   /**
    * The most output tokens per upstream model, by exact name or `*` glob
    * (`{"gemini-2.5-*": 65536}`): a larger max_tokens is clamped to it, with
@@ -100,152 +109,178 @@ export const providerSchema = z.strictObject({
    * known models (src/providers/output-limits.ts); models in neither are
    * sent what the client asked for.
    */
-  maxOutputTokens: z.record(z.string().min(1), positiveInt).optional(),
+  maxOutputTokens: z.optional(z.record(nonEmptyString, positiveInt)),
 });
 
+/** A section of the config with its defaults: `section(shape, defaults)` parses `undefined` as `defaults`. */
+const section = <Shape extends z.core.$ZodLooseShape>(shape: Shape, defaults: z.output<z.ZodMiniObject<Shape, z.core.$strict>>) =>
+  // (zod's typing of a default cannot follow a generic shape; the parameter's type checks it)
+  z._default(z.strictObject(shape), defaults as never);
+
 export const configSchema = z.strictObject({
-  listen: z
-    .strictObject({
-      host: z.string().min(1).optional(),
-      port: port.default(8045),
+  listen: section(
+    {
+      host: z.optional(nonEmptyString),
+      port: z._default(port, 8045),
       /** Host names (besides localhost, the listen address and IP addresses) agw answers to while auth is off. */
-      allowedHosts: z.array(z.string().min(1)).default([]),
-    })
-    .default({ port: 8045, allowedHosts: [] }),
-  cors: z
-    .strictObject({
+      allowedHosts: z._default(nonEmptyStrings, []),
+    },
+    { port: 8045, allowedHosts: [] },
+  ),
+  cors: section(
+    {
       /** Web origins (`https://app.example`) whose pages may call agw, or "*" for any; requests from others are refused. */
-      origins: z.union([z.literal("*"), z.array(z.string().regex(/^https?:\/\/[^/]+\/?$/, "an origin such as https://app.example"))]).default([]),
-    })
-    .default({ origins: [] }),
-  allowLanAccess: z.boolean().default(false),
-  auth: z
-    .strictObject({
-      mode: z.enum(AUTH_MODES).default("auto"),
-      apiKey: z.string().default(""),
+      origins: z._default(
+        z.union([z.literal("*"), z.array(z.string().check(z.regex(/^https?:\/\/[^/]+\/?$/, "an origin such as https://app.example")))]),
+        [],
+      ),
+    },
+    { origins: [] },
+  ),
+  allowLanAccess: z._default(z.boolean(), false),
+  auth: section(
+    {
+      mode: z._default(z.enum(AUTH_MODES), "auto"),
+      apiKey: z._default(z.string(), ""),
       /** The key for /admin routes; falls back to apiKey. */
-      adminKey: z.string().optional(),
+      adminKey: z.optional(z.string()),
       /** Client keys, each with its own models, limits and budget (more can be made with agw keys create). */
-      keys: z.array(clientKeySchema).default([]),
-    })
-    .default({ mode: "auto", apiKey: "", keys: [] }),
+      keys: z._default(z.array(clientKeySchema), []),
+    },
+    { mode: "auto", apiKey: "", keys: [] },
+  ),
   /**
    * Prices by model name or `*` glob (the upstream model a request was mapped
    * to, else the requested one): USD per million tokens, per image. Overrides
    * the built-in table (src/pricing/prices.ts).
    */
-  pricing: z.record(z.string().min(1), priceSchema).default({}),
-  scheduling: z
-    .strictObject({
-      mode: z.enum(SCHEDULING_MODES).default("round-robin"),
-    })
-    .default({ mode: "round-robin" }),
+  pricing: z._default(z.record(nonEmptyString, priceSchema), {}),
+  scheduling: section(
+    {
+      mode: z._default(z.enum(SCHEDULING_MODES), "round-robin"),
+    },
+    { mode: "round-robin" },
+  ),
   /**
    * The SQLite file (or `:memory:`), or a Postgres URL
    * (`postgres://user:password@host:5432/agw`) for replicas sharing one state.
    */
-  database: z
-    .string()
-    .min(1)
-    .refine((value) => !isPostgresUrl(value) || postgresUrlProblem(value) === undefined, {
-      // The URL holds a password: the message names what is wrong, never the value.
-      error: (issue) => `a Postgres URL, but ${postgresUrlProblem(String(issue.input))}`,
-      abort: true,
-    })
-    .default("./agw.db"),
-  providers: z
-    .record(z.string().regex(/^[A-Za-z0-9_.-]+$/, "a provider name of letters, digits, '_', '.' or '-'"), providerSchema)
-    .default({}),
+  database: z._default(
+    nonEmptyString.check(
+      z.refine((value) => !isPostgresUrl(value) || postgresUrlProblem(value) === undefined, {
+        // The URL holds a password: the message names what is wrong, never the value.
+        error: (issue) => `a Postgres URL, but ${postgresUrlProblem(String(issue.input))}`,
+        abort: true,
+      }),
+    ),
+    "./agw.db",
+  ),
+  providers: z._default(
+    z.record(z.string().check(z.regex(/^[A-Za-z0-9_.-]+$/, "a provider name of letters, digits, '_', '.' or '-'")), providerSchema),
+    {},
+  ),
   /** Requested model name or pattern → `PROVIDER/MODEL`. */
-  models: z.record(z.string().min(1), z.string().regex(/^[^/]+\/.+$/, "a target of the form PROVIDER/MODEL")).default({}),
-  retry: z
-    .strictObject({
-      maxAttempts: z.number().int().min(1).max(20).default(3),
+  models: z._default(z.record(nonEmptyString, z.string().check(z.regex(/^[^/]+\/.+$/, "a target of the form PROVIDER/MODEL"))), {}),
+  retry: section(
+    {
+      maxAttempts: z._default(z.number().check(z.int(), z.gte(1), z.lte(20)), 3),
       /** Cooldown used after a rate limit that did not say how long to wait. */
-      defaultCooldownMs: positiveInt.default(30_000),
+      defaultCooldownMs: z._default(positiveInt, 30_000),
       /** No cooldown lasts longer than this, whatever the upstream said. */
-      maxCooldownMs: positiveInt.default(30 * 60_000),
+      maxCooldownMs: z._default(positiveInt, 30 * 60_000),
       /** When every account rests and the first is free within this, wait for it instead of answering 429. */
-      maxWaitMs: z.number().int().min(0).default(0),
+      maxWaitMs: z._default(nonNegativeInt, 0),
       /** Total time the attempts of one request may take before the answer starts. */
-      deadlineMs: positiveInt.default(240_000),
-    })
-    .default({ maxAttempts: 3, defaultCooldownMs: 30_000, maxCooldownMs: 30 * 60_000, maxWaitMs: 0, deadlineMs: 240_000 }),
-  limits: z
-    .strictObject({
+      deadlineMs: z._default(positiveInt, 240_000),
+    },
+    { maxAttempts: 3, defaultCooldownMs: 30_000, maxCooldownMs: 30 * 60_000, maxWaitMs: 0, deadlineMs: 240_000 },
+  ),
+  limits: section(
+    {
       /** Largest accepted request body, in bytes. */
-      maxBodyBytes: positiveInt.default(100 * 1024 * 1024),
+      maxBodyBytes: z._default(positiveInt, 100 * 1024 * 1024),
       /** Upstream silence, in milliseconds, after which a stream gets a keep-alive frame (Anthropic `ping`). */
-      keepAliveMs: positiveInt.default(15_000),
+      keepAliveMs: z._default(positiveInt, 15_000),
       /** Deepest nesting of arrays and objects a request body may have; deeper is a 400 before any parsing. */
-      maxJsonDepth: positiveInt.default(128),
+      maxJsonDepth: z._default(positiveInt, 128),
       /** How long a client may take to send its whole request body, in milliseconds; then 408. */
-      bodyTimeoutMs: positiveInt.default(30_000),
-    })
-    .default({ maxBodyBytes: 100 * 1024 * 1024, keepAliveMs: 15_000, maxJsonDepth: 128, bodyTimeoutMs: 30_000 }),
-  media: z
-    .strictObject({
-      maxBytes: positiveInt.default(20 * 1024 * 1024),
-      timeoutMs: positiveInt.default(10_000),
+      bodyTimeoutMs: z._default(positiveInt, 30_000),
+    },
+    { maxBodyBytes: 100 * 1024 * 1024, keepAliveMs: 15_000, maxJsonDepth: 128, bodyTimeoutMs: 30_000 },
+  ),
+  media: section(
+    {
+      maxBytes: z._default(positiveInt, 20 * 1024 * 1024),
+      timeoutMs: z._default(positiveInt, 10_000),
       /** Allow image URLs that resolve to loopback, private or link-local addresses. */
-      allowPrivateNetworks: z.boolean().default(false),
-    })
-    .default({ maxBytes: 20 * 1024 * 1024, timeoutMs: 10_000, allowPrivateNetworks: false }),
-  intercept: z
-    .strictObject({
+      allowPrivateNetworks: z._default(z.boolean(), false),
+    },
+    { maxBytes: 20 * 1024 * 1024, timeoutMs: 10_000, allowPrivateNetworks: false },
+  ),
+  intercept: section(
+    {
       /** Answer Claude Code's warm-up probes locally, with no upstream call. */
-      warmup: z.boolean().default(true),
+      warmup: z._default(z.boolean(), true),
       /** Strip tools and thinking from background tasks (titles, summaries, suggestions). */
-      background: z.boolean().default(true),
+      background: z._default(z.boolean(), true),
       /** Where background tasks go: a model name resolved through `models` (e.g. "gemini/gemini-2.5-flash-lite"). */
-      backgroundModel: z.string().min(1).optional(),
-    })
-    .default({ warmup: true, background: true }),
-  responses: z
-    .strictObject({
+      backgroundModel: z.optional(nonEmptyString),
+    },
+    { warmup: true, background: true },
+  ),
+  responses: section(
+    {
       /** Days a stored Responses-API response (for previous_response_id) is kept. */
-      retentionDays: positiveInt.default(30),
+      retentionDays: z._default(positiveInt, 30),
       /** Most bytes all stored responses may take in the database; past it the oldest go first. */
-      maxStoredBytes: positiveInt.default(256 * 1024 * 1024),
-    })
-    .default({ retentionDays: 30, maxStoredBytes: 256 * 1024 * 1024 }),
-  secrets: z
-    .strictObject({
+      maxStoredBytes: z._default(positiveInt, 256 * 1024 * 1024),
+    },
+    { retentionDays: 30, maxStoredBytes: 256 * 1024 * 1024 },
+  ),
+  secrets: section(
+    {
       /**
        * 32 random bytes in base64 (`openssl rand -base64 32`; usually "${AGW_SECRET_KEY}"): upstream
        * credentials and OAuth tokens are then stored AES-256-GCM-encrypted, and agw refuses to start
        * with a key that does not open them.
        */
-      key: z
-        .string()
-        .refine((text) => Buffer.from(text.trim(), "base64").length === 32, "32 random bytes in base64 (make one with: openssl rand -base64 32)")
-        .optional(),
-    })
-    .default({}),
-  shutdown: z
-    .strictObject({
+      key: z.optional(
+        z
+          .string()
+          .check(
+            z.refine((text) => Buffer.from(text.trim(), "base64").length === 32, "32 random bytes in base64 (make one with: openssl rand -base64 32)"),
+          ),
+      ),
+    },
+    {},
+  ),
+  shutdown: section(
+    {
       /** On SIGTERM/SIGINT, how long open requests may go on before each is ended with an error its client sees. */
-      drainMs: z.number().int().min(0).default(10_000),
-    })
-    .default({ drainMs: 10_000 }),
-  logging: z
-    .strictObject({
+      drainMs: z._default(nonNegativeInt, 10_000),
+    },
+    { drainMs: 10_000 },
+  ),
+  logging: section(
+    {
       /** Write one row per request to the database. */
-      requests: z.boolean().default(true),
+      requests: z._default(z.boolean(), true),
       /** Days of request logs to keep; older rows are deleted at start-up and daily. */
-      retentionDays: positiveInt.default(30),
+      retentionDays: z._default(positiveInt, 30),
       /** The process's own lines on stdout/stderr: "text" for a terminal, "json" (one object per line) for journald and log shippers. */
-      format: z.enum(["text", "json"]).default("text"),
+      format: z._default(z.enum(["text", "json"]), "text"),
       /** One line per finished request (route, status, latency, model, account; never a key or body). */
-      access: z.boolean().default(false),
-    })
-    .default({ requests: true, retentionDays: 30, format: "text", access: false }),
-  metrics: z
-    .strictObject({
+      access: z._default(z.boolean(), false),
+    },
+    { requests: true, retentionDays: 30, format: "text", access: false },
+  ),
+  metrics: section(
+    {
       /** Serve GET /metrics without a key; otherwise it needs auth.adminKey (else auth.apiKey), like the admin API. */
-      public: z.boolean().default(false),
-    })
-    .default({ public: false }),
+      public: z._default(z.boolean(), false),
+    },
+    { public: false },
+  ),
 });
 
 export type Config = z.infer<typeof configSchema>;

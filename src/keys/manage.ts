@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod/mini";
 import { clientKeyId, clientKeyLimitsSchema } from "../config/schema.ts";
 import { utcDay, type ClientKeyLimits, type ClientKeyTotals, type Store, type StoredClientKey } from "../store/index.ts";
 import { monthStart } from "./counters.ts";
@@ -24,13 +24,15 @@ export interface KeyView extends Omit<ClientKeyLimits, "expiresAt"> {
 }
 
 /** What a new key asks for: an id (else one made from the name) and its limits. */
-export const newKeySchema = clientKeyLimitsSchema.extend({ id: clientKeyId.optional(), enabled: z.boolean().optional() });
+export const newKeySchema = z.extend(clientKeyLimitsSchema, { id: z.optional(clientKeyId), enabled: z.optional(z.boolean()) });
 export type NewKeyInput = z.infer<typeof newKeySchema>;
+
+type Limits = typeof clientKeyLimitsSchema.shape;
 
 /** A change of limits: a field set to null is cleared (no limit). */
 export const keyChangeSchema = z.strictObject(
-  Object.fromEntries(Object.entries(clientKeyLimitsSchema.shape).map(([name, field]) => [name, field.unwrap().nullable().optional()])) as {
-    [K in keyof typeof clientKeyLimitsSchema.shape]: z.ZodOptional<z.ZodNullable<ReturnType<(typeof clientKeyLimitsSchema.shape)[K]["unwrap"]>>>;
+  Object.fromEntries(Object.entries(clientKeyLimitsSchema.shape).map(([name, field]) => [name, z.optional(z.nullable(field._zod.def.innerType))])) as {
+    [K in keyof Limits]: z.ZodMiniOptional<z.ZodMiniNullable<Limits[K]["_zod"]["def"]["innerType"]>>;
   },
 );
 export type KeyChangeInput = z.infer<typeof keyChangeSchema>;

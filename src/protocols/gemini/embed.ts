@@ -1,17 +1,20 @@
-import { z } from "zod";
+import * as z from "zod/mini";
+import "../../util/zod-english.ts";
 import type { EmbeddingRequest, EmbeddingResponse } from "../../ir/embedding.ts";
 import { GatewayError } from "../../ir/errors.ts";
 import { formatPath } from "../../util/format-path.ts";
 
 /** Gemini's `EmbedContentRequest`: text parts only (the embedding models take nothing else). */
 const embedContentSchema = z.object({
-  model: z.string().optional(),
-  content: z.object({ parts: z.array(z.object({ text: z.string().min(1, "text must not be empty") })).min(1) }),
-  taskType: z.string().optional(),
-  title: z.string().optional(),
-  outputDimensionality: z.number().int().positive().optional(),
+  model: z.optional(z.string()),
+  content: z.object({
+    parts: z.array(z.object({ text: z.string().check(z.minLength(1, "text must not be empty")) })).check(z.minLength(1)),
+  }),
+  taskType: z.optional(z.string()),
+  title: z.optional(z.string()),
+  outputDimensionality: z.optional(z.number().check(z.int(), z.positive())),
 });
-const batchSchema = z.object({ requests: z.array(embedContentSchema).min(1) });
+const batchSchema = z.object({ requests: z.array(embedContentSchema).check(z.minLength(1)) });
 
 export type GeminiEmbedAction = "embedContent" | "batchEmbedContents";
 

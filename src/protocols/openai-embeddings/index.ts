@@ -1,4 +1,5 @@
-import { z } from "zod";
+import * as z from "zod/mini";
+import "../../util/zod-english.ts";
 import { GatewayError } from "../../ir/errors.ts";
 import type { EmbeddingRequest, EmbeddingResponse } from "../../ir/embedding.ts";
 import { formatPath } from "../../util/format-path.ts";
@@ -11,18 +12,14 @@ import { formatPath } from "../../util/format-path.ts";
  * default and decode themselves), `user`.
  */
 const buildEmbeddingsSchema = () => {
-  const tokens = z.array(z.number().int().min(0)).min(1);
+  const tokens = z.array(z.number().check(z.int(), z.gte(0))).check(z.minLength(1));
+  const text = z.string().check(z.minLength(1, "an input must not be empty"));
   return z.strictObject({
-    model: z.string().min(1),
-    input: z.union([
-      z.string().min(1, "an input must not be empty"),
-      z.array(z.string().min(1, "an input must not be empty")).min(1).max(2048),
-      tokens,
-      z.array(tokens).min(1).max(2048),
-    ]),
-    dimensions: z.number().int().positive().optional(),
-    encoding_format: z.enum(["float", "base64"]).optional(),
-    user: z.string().optional(),
+    model: z.string().check(z.minLength(1)),
+    input: z.union([text, z.array(text).check(z.minLength(1), z.maxLength(2048)), tokens, z.array(tokens).check(z.minLength(1), z.maxLength(2048))]),
+    dimensions: z.optional(z.number().check(z.int(), z.positive())),
+    encoding_format: z.optional(z.enum(["float", "base64"])),
+    user: z.optional(z.string()),
   });
 };
 

@@ -1,4 +1,5 @@
-import { z } from "zod";
+import * as z from "zod/mini";
+import "../../util/zod-english.ts";
 import { GatewayError } from "../../ir/errors.ts";
 import type { ImagePart } from "../../ir/request.ts";
 import type { Usage } from "../../ir/usage.ts";
@@ -14,21 +15,23 @@ import { IMAGE_QUALITIES, IMAGE_SIZES, imageConfigOf } from "../shared/image-opt
  */
 const buildImagesSchema = () =>
   z.strictObject({
-    model: z.string().min(1).optional(),
-    prompt: z.string().min(1).max(32_000),
-    n: z.number().int().min(1).max(10).optional(),
-    size: z.enum(IMAGE_SIZES).optional(),
-    quality: z.enum(IMAGE_QUALITIES).optional(),
-    response_format: z.enum(["url", "b64_json"]).optional(),
-    output_format: z.enum(["png", "jpeg", "webp"]).optional(),
-    output_compression: z.number().int().min(0).max(100).optional(),
-    background: z.enum(["transparent", "opaque", "auto"]).optional(),
-    moderation: z.enum(["low", "auto"]).optional(),
-    style: z.enum(["vivid", "natural"]).optional(),
-    stream: z.literal(false).optional(),
-    partial_images: z.number().int().min(0).max(3).optional(),
-    user: z.string().optional(),
+    model: z.optional(z.string().check(z.minLength(1))),
+    prompt: z.string().check(z.minLength(1), z.maxLength(32_000)),
+    n: z.optional(intIn(1, 10)),
+    size: z.optional(z.enum(IMAGE_SIZES)),
+    quality: z.optional(z.enum(IMAGE_QUALITIES)),
+    response_format: z.optional(z.enum(["url", "b64_json"])),
+    output_format: z.optional(z.enum(["png", "jpeg", "webp"])),
+    output_compression: z.optional(intIn(0, 100)),
+    background: z.optional(z.enum(["transparent", "opaque", "auto"])),
+    moderation: z.optional(z.enum(["low", "auto"])),
+    style: z.optional(z.enum(["vivid", "natural"])),
+    stream: z.optional(z.literal(false)),
+    partial_images: z.optional(intIn(0, 3)),
+    user: z.optional(z.string()),
   });
+
+const intIn = (min: number, max: number) => z.number().check(z.int(), z.gte(min), z.lte(max));
 
 // Built at the first images request, not at start-up (most gateways never see one).
 let imagesSchema: ReturnType<typeof buildImagesSchema> | undefined;

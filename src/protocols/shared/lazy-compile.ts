@@ -1,5 +1,4 @@
-import { z } from "zod";
-import { compileFn, withParser } from "zod/v4/core";
+import { compile, compileFn, withParser, type $ZodType } from "zod/v4/core";
 
 /** How many schemas have compiled in this process (`schemasCompiled`). */
 let compiledSchemas = 0;
@@ -14,7 +13,7 @@ let compiledSchemas = 0;
  * speaks should not pay it; the first request of a protocol waits for its
  * schema instead, 15–25 ms once.
  */
-export function lazyCompile<Schema extends z.ZodType>(schema: Schema): Schema {
+export function lazyCompile<Schema extends $ZodType>(schema: Schema): Schema {
   let compiled: Schema | undefined;
   const compile = (): Schema => {
     if (compiled === undefined) {
@@ -45,11 +44,11 @@ export function lazyCompile<Schema extends z.ZodType>(schema: Schema): Schema {
  * time. A schema the generator cannot model stays on zod's runtime parser,
  * as `z.compile` leaves it.
  */
-export function compileParser<Schema extends z.ZodType>(schema: Schema): Schema {
+export function compileParser<Schema extends $ZodType>(schema: Schema): Schema {
   try {
     return withParser(schema, compileFn(schema)) as unknown as Schema;
   } catch {
-    return z.compile(schema) as unknown as Schema;
+    return compile(schema) as unknown as Schema;
   }
 }
 

@@ -1,4 +1,4 @@
-import type { z } from "zod";
+import type * as z from "zod/mini";
 import { formatIssue } from "../../config/format-issues.ts";
 import { GatewayError } from "../../ir/errors.ts";
 import {
@@ -82,7 +82,7 @@ export function keyOperations(context: GatewayContext) {
 export type KeyOperations = ReturnType<typeof keyOperations>;
 
 /** Checks a body against a schema; a 400 names the fields at fault. */
-function parse<T extends z.ZodType>(schema: T, body: unknown): z.infer<T> {
+function parse<T extends z.ZodMiniType>(schema: T, body: unknown): z.infer<T> {
   const result = schema.safeParse(body, { reportInput: true });
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;

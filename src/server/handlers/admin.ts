@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod/mini";
 import { accountSchema } from "../../config/schema.ts";
 import { formatIssue } from "../../config/format-issues.ts";
 import { GatewayError, toGatewayError } from "../../ir/errors.ts";
@@ -20,7 +20,7 @@ export type AdminHandler = (request: Request) => Promise<Response>;
 const openai = protocols["openai-chat"];
 
 /** `POST /admin/accounts`: an account as in the config, plus its provider. */
-const newAccountSchema = accountSchema.extend({ provider: z.string().min(1) });
+const newAccountSchema = z.extend(accountSchema, { provider: z.string().check(z.minLength(1)) });
 
 type Params = { provider?: string; id?: string };
 // Bun's router puts the `:provider` and `:id` of the path, decoded, in `params`.
