@@ -46,7 +46,9 @@ test("the gateway's connection no longer checkpoints; the worker copies the WAL 
   const checkpoints = new BackgroundCheckpoints(db, path, 50);
   cleanups.push(() => db.close());
   cleanups.push(() => checkpoints.stop());
-  expect(await checkpoints.started).toBe(true);
+  // Until it is started, the connection checkpoints as SQLite does by default.
+  expect(autoCheckpoint(db)).toBe(1000);
+  expect(await checkpoints.start()).toBe(true);
   expect(autoCheckpoint(db)).toBe(0);
   const before = statSync(path).size;
   // 8,000 rows of 1 KB, some 2,000 pages: past SQLite's own 1,000-page threshold, where the commits would have checkpointed.
@@ -68,18 +70,25 @@ test("a worker that cannot open the database says why, and the connection checkp
   cleanups.push(() => errors.mockRestore());
   const checkpoints = new BackgroundCheckpoints(db, join(path, "missing", "agw.db"), 50);
   cleanups.push(() => checkpoints.stop());
-  expect(await checkpoints.started).toBe(false);
+  expect(await checkpoints.start()).toBe(false);
   expect(autoCheckpoint(db)).toBe(1000);
   expect(errors.mock.calls.map((call) => String(call[0]))).toEqual([
     expect.stringMatching(/^agw: WAL checkpoints run on the request path again: the background checkpointer failed \(.+\)$/),
   ]);
 });
 
-test("a store opened for the gateway checkpoints in the background; one opened for a command, or in memory, does not", async () => {
+test("a store opened for the gateway checkpoints in the background from its first queued write; one opened for a command, or in memory, does not", async () => {
   const path = tempPath();
   const gateway = SqliteStore.open(path, { checkpointInBackground: true });
   cleanups.push(() => gateway.close());
-  expect(await gateway.checkpoints?.started).toBe(true);
+  // No worker while nothing is written through the queue: an idle gateway does not pay for one.
+  expect(gateway.checkpoints?.requested).toBe(false);
+  expect(autoCheckpoint(gateway.db)).toBe(1000);
+  gateway.requestLogs.record({ id: "first", startedAt: 1, route: "/v1/messages", stream: false, status: 200, attempts: 1 });
+  expect(gateway.checkpoints?.requested).toBe(false);
+  gateway.flush();
+  expect(gateway.checkpoints?.requested).toBe(true);
+  expect(await gateway.checkpoints?.start()).toBe(true);
   expect(autoCheckpoint(gateway.db)).toBe(0);
   // A command (the CLI) on the same file meanwhile: SQLite's own checkpoints, no worker.
   const command = SqliteStore.open(path);
@@ -97,11 +106,24 @@ test("a store opened for the gateway checkpoints in the background; one opened f
   expect(reopened.requestLogs.get("kept")).toMatchObject({ id: "kept", route: "/v1/messages", status: 200 });
 });
 
+test("a gateway store closed before any queued write starts no worker, and its writes are all there", async () => {
+  const path = tempPath();
+  const store = SqliteStore.open(path, { checkpointInBackground: true });
+  store.requestLogs.record({ id: "last", startedAt: 1, route: "/v1/messages", stream: false, status: 200, attempts: 1 });
+  store.close();
+  // The close wrote the queued row without starting a worker only to stop it.
+  expect(await store.checkpoints?.start()).toBe(false);
+  expect(existsSync(`${path}-wal`)).toBe(false);
+  const reopened = SqliteStore.open(path);
+  cleanups.push(() => reopened.close());
+  expect(reopened.requestLogs.get("last")).toMatchObject({ id: "last", status: 200 });
+});
+
 test("once the store is closed nothing of this process holds the file: the WAL is gone and a connection without a busy timeout opens it at once", async () => {
   for (let round = 0; round < 5; round++) {
     const path = tempPath();
     const store = SqliteStore.open(path, { checkpointInBackground: true });
-    expect(await store.checkpoints?.started).toBe(true);
+    expect(await store.checkpoints?.start()).toBe(true);
     for (let index = 0; index < 500; index++) {
       store.requestLogs.record({ id: `row-${index}`, startedAt: index, route: "/v1/messages", stream: false, status: 200, attempts: 1 });
     }

@@ -145,8 +145,12 @@ export class SqliteStore implements Store {
     this.clientKeys = new ClientKeyStore(db, this.queue);
     this.accounts.secureAtRest();
     this.oauthTokens.secureAtRest();
-    // Last: nothing after it can throw and leave the worker running for a store never returned.
-    if (options.checkpointInBackground && db.filename !== ":memory:") this.checkpoints = new BackgroundCheckpoints(db, db.filename);
+    if (options.checkpointInBackground && db.filename !== ":memory:") {
+      const checkpoints = new BackgroundCheckpoints(db, db.filename);
+      this.checkpoints = checkpoints;
+      // The worker starts with the writes it is there for (see BackgroundCheckpoints).
+      this.queue.beforeFirstWrite = () => void checkpoints.start();
+    }
   }
 
   static open(path: string, options: StoreOptions = {}): SqliteStore {

@@ -16,6 +16,8 @@ export class WriteQueue {
   private closed = false;
   /** Why the last batch could not be written; cleared by the next one that is. */
   lastFailure: string | undefined;
+  /** Called once, just before the first batch is written. */
+  beforeFirstWrite: (() => void) | undefined;
 
   constructor(
     private readonly db: Database,
@@ -71,6 +73,11 @@ export class WriteQueue {
       this.timer = undefined;
     }
     if (this.pending.length === 0) return;
+    if (this.beforeFirstWrite !== undefined) {
+      const first = this.beforeFirstWrite;
+      this.beforeFirstWrite = undefined;
+      first();
+    }
     const batch = count >= this.pending.length ? this.pending : this.pending.slice(0, count);
     this.pending = count >= this.pending.length ? [] : this.pending.slice(count);
     try {

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { Database } from "bun:sqlite";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import packageJson from "../../package.json" with { type: "json" };
@@ -112,8 +112,15 @@ describe("dist/agw", () => {
       const signIn = await fetch(`${base}/ui/sign-in`);
       expect(signIn.status).toBe(200);
       expect(await signIn.text()).toContain('<input type="password" name="key"');
+      // The WAL checkpointer, a worker thread whose module must be inside the binary, starts with the
+      // request log's first write: only its checkpoints copy pages from the WAL into the database file.
+      const database = join(dir, "state/agw.db");
+      const deadline = Date.now() + 5_000;
+      while (statSync(database).size <= 4096 && Date.now() < deadline) await Bun.sleep(50);
+      expect(statSync(database).size).toBeGreaterThan(4096);
       child.kill("SIGTERM");
       expect(await child.exited).toBe(0);
+      expect(await new Response(child.stderr).text()).not.toContain("checkpointer failed");
       const db = new Database(join(dir, "state/agw.db"), { readonly: true });
       const row = db.query("SELECT status, requested_model, mapped_model FROM request_logs WHERE id = ?").get(requestId);
       db.close();
