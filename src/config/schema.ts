@@ -112,41 +112,46 @@ export const providerSchema = z.strictObject({
   maxOutputTokens: z.optional(z.record(nonEmptyString, positiveInt)),
 });
 
-/** A section of the config with its defaults: `section(shape, defaults)` parses `undefined` as `defaults`. */
-const section = <Shape extends z.core.$ZodLooseShape>(shape: Shape, defaults: z.output<z.ZodMiniObject<Shape, z.core.$strict>>) =>
+/**
+ * A section of the config with its defaults: `section(() => shape, defaults)`
+ * parses `undefined` as `defaults`. Its schema is built when a config has
+ * the section: most leave most sections out, and building a zod schema at
+ * start-up costs tens of microseconds a field.
+ */
+const section = <Shape extends z.core.$ZodLooseShape>(shape: () => Shape, defaults: z.output<z.ZodMiniObject<Shape, z.core.$strict>>) =>
   // (zod's typing of a default cannot follow a generic shape; the parameter's type checks it)
-  z._default(z.strictObject(shape), defaults as never);
+  z._default(z.lazy(() => z.strictObject(shape())), defaults as never);
 
 export const configSchema = z.strictObject({
   listen: section(
-    {
+    () => ({
       host: z.optional(nonEmptyString),
       port: z._default(port, 8045),
       /** Host names (besides localhost, the listen address and IP addresses) agw answers to while auth is off. */
       allowedHosts: z._default(nonEmptyStrings, []),
-    },
+    }),
     { port: 8045, allowedHosts: [] },
   ),
   cors: section(
-    {
+    () => ({
       /** Web origins (`https://app.example`) whose pages may call agw, or "*" for any; requests from others are refused. */
       origins: z._default(
         z.union([z.literal("*"), z.array(z.string().check(z.regex(/^https?:\/\/[^/]+\/?$/, "an origin such as https://app.example")))]),
         [],
       ),
-    },
+    }),
     { origins: [] },
   ),
   allowLanAccess: z._default(z.boolean(), false),
   auth: section(
-    {
+    () => ({
       mode: z._default(z.enum(AUTH_MODES), "auto"),
       apiKey: z._default(z.string(), ""),
       /** The key for /admin routes; falls back to apiKey. */
       adminKey: z.optional(z.string()),
       /** Client keys, each with its own models, limits and budget (more can be made with agw keys create). */
       keys: z._default(z.array(clientKeySchema), []),
-    },
+    }),
     { mode: "auto", apiKey: "", keys: [] },
   ),
   /**
@@ -156,9 +161,9 @@ export const configSchema = z.strictObject({
    */
   pricing: z._default(z.record(nonEmptyString, priceSchema), {}),
   scheduling: section(
-    {
+    () => ({
       mode: z._default(z.enum(SCHEDULING_MODES), "round-robin"),
-    },
+    }),
     { mode: "round-robin" },
   ),
   /**
@@ -182,7 +187,7 @@ export const configSchema = z.strictObject({
   /** Requested model name or pattern → `PROVIDER/MODEL`. */
   models: z._default(z.record(nonEmptyString, z.string().check(z.regex(/^[^/]+\/.+$/, "a target of the form PROVIDER/MODEL"))), {}),
   retry: section(
-    {
+    () => ({
       maxAttempts: z._default(z.number().check(z.int(), z.gte(1), z.lte(20)), 3),
       /** Cooldown used after a rate limit that did not say how long to wait. */
       defaultCooldownMs: z._default(positiveInt, 30_000),
@@ -192,11 +197,11 @@ export const configSchema = z.strictObject({
       maxWaitMs: z._default(nonNegativeInt, 0),
       /** Total time the attempts of one request may take before the answer starts. */
       deadlineMs: z._default(positiveInt, 240_000),
-    },
+    }),
     { maxAttempts: 3, defaultCooldownMs: 30_000, maxCooldownMs: 30 * 60_000, maxWaitMs: 0, deadlineMs: 240_000 },
   ),
   limits: section(
-    {
+    () => ({
       /** Largest accepted request body, in bytes. */
       maxBodyBytes: z._default(positiveInt, 100 * 1024 * 1024),
       /** Upstream silence, in milliseconds, after which a stream gets a keep-alive frame (Anthropic `ping`). */
@@ -205,40 +210,40 @@ export const configSchema = z.strictObject({
       maxJsonDepth: z._default(positiveInt, 128),
       /** How long a client may take to send its whole request body, in milliseconds; then 408. */
       bodyTimeoutMs: z._default(positiveInt, 30_000),
-    },
+    }),
     { maxBodyBytes: 100 * 1024 * 1024, keepAliveMs: 15_000, maxJsonDepth: 128, bodyTimeoutMs: 30_000 },
   ),
   media: section(
-    {
+    () => ({
       maxBytes: z._default(positiveInt, 20 * 1024 * 1024),
       timeoutMs: z._default(positiveInt, 10_000),
       /** Allow image URLs that resolve to loopback, private or link-local addresses. */
       allowPrivateNetworks: z._default(z.boolean(), false),
-    },
+    }),
     { maxBytes: 20 * 1024 * 1024, timeoutMs: 10_000, allowPrivateNetworks: false },
   ),
   intercept: section(
-    {
+    () => ({
       /** Answer Claude Code's warm-up probes locally, with no upstream call. */
       warmup: z._default(z.boolean(), true),
       /** Strip tools and thinking from background tasks (titles, summaries, suggestions). */
       background: z._default(z.boolean(), true),
       /** Where background tasks go: a model name resolved through `models` (e.g. "gemini/gemini-2.5-flash-lite"). */
       backgroundModel: z.optional(nonEmptyString),
-    },
+    }),
     { warmup: true, background: true },
   ),
   responses: section(
-    {
+    () => ({
       /** Days a stored Responses-API response (for previous_response_id) is kept. */
       retentionDays: z._default(positiveInt, 30),
       /** Most bytes all stored responses may take in the database; past it the oldest go first. */
       maxStoredBytes: z._default(positiveInt, 256 * 1024 * 1024),
-    },
+    }),
     { retentionDays: 30, maxStoredBytes: 256 * 1024 * 1024 },
   ),
   secrets: section(
-    {
+    () => ({
       /**
        * 32 random bytes in base64 (`openssl rand -base64 32`; usually "${AGW_SECRET_KEY}"): upstream
        * credentials and OAuth tokens are then stored AES-256-GCM-encrypted, and agw refuses to start
@@ -251,18 +256,18 @@ export const configSchema = z.strictObject({
             z.refine((text) => Buffer.from(text.trim(), "base64").length === 32, "32 random bytes in base64 (make one with: openssl rand -base64 32)"),
           ),
       ),
-    },
+    }),
     {},
   ),
   shutdown: section(
-    {
+    () => ({
       /** On SIGTERM/SIGINT, how long open requests may go on before each is ended with an error its client sees. */
       drainMs: z._default(nonNegativeInt, 10_000),
-    },
+    }),
     { drainMs: 10_000 },
   ),
   logging: section(
-    {
+    () => ({
       /** Write one row per request to the database. */
       requests: z._default(z.boolean(), true),
       /** Days of request logs to keep; older rows are deleted at start-up and daily. */
@@ -271,14 +276,14 @@ export const configSchema = z.strictObject({
       format: z._default(z.enum(["text", "json"]), "text"),
       /** One line per finished request (route, status, latency, model, account; never a key or body). */
       access: z._default(z.boolean(), false),
-    },
+    }),
     { requests: true, retentionDays: 30, format: "text", access: false },
   ),
   metrics: section(
-    {
+    () => ({
       /** Serve GET /metrics without a key; otherwise it needs auth.adminKey (else auth.apiKey), like the admin API. */
       public: z._default(z.boolean(), false),
-    },
+    }),
     { public: false },
   ),
 });
