@@ -85,6 +85,66 @@ describe("parseConfig validation", () => {
     expect(problemsOf(() => parseConfig(raw, "agw.json", {}))).toEqual([expected]);
   });
 
+  test("every section is checked when given (its schema is built then), and each problem named in document order", () => {
+    const raw = {
+      listen: "x",
+      cors: { origins: ["https://app.example/path"] },
+      scheduling: { mode: "random" },
+      retry: { maxAttempts: 50 },
+      limits: { maxBodyBytes: -1, bogus: 1 },
+      media: { timeoutMs: 1.5 },
+      intercept: { warmup: "yes" },
+      responses: { retentionDays: 0 },
+      secrets: { key: "short" },
+      shutdown: { drainMs: -1 },
+      logging: { format: "xml" },
+      metrics: { public: 1 },
+    };
+    expect(problemsOf(() => parseConfig(raw, "agw.json", {}))).toEqual([
+      "listen: expected object, got string",
+      "cors.origins[0]: an origin such as https://app.example",
+      "scheduling.mode: expected one of round-robin, sticky, least-used, priority",
+      "retry.maxAttempts: Too big: expected number to be <=20",
+      "limits.maxBodyBytes: Too small: expected number to be >0",
+      "limits.bogus: unknown field",
+      "media.timeoutMs: expected int, got number",
+      "intercept.warmup: expected boolean, got string",
+      "responses.retentionDays: Too small: expected number to be >0",
+      "secrets.key: 32 random bytes in base64 (make one with: openssl rand -base64 32)",
+      "shutdown.drainMs: Too small: expected number to be >=0",
+      "logging.format: expected one of text, json",
+      "metrics.public: expected boolean, got number",
+    ]);
+  });
+
+  test("a section left out is its defaults, the same for every config read", () => {
+    const first = parseConfig({}, "agw.json", {});
+    expect({ ...first, file: undefined, database: undefined }).toEqual({
+      file: undefined,
+      database: undefined,
+      listen: { host: "127.0.0.1", port: 8045, allowedHosts: [] },
+      cors: { origins: [] },
+      allowLanAccess: false,
+      auth: { mode: "auto", apiKey: "", keys: [] },
+      pricing: {},
+      scheduling: { mode: "round-robin" },
+      providers: {},
+      models: {},
+      retry: { maxAttempts: 3, defaultCooldownMs: 30_000, maxCooldownMs: 1_800_000, maxWaitMs: 0, deadlineMs: 240_000 },
+      limits: { maxBodyBytes: 104_857_600, keepAliveMs: 15_000, maxJsonDepth: 128, bodyTimeoutMs: 30_000 },
+      media: { maxBytes: 20_971_520, timeoutMs: 10_000, allowPrivateNetworks: false },
+      intercept: { warmup: true, background: true },
+      responses: { retentionDays: 30, maxStoredBytes: 268_435_456 },
+      secrets: {},
+      shutdown: { drainMs: 10_000 },
+      logging: { requests: true, retentionDays: 30, format: "text", access: false },
+      metrics: { public: false },
+    });
+    // A default is a copy: changing one config's does not change the next one's.
+    first.retry.maxAttempts = 9;
+    expect(parseConfig({}, "agw.json", {}).retry.maxAttempts).toBe(3);
+  });
+
   test("defaults: 127.0.0.1:8045, auth auto, 3 attempts", () => {
     const config = defaultConfig();
     expect(config.listen).toEqual({ host: "127.0.0.1", port: 8045, allowedHosts: [] });
