@@ -24,7 +24,8 @@
  *   JavaScriptCore's own log, BUN_JSC_logGC), RSS idle (with its anonymous
  *   and file-backed parts), peak at c=64, and before, at its peak during and
  *   after a soak;
- * - start-up to the first `/healthz` 200 (median of 10), and `agw --version`;
+ * - start-up to the first `/healthz` 200 (median of 10, agw's and the bare
+ *   proxy's start-ups alternating), and `agw --version`;
  * - the floor of a gateway that reads what it relays (bench/bare-proxy.ts
  *   --reading) on the pass-through lane, and of one that translates
  *   (--translating: Chat → Gemini and back, with nothing else) on the
@@ -236,10 +237,26 @@ async function fetchLoad(target: Target, seconds: number): Promise<{ requests: n
   return { requests, elapsed: (performance.now() - started) / 1000 };
 }
 
-/** Median time from spawn to the first answer on /healthz, and the RSS then. */
-async function startup(argv: string[], times: number): Promise<{ ms: number; rssMiB: number }> {
-  const samples: Array<{ ms: number; rssMiB: number }> = [];
-  for (let i = 0, failures = 0; i < times; i++) {
+interface StartUp {
+  ms: number;
+  rssMiB: number;
+}
+
+/**
+ * Median time from spawn to the first answer on /healthz, and the RSS then,
+ * for each of two servers: their start-ups alternate, so that the machine's
+ * drift (10–20 % over minutes here) slows both alike.
+ */
+async function startups(argvs: [string[], string[]], times: number): Promise<[StartUp, StartUp]> {
+  const samples: [StartUp[], StartUp[]] = [[], []];
+  for (let i = 0; i < times; i++) for (const index of [0, 1] as const) samples[index].push(await startup(argvs[index]));
+  const median = (runs: StartUp[]) => runs.sort((a, b) => a.ms - b.ms)[Math.floor(runs.length / 2)]!;
+  return [median(samples[0]), median(samples[1])];
+}
+
+/** One start-up: time from spawn to the first answer on /healthz, and the RSS then. */
+async function startup(argv: string[]): Promise<StartUp> {
+  for (let failures = 0; ; ) {
     const port = 18_700 + Math.floor(Math.random() * 1000);
     const started = performance.now();
     const child = Bun.spawn([...onEveryCore(argv), "--port", String(port)], { cwd: dir, stdout: "ignore", stderr: "pipe" });
@@ -261,15 +278,13 @@ async function startup(argv: string[], times: number): Promise<{ ms: number; rss
     if (exited) {
       const stderr = await new Response(child.stderr).text();
       if (++failures > 3) throw new Error(`start-up: ${argv.join(" ")} exited: ${stderr}`);
-      i--;
       continue;
     }
-    samples.push({ ms: performance.now() - started, rssMiB: procStatus(child.pid, "VmRSS") });
+    const sample = { ms: performance.now() - started, rssMiB: procStatus(child.pid, "VmRSS") };
     child.kill();
     await child.exited;
+    return sample;
   }
-  samples.sort((a, b) => a.ms - b.ms);
-  return samples[Math.floor(samples.length / 2)]!;
 }
 
 const us = (ms: number) => `${Math.round(ms * 1000)} µs`;
@@ -461,8 +476,8 @@ try {
 
   for (const child of children.splice(0)) child.kill();
 
-  const agwStart = await startup([...agwArgv], COUNTS.startups);
-  const bareStart = await startup([process.execPath, join(import.meta.dir, "bare-proxy.ts"), upstreamUrl], COUNTS.startups);
+  const [agwStart, bareStart] = await startups([[...agwArgv], [process.execPath, join(import.meta.dir, "bare-proxy.ts"), upstreamUrl]], COUNTS.startups);
+
   const version = (() => {
     const started = performance.now();
     const run = Bun.spawnSync(onEveryCore([...agwArgv, "--version"]));
