@@ -120,7 +120,10 @@ export const providerSchema = z.strictObject({
  */
 const section = <Shape extends z.core.$ZodLooseShape>(shape: () => Shape, defaults: z.output<z.ZodMiniObject<Shape, z.core.$strict>>) =>
   // (zod's typing of a default cannot follow a generic shape; the parameter's type checks it)
-  z._default(z.lazy(() => z.strictObject(shape())), defaults as never);
+  z._default(
+    z.lazy(() => z.strictObject(shape())),
+    defaults as never,
+  );
 
 export const configSchema = z.strictObject({
   listen: section(
@@ -253,7 +256,10 @@ export const configSchema = z.strictObject({
         z
           .string()
           .check(
-            z.refine((text) => Buffer.from(text.trim(), "base64").length === 32, "32 random bytes in base64 (make one with: openssl rand -base64 32)"),
+            z.refine(
+              (text) => Buffer.from(text.trim(), "base64").length === 32,
+              "32 random bytes in base64 (make one with: openssl rand -base64 32)",
+            ),
           ),
       ),
     }),

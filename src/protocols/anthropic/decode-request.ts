@@ -1,4 +1,4 @@
-import type { z } from "zod";
+import type * as z from "zod/mini";
 import type { ChatRequest } from "../../ir/request.ts";
 import type { Decoded } from "../types.ts";
 import { describeZodIssue } from "../shared/describe-zod-issue.ts";
@@ -8,11 +8,7 @@ import { cleanMessages } from "./clean-messages.ts";
 import { decodeMessages } from "./decode-messages.ts";
 import { decodeReasoning, decodeResponseFormat } from "./decode-reasoning.ts";
 import { decodeToolChoice, decodeTools } from "./decode-tools.ts";
-import {
-  type AnthropicCountTokensRequest,
-  compiledAnthropicCountTokensRequestSchema,
-  compiledAnthropicRequestSchema,
-} from "./schema.ts";
+import { type AnthropicCountTokensRequest, compiledAnthropicCountTokensRequestSchema, compiledAnthropicRequestSchema } from "./schema.ts";
 
 /**
  * What only the Anthropic encoders need to know about the request: whether
@@ -69,7 +65,7 @@ export function decodeAnthropicCountTokensRequest(body: unknown): Decoded<Anthro
   return { request: toChatRequest(parse(compiledAnthropicCountTokensRequestSchema, body)), options: {} };
 }
 
-function parse<T>(schema: z.ZodType<T>, body: unknown): T {
+function parse<T>(schema: z.ZodMiniType<T>, body: unknown): T {
   const parsed = schema.safeParse(body, { reportInput: true });
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { z } from "zod";
+import * as z from "zod/mini";
 import { fixture } from "./test-fixtures.ts";
 import { anthropicCountTokensRequestSchema, anthropicRequestSchema } from "./schema.ts";
 
@@ -43,7 +43,13 @@ describe("anthropicRequestSchema", () => {
       model: "m",
       max_tokens: 10,
       messages: [
-        { role: "user", content: [{ type: "search_result", source: "s", title: "t", content: [] }, { type: "container_upload", file_id: "f" }] },
+        {
+          role: "user",
+          content: [
+            { type: "search_result", source: "s", title: "t", content: [] },
+            { type: "container_upload", file_id: "f" },
+          ],
+        },
         { role: "assistant", content: [{ type: "mcp_tool_use", id: "x" }] },
       ],
     });

@@ -1,4 +1,5 @@
-import { z } from "zod";
+import * as z from "zod/mini";
+import "../../util/zod-english.ts";
 import { lazyCompile } from "../shared/lazy-compile.ts";
 
 /**
@@ -21,11 +22,9 @@ import { lazyCompile } from "../shared/lazy-compile.ts";
  * of slipping through here; `abort` makes zod report the union's best branch.
  */
 function otherBlock(known: readonly string[]) {
-  return z
-    .object({
-      type: z.string().refine((type) => !known.includes(type), { message: "a known block type", abort: true }),
-    })
-    .loose();
+  return z.looseObject({
+    type: z.string().check(z.refine((type) => !known.includes(type), { message: "a known block type", abort: true })),
+  });
 }
 
 const textBlock = z.object({ type: z.literal("text"), text: z.string() });
@@ -42,7 +41,7 @@ const documentContentBlock = z.union([z.discriminatedUnion("type", [textBlock, i
 const documentSource = z.discriminatedUnion("type", [
   z.object({ type: z.literal("base64"), media_type: z.string(), data: z.string() }),
   z.object({ type: z.literal("url"), url: z.string() }),
-  z.object({ type: z.literal("text"), media_type: z.string().nullish(), data: z.string() }),
+  z.object({ type: z.literal("text"), media_type: z.nullish(z.string()), data: z.string() }),
   z.object({
     type: z.literal("content"),
     content: z.union([z.string(), z.array(documentContentBlock)], {
@@ -54,21 +53,16 @@ const documentSource = z.discriminatedUnion("type", [
 const documentBlock = z.object({
   type: z.literal("document"),
   source: documentSource,
-  title: z.string().nullish(),
+  title: z.nullish(z.string()),
 });
 
-const toolResultContentBlock = z.union([
-  z.discriminatedUnion("type", [textBlock, imageBlock]),
-  otherBlock(["text", "image"]),
-]);
+const toolResultContentBlock = z.union([z.discriminatedUnion("type", [textBlock, imageBlock]), otherBlock(["text", "image"])]);
 
 const toolResultBlock = z.object({
   type: z.literal("tool_result"),
   tool_use_id: z.string(),
-  content: z
-    .union([z.string(), z.array(toolResultContentBlock)], { error: "expected a string or an array of content blocks" })
-    .nullish(),
-  is_error: z.boolean().nullish(),
+  content: z.nullish(z.union([z.string(), z.array(toolResultContentBlock)], { error: "expected a string or an array of content blocks" })),
+  is_error: z.nullish(z.boolean()),
 });
 
 const toolUseBlock = z.object({
@@ -81,7 +75,7 @@ const toolUseBlock = z.object({
 const thinkingBlock = z.object({
   type: z.literal("thinking"),
   thinking: z.string(),
-  signature: z.string().nullish(),
+  signature: z.nullish(z.string()),
 });
 
 const redactedThinkingBlock = z.object({ type: z.literal("redacted_thinking"), data: z.string() });
@@ -120,25 +114,25 @@ const message = z.discriminatedUnion("role", [
  * object: the decoder tells them apart by `type` and names the missing field.
  */
 const tool = z.object({
-  type: z.string().nullish(),
-  name: z.string().min(1),
-  description: z.string().nullish(),
-  input_schema: z.record(z.string(), z.unknown()).nullish(),
-  strict: z.boolean().nullish(),
-  max_uses: z.number().int().min(1).nullish(),
-  allowed_domains: z.array(z.string()).nullish(),
-  blocked_domains: z.array(z.string()).nullish(),
+  type: z.nullish(z.string()),
+  name: z.string().check(z.minLength(1)),
+  description: z.nullish(z.string()),
+  input_schema: z.nullish(z.record(z.string(), z.unknown())),
+  strict: z.nullish(z.boolean()),
+  max_uses: z.nullish(z.number().check(z.int(), z.gte(1))),
+  allowed_domains: z.nullish(z.array(z.string())),
+  blocked_domains: z.nullish(z.array(z.string())),
 });
 
 const toolChoice = z.discriminatedUnion("type", [
-  z.object({ type: z.literal("auto"), disable_parallel_tool_use: z.boolean().nullish() }),
-  z.object({ type: z.literal("any"), disable_parallel_tool_use: z.boolean().nullish() }),
-  z.object({ type: z.literal("tool"), name: z.string(), disable_parallel_tool_use: z.boolean().nullish() }),
+  z.object({ type: z.literal("auto"), disable_parallel_tool_use: z.nullish(z.boolean()) }),
+  z.object({ type: z.literal("any"), disable_parallel_tool_use: z.nullish(z.boolean()) }),
+  z.object({ type: z.literal("tool"), name: z.string(), disable_parallel_tool_use: z.nullish(z.boolean()) }),
   z.object({ type: z.literal("none") }),
 ]);
 
 const thinking = z.discriminatedUnion("type", [
-  z.object({ type: z.literal("enabled"), budget_tokens: z.number().int().min(0) }),
+  z.object({ type: z.literal("enabled"), budget_tokens: z.number().check(z.int(), z.gte(0)) }),
   z.object({ type: z.literal("disabled") }),
   z.object({ type: z.literal("adaptive") }),
 ]);
@@ -146,18 +140,18 @@ const thinking = z.discriminatedUnion("type", [
 export const anthropicEfforts = ["low", "medium", "high", "xhigh", "max"] as const;
 
 const outputConfig = z.object({
-  effort: z.enum(anthropicEfforts).nullish(),
-  format: z.object({ type: z.literal("json_schema"), schema: z.record(z.string(), z.unknown()) }).nullish(),
+  effort: z.nullish(z.enum(anthropicEfforts)),
+  format: z.nullish(z.object({ type: z.literal("json_schema"), schema: z.record(z.string(), z.unknown()) })),
 });
 
 const countTokensShape = {
-  model: z.string().min(1),
-  messages: z.array(message).min(1),
-  system: textContent.nullish(),
-  tools: z.array(tool).nullish(),
-  tool_choice: toolChoice.nullish(),
-  thinking: thinking.nullish(),
-  output_config: outputConfig.nullish(),
+  model: z.string().check(z.minLength(1)),
+  messages: z.array(message).check(z.minLength(1)),
+  system: z.nullish(textContent),
+  tools: z.nullish(z.array(tool)),
+  tool_choice: z.nullish(toolChoice),
+  thinking: z.nullish(thinking),
+  output_config: z.nullish(outputConfig),
 };
 
 /** `POST /v1/messages/count_tokens`: the prompt only. */
@@ -166,13 +160,13 @@ export const anthropicCountTokensRequestSchema = z.object(countTokensShape);
 /** `POST /v1/messages`. */
 export const anthropicRequestSchema = z.object({
   ...countTokensShape,
-  max_tokens: z.number().int().min(1),
-  metadata: z.object({ user_id: z.string().nullish() }).nullish(),
-  stop_sequences: z.array(z.string()).nullish(),
-  temperature: z.number().min(0).max(1).nullish(),
-  top_p: z.number().min(0).max(1).nullish(),
-  top_k: z.number().int().min(0).nullish(),
-  stream: z.boolean().nullish(),
+  max_tokens: z.number().check(z.int(), z.gte(1)),
+  metadata: z.nullish(z.object({ user_id: z.nullish(z.string()) })),
+  stop_sequences: z.nullish(z.array(z.string())),
+  temperature: z.nullish(z.number().check(z.gte(0), z.lte(1))),
+  top_p: z.nullish(z.number().check(z.gte(0), z.lte(1))),
+  top_k: z.nullish(z.number().check(z.int(), z.gte(0))),
+  stream: z.nullish(z.boolean()),
 });
 
 /** Both schemas compiled into zod's generated fast path (lazyCompile: at first use); only invalid input reaches the interpreter. */

@@ -1,4 +1,5 @@
-import { z } from "zod";
+import * as z from "zod/mini";
+import "../../util/zod-english.ts";
 import { lazyCompile } from "../shared/lazy-compile.ts";
 
 /**
@@ -12,106 +13,107 @@ import { lazyCompile } from "../shared/lazy-compile.ts";
  * resolution, speech…) are accepted and left to pass-through.
  */
 
-const ignored = z.unknown().optional();
+const ignored = z.optional(z.unknown());
 const jsonObject = z.record(z.string(), z.unknown());
 
-const blob = z.object({ mimeType: z.string().min(1), data: z.string() });
+const blob = z.object({ mimeType: z.string().check(z.minLength(1)), data: z.string() });
 
-const fileData = z.object({ mimeType: z.string().nullish(), fileUri: z.string().min(1) });
+const fileData = z.object({ mimeType: z.nullish(z.string()), fileUri: z.string().check(z.minLength(1)) });
 
 const functionCall = z.object({
-  id: z.string().nullish(),
-  name: z.string().min(1),
-  args: jsonObject.nullish(),
+  id: z.nullish(z.string()),
+  name: z.string().check(z.minLength(1)),
+  args: z.nullish(jsonObject),
 });
 
 const functionResponse = z.object({
-  id: z.string().nullish(),
-  name: z.string().min(1),
-  response: jsonObject.nullish(),
+  id: z.nullish(z.string()),
+  name: z.string().check(z.minLength(1)),
+  response: z.nullish(jsonObject),
   /** Gemini 3: media the function returned, beside its JSON response. */
-  parts: z.array(z.object({ inlineData: blob.nullish(), fileData: fileData.nullish() })).nullish(),
+  parts: z.nullish(z.array(z.object({ inlineData: z.nullish(blob), fileData: z.nullish(fileData) }))),
   willContinue: ignored,
   scheduling: ignored,
 });
 
 const part = z.object({
-  text: z.string().nullish(),
-  thought: z.boolean().nullish(),
-  thoughtSignature: z.string().nullish(),
-  inlineData: blob.nullish(),
-  fileData: fileData.nullish(),
-  functionCall: functionCall.nullish(),
-  functionResponse: functionResponse.nullish(),
-  executableCode: z.object({ language: z.string().nullish(), code: z.string() }).nullish(),
-  codeExecutionResult: z.object({ outcome: z.string().nullish(), output: z.string().nullish() }).nullish(),
+  text: z.nullish(z.string()),
+  thought: z.nullish(z.boolean()),
+  thoughtSignature: z.nullish(z.string()),
+  inlineData: z.nullish(blob),
+  fileData: z.nullish(fileData),
+  functionCall: z.nullish(functionCall),
+  functionResponse: z.nullish(functionResponse),
+  executableCode: z.nullish(z.object({ language: z.nullish(z.string()), code: z.string() })),
+  codeExecutionResult: z.nullish(z.object({ outcome: z.nullish(z.string()), output: z.nullish(z.string()) })),
   videoMetadata: ignored,
   mediaResolution: ignored,
   partMetadata: ignored,
 });
 
 // "function" was the role of function responses in early v1beta; it is read as "user".
-const content = z.object({ role: z.enum(["user", "model", "function"]).nullish(), parts: z.array(part) });
+const content = z.object({ role: z.nullish(z.enum(["user", "model", "function"])), parts: z.array(part) });
 
-const systemInstruction = z.union([z.string(), z.object({ role: z.string().nullish(), parts: z.array(part) })], {
+const systemInstruction = z.union([z.string(), z.object({ role: z.nullish(z.string()), parts: z.array(part) })], {
   error: "expected a string or a content with text parts",
 });
 
 const functionDeclaration = z.object({
-  name: z.string().min(1),
-  description: z.string().nullish(),
+  name: z.string().check(z.minLength(1)),
+  description: z.nullish(z.string()),
   /** Gemini's OpenAPI-style Schema (`type: "OBJECT"`…). */
-  parameters: jsonObject.nullish(),
+  parameters: z.nullish(jsonObject),
   /** A plain JSON Schema, the newer alternative to `parameters`. */
-  parametersJsonSchema: jsonObject.nullish(),
+  parametersJsonSchema: z.nullish(jsonObject),
   behavior: ignored,
   response: ignored,
   responseJsonSchema: ignored,
 });
 
-const emptyConfig = jsonObject.nullish();
+const emptyConfig = z.nullish(jsonObject);
 
 /** One entry of `tools`; kinds other than these are refused by name in decodeTools. */
-const tool = z
-  .object({
-    functionDeclarations: z.array(functionDeclaration).nullish(),
+const tool = z.catchall(
+  z.object({
+    functionDeclarations: z.nullish(z.array(functionDeclaration)),
     googleSearch: emptyConfig,
     googleSearchRetrieval: emptyConfig,
     codeExecution: emptyConfig,
-  })
-  .catchall(z.unknown());
+  }),
+  z.unknown(),
+);
 
 const toolConfig = z.object({
-  functionCallingConfig: z
-    .object({
-      mode: z.enum(["MODE_UNSPECIFIED", "AUTO", "ANY", "NONE", "VALIDATED"]).nullish(),
-      allowedFunctionNames: z.array(z.string()).nullish(),
-    })
-    .nullish(),
+  functionCallingConfig: z.nullish(
+    z.object({
+      mode: z.nullish(z.enum(["MODE_UNSPECIFIED", "AUTO", "ANY", "NONE", "VALIDATED"])),
+      allowedFunctionNames: z.nullish(z.array(z.string())),
+    }),
+  ),
   retrievalConfig: ignored,
 });
 
 const thinkingConfig = z.object({
-  includeThoughts: z.boolean().nullish(),
-  thinkingBudget: z.number().int().min(-1).nullish(),
+  includeThoughts: z.nullish(z.boolean()),
+  thinkingBudget: z.nullish(z.number().check(z.int(), z.gte(-1))),
   /** MINIMAL, LOW, MEDIUM, HIGH in either case; checked in decodeGenerationConfig. */
-  thinkingLevel: z.string().nullish(),
+  thinkingLevel: z.nullish(z.string()),
 });
 
 const generationConfig = z.object({
-  temperature: z.number().min(0).max(2).nullish(),
-  topP: z.number().min(0).max(1).nullish(),
-  topK: z.number().int().min(1).nullish(),
-  candidateCount: z.number().int().min(1).nullish(),
-  maxOutputTokens: z.number().int().min(1).nullish(),
-  stopSequences: z.array(z.string()).nullish(),
-  seed: z.number().int().nullish(),
-  presencePenalty: z.number().nullish(),
-  frequencyPenalty: z.number().nullish(),
-  responseMimeType: z.string().nullish(),
-  responseSchema: jsonObject.nullish(),
-  responseJsonSchema: jsonObject.nullish(),
-  thinkingConfig: thinkingConfig.nullish(),
+  temperature: z.nullish(z.number().check(z.gte(0), z.lte(2))),
+  topP: z.nullish(z.number().check(z.gte(0), z.lte(1))),
+  topK: z.nullish(z.number().check(z.int(), z.gte(1))),
+  candidateCount: z.nullish(z.number().check(z.int(), z.gte(1))),
+  maxOutputTokens: z.nullish(z.number().check(z.int(), z.gte(1))),
+  stopSequences: z.nullish(z.array(z.string())),
+  seed: z.nullish(z.number().check(z.int())),
+  presencePenalty: z.nullish(z.number()),
+  frequencyPenalty: z.nullish(z.number()),
+  responseMimeType: z.nullish(z.string()),
+  responseSchema: z.nullish(jsonObject),
+  responseJsonSchema: z.nullish(jsonObject),
+  thinkingConfig: z.nullish(thinkingConfig),
   responseModalities: ignored,
   responseLogprobs: ignored,
   logprobs: ignored,
@@ -122,13 +124,13 @@ const generationConfig = z.object({
 });
 
 export const geminiRequestSchema = z.object({
-  contents: z.array(content).min(1),
-  systemInstruction: systemInstruction.nullish(),
-  tools: z.array(tool).nullish(),
-  toolConfig: toolConfig.nullish(),
-  generationConfig: generationConfig.nullish(),
-  safetySettings: z.array(jsonObject).nullish(),
-  cachedContent: z.string().nullish(),
+  contents: z.array(content).check(z.minLength(1)),
+  systemInstruction: z.nullish(systemInstruction),
+  tools: z.nullish(z.array(tool)),
+  toolConfig: z.nullish(toolConfig),
+  generationConfig: z.nullish(generationConfig),
+  safetySettings: z.nullish(z.array(jsonObject)),
+  cachedContent: z.nullish(z.string()),
   labels: ignored,
 });
 

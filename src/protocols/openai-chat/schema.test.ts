@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { z } from "zod";
+import * as z from "zod/mini";
 import { openaiChatRequestSchema } from "./schema.ts";
 
 const fixtures = [

@@ -1,4 +1,5 @@
-import { z } from "zod";
+import * as z from "zod/mini";
+import "../../util/zod-english.ts";
 import { IMAGE_QUALITIES, IMAGE_SIZES } from "../shared/image-options.ts";
 import { lazyCompile } from "../shared/lazy-compile.ts";
 
@@ -17,7 +18,7 @@ const refusalPart = z.object({ type: z.literal("refusal"), refusal: z.string() }
 
 const imageUrlPart = z.object({
   type: z.literal("image_url"),
-  image_url: z.object({ url: z.string(), detail: z.string().nullish() }),
+  image_url: z.object({ url: z.string(), detail: z.nullish(z.string()) }),
 });
 
 const inputAudioPart = z.object({
@@ -28,9 +29,9 @@ const inputAudioPart = z.object({
 const filePart = z.object({
   type: z.literal("file"),
   file: z.object({
-    file_data: z.string().nullish(),
-    file_id: z.string().nullish(),
-    filename: z.string().nullish(),
+    file_data: z.nullish(z.string()),
+    file_id: z.nullish(z.string()),
+    filename: z.nullish(z.string()),
   }),
 });
 
@@ -45,70 +46,58 @@ const functionCall = z.object({ name: z.string(), arguments: z.string() });
 const toolCall = z.object({
   id: z.string(),
   // Only function tools exist in this gateway; a missing type is tolerated.
-  type: z.literal("function").optional(),
+  type: z.optional(z.literal("function")),
   function: functionCall,
   /** Gemini's OpenAI-compatible endpoint returns the thought signature here; clients send it back. */
-  extra_content: z
-    .object({ google: z.object({ thought_signature: z.string().nullish() }).nullish() })
-    .nullish(),
+  extra_content: z.nullish(z.object({ google: z.nullish(z.object({ thought_signature: z.nullish(z.string()) })) })),
 });
 
-const systemMessage = z.object({ role: z.literal("system"), content: textContent, name: z.string().nullish() });
+const systemMessage = z.object({ role: z.literal("system"), content: textContent, name: z.nullish(z.string()) });
 
-const developerMessage = z.object({ role: z.literal("developer"), content: textContent, name: z.string().nullish() });
+const developerMessage = z.object({ role: z.literal("developer"), content: textContent, name: z.nullish(z.string()) });
 
 const userMessage = z.object({
   role: z.literal("user"),
   content: z.union([z.string(), z.array(userContentPart)], {
     error: "expected a string or an array of content parts",
   }),
-  name: z.string().nullish(),
+  name: z.nullish(z.string()),
 });
 
 const assistantMessage = z.object({
   role: z.literal("assistant"),
-  content: z
-    .union([z.string(), z.array(z.discriminatedUnion("type", [textPart, refusalPart]))], {
+  content: z.nullish(
+    z.union([z.string(), z.array(z.discriminatedUnion("type", [textPart, refusalPart]))], {
       error: "expected a string, an array of text or refusal parts, or null",
-    })
-    .nullish(),
+    }),
+  ),
   /** Reasoning text, as DeepSeek, vLLM and this gateway return it. */
-  reasoning_content: z.string().nullish(),
-  refusal: z.string().nullish(),
-  tool_calls: z.array(toolCall).nullish(),
+  reasoning_content: z.nullish(z.string()),
+  refusal: z.nullish(z.string()),
+  tool_calls: z.nullish(z.array(toolCall)),
   /** Deprecated: one call, replaced by `tool_calls`. */
-  function_call: functionCall.nullish(),
-  name: z.string().nullish(),
+  function_call: z.nullish(functionCall),
+  name: z.nullish(z.string()),
 });
 
 const toolMessage = z.object({ role: z.literal("tool"), tool_call_id: z.string(), content: textContent });
 
 /** Deprecated: the result of a legacy `function_call`. */
-const functionMessage = z.object({ role: z.literal("function"), name: z.string(), content: z.string().nullable() });
+const functionMessage = z.object({ role: z.literal("function"), name: z.string(), content: z.nullable(z.string()) });
 
-const message = z.discriminatedUnion("role", [
-  systemMessage,
-  developerMessage,
-  userMessage,
-  assistantMessage,
-  toolMessage,
-  functionMessage,
-]);
+const message = z.discriminatedUnion("role", [systemMessage, developerMessage, userMessage, assistantMessage, toolMessage, functionMessage]);
 
 const functionDefinition = z.object({
-  name: z.string().min(1),
-  description: z.string().nullish(),
-  parameters: z.record(z.string(), z.unknown()).nullish(),
-  strict: z.boolean().nullish(),
+  name: z.string().check(z.minLength(1)),
+  description: z.nullish(z.string()),
+  parameters: z.nullish(z.record(z.string(), z.unknown())),
+  strict: z.nullish(z.boolean()),
 });
 
 const tool = z.object({ type: z.literal("function"), function: functionDefinition });
 
 const toolChoice = z.union(
-  [
-    z.enum(["none", "auto", "required"]),
-    z.object({ type: z.literal("function"), function: z.object({ name: z.string() }) }),
-  ],
+  [z.enum(["none", "auto", "required"]), z.object({ type: z.literal("function"), function: z.object({ name: z.string() }) })],
   { error: 'expected "none", "auto", "required" or {"type": "function", "function": {"name": …}}' },
 );
 
@@ -123,39 +112,39 @@ const responseFormat = z.discriminatedUnion("type", [
     type: z.literal("json_schema"),
     json_schema: z.object({
       name: z.string(),
-      description: z.string().nullish(),
-      schema: z.record(z.string(), z.unknown()).nullish(),
-      strict: z.boolean().nullish(),
+      description: z.nullish(z.string()),
+      schema: z.nullish(z.record(z.string(), z.unknown())),
+      strict: z.nullish(z.boolean()),
     }),
   }),
 ]);
 
-const ignored = z.unknown().optional();
+const ignored = z.optional(z.unknown());
 
 export const openaiChatRequestSchema = z.object({
-  model: z.string().min(1),
-  messages: z.array(message).min(1),
-  tools: z.array(tool).nullish(),
-  tool_choice: toolChoice.nullish(),
-  parallel_tool_calls: z.boolean().nullish(),
+  model: z.string().check(z.minLength(1)),
+  messages: z.array(message).check(z.minLength(1)),
+  tools: z.nullish(z.array(tool)),
+  tool_choice: z.nullish(toolChoice),
+  parallel_tool_calls: z.nullish(z.boolean()),
   /** Deprecated: replaced by `tools`. */
-  functions: z.array(functionDefinition).nullish(),
+  functions: z.nullish(z.array(functionDefinition)),
   /** Deprecated: replaced by `tool_choice`. */
-  function_call: legacyFunctionChoice.nullish(),
-  response_format: responseFormat.nullish(),
-  temperature: z.number().min(0).max(2).nullish(),
-  top_p: z.number().min(0).max(1).nullish(),
-  max_tokens: z.number().int().min(1).nullish(),
-  max_completion_tokens: z.number().int().min(1).nullish(),
-  stop: z.union([z.string(), z.array(z.string())], { error: "expected a string or an array of strings" }).nullish(),
-  n: z.number().int().min(1).nullish(),
-  seed: z.number().int().nullish(),
-  presence_penalty: z.number().min(-2).max(2).nullish(),
-  frequency_penalty: z.number().min(-2).max(2).nullish(),
-  reasoning_effort: z.enum(["none", "minimal", "low", "medium", "high", "xhigh"]).nullish(),
-  stream: z.boolean().nullish(),
-  stream_options: z.object({ include_usage: z.boolean().nullish() }).nullish(),
-  user: z.string().nullish(),
+  function_call: z.nullish(legacyFunctionChoice),
+  response_format: z.nullish(responseFormat),
+  temperature: z.nullish(z.number().check(z.gte(0), z.lte(2))),
+  top_p: z.nullish(z.number().check(z.gte(0), z.lte(1))),
+  max_tokens: z.nullish(z.number().check(z.int(), z.gte(1))),
+  max_completion_tokens: z.nullish(z.number().check(z.int(), z.gte(1))),
+  stop: z.nullish(z.union([z.string(), z.array(z.string())], { error: "expected a string or an array of strings" })),
+  n: z.nullish(z.number().check(z.int(), z.gte(1))),
+  seed: z.nullish(z.number().check(z.int())),
+  presence_penalty: z.nullish(z.number().check(z.gte(-2), z.lte(2))),
+  frequency_penalty: z.nullish(z.number().check(z.gte(-2), z.lte(2))),
+  reasoning_effort: z.nullish(z.enum(["none", "minimal", "low", "medium", "high", "xhigh"])),
+  stream: z.nullish(z.boolean()),
+  stream_options: z.nullish(z.object({ include_usage: z.nullish(z.boolean()) })),
+  user: z.nullish(z.string()),
   // Accepted and ignored: nothing upstream of the gateway honours them uniformly.
   logprobs: ignored,
   top_logprobs: ignored,
@@ -164,10 +153,10 @@ export const openaiChatRequestSchema = z.object({
   service_tier: ignored,
   logit_bias: ignored,
   /** `["text", "image"]` asks an image model for pictures too (what OpenRouter and LiteLLM clients send); "audio" is not served. */
-  modalities: z.array(z.enum(["text", "image", "audio"])).nullish(),
+  modalities: z.nullish(z.array(z.enum(["text", "image", "audio"]))),
   /** Image models: OpenAI image sizes and qualities (the reference proxy's extras), mapped to the model's image settings. */
-  size: z.enum(IMAGE_SIZES).nullish(),
-  quality: z.enum(IMAGE_QUALITIES).nullish(),
+  size: z.nullish(z.enum(IMAGE_SIZES)),
+  quality: z.nullish(z.enum(IMAGE_QUALITIES)),
   prediction: ignored,
   audio: ignored,
   web_search_options: ignored,

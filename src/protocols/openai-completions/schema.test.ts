@@ -1,5 +1,5 @@
 import { expect, test } from "bun:test";
-import { z } from "zod";
+import * as z from "zod/mini";
 import { openaiCompletionsRequestSchema } from "./schema.ts";
 
 test("the request schema compiles to zod's generated fast path", () => {

@@ -1,4 +1,5 @@
-import { z } from "zod";
+import * as z from "zod/mini";
+import "../../util/zod-english.ts";
 import { lazyCompile } from "../shared/lazy-compile.ts";
 
 /**
@@ -10,27 +11,27 @@ import { lazyCompile } from "../shared/lazy-compile.ts";
  * say precisely what is not supported (several prompts, token ids).
  */
 
-const ignored = z.unknown().optional();
+const ignored = z.optional(z.unknown());
 
 export const openaiCompletionsRequestSchema = z.object({
-  model: z.string().min(1),
+  model: z.string().check(z.minLength(1)),
   prompt: z.union([z.string(), z.array(z.unknown())], { error: "expected a string or an array of strings" }),
-  suffix: z.string().nullish(),
-  max_tokens: z.number().int().min(1).nullish(),
-  temperature: z.number().min(0).max(2).nullish(),
-  top_p: z.number().min(0).max(1).nullish(),
-  stop: z.union([z.string(), z.array(z.string())], { error: "expected a string or an array of strings" }).nullish(),
-  n: z.number().int().min(1).nullish(),
-  best_of: z.number().int().min(1).nullish(),
-  echo: z.boolean().nullish(),
-  stream: z.boolean().nullish(),
-  stream_options: z.object({ include_usage: z.boolean().nullish() }).nullish(),
-  seed: z.number().int().nullish(),
-  presence_penalty: z.number().min(-2).max(2).nullish(),
-  frequency_penalty: z.number().min(-2).max(2).nullish(),
-  user: z.string().nullish(),
+  suffix: z.nullish(z.string()),
+  max_tokens: z.nullish(z.number().check(z.int(), z.gte(1))),
+  temperature: z.nullish(z.number().check(z.gte(0), z.lte(2))),
+  top_p: z.nullish(z.number().check(z.gte(0), z.lte(1))),
+  stop: z.nullish(z.union([z.string(), z.array(z.string())], { error: "expected a string or an array of strings" })),
+  n: z.nullish(z.number().check(z.int(), z.gte(1))),
+  best_of: z.nullish(z.number().check(z.int(), z.gte(1))),
+  echo: z.nullish(z.boolean()),
+  stream: z.nullish(z.boolean()),
+  stream_options: z.nullish(z.object({ include_usage: z.nullish(z.boolean()) })),
+  seed: z.nullish(z.number().check(z.int())),
+  presence_penalty: z.nullish(z.number().check(z.gte(-2), z.lte(2))),
+  frequency_penalty: z.nullish(z.number().check(z.gte(-2), z.lte(2))),
+  user: z.nullish(z.string()),
   // Accepted and ignored: no upstream behind the gateway returns token log probabilities uniformly.
-  logprobs: z.number().int().min(0).max(5).nullish(),
+  logprobs: z.nullish(z.number().check(z.int(), z.gte(0), z.lte(5))),
   logit_bias: ignored,
 });
 

@@ -1,4 +1,5 @@
-import { z } from "zod";
+import * as z from "zod/mini";
+import "../../util/zod-english.ts";
 import { lazyCompile } from "../shared/lazy-compile.ts";
 
 /**
@@ -19,16 +20,16 @@ const outputText = z.object({ type: z.literal("output_text"), text: z.string() }
 const refusal = z.object({ type: z.literal("refusal"), refusal: z.string() });
 const inputImage = z.object({
   type: z.literal("input_image"),
-  image_url: z.string().nullish(),
-  file_id: z.string().nullish(),
-  detail: z.string().nullish(),
+  image_url: z.nullish(z.string()),
+  file_id: z.nullish(z.string()),
+  detail: z.nullish(z.string()),
 });
 const inputFile = z.object({
   type: z.literal("input_file"),
-  file_data: z.string().nullish(),
-  file_url: z.string().nullish(),
-  file_id: z.string().nullish(),
-  filename: z.string().nullish(),
+  file_data: z.nullish(z.string()),
+  file_url: z.nullish(z.string()),
+  file_id: z.nullish(z.string()),
+  filename: z.nullish(z.string()),
 });
 const inputAudio = z.object({
   type: z.literal("input_audio"),
@@ -51,7 +52,7 @@ const toolOutput = z.union([z.string(), z.array(toolOutputPart)], {
 // ── input items ──────────────────────────────────────────────────────────────
 
 const messageItem = z.object({
-  type: z.literal("message").optional(),
+  type: z.optional(z.literal("message")),
   role: z.enum(["user", "assistant", "system", "developer"]),
   content: z.union([z.string(), z.array(messagePart)], { error: "expected a string or an array of content parts" }),
 });
@@ -61,7 +62,7 @@ const functionCallItem = z.object({
   call_id: z.string(),
   name: z.string(),
   arguments: z.string(),
-  namespace: z.string().nullish(),
+  namespace: z.nullish(z.string()),
 });
 
 const functionCallOutputItem = z.object({
@@ -75,7 +76,7 @@ const customToolCallItem = z.object({
   call_id: z.string(),
   name: z.string(),
   input: z.string(),
-  namespace: z.string().nullish(),
+  namespace: z.nullish(z.string()),
 });
 
 const customToolCallOutputItem = z.object({
@@ -87,32 +88,32 @@ const customToolCallOutputItem = z.object({
 const localShellAction = z.object({
   type: z.literal("exec"),
   command: z.array(z.string()),
-  working_directory: z.string().nullish(),
-  timeout_ms: z.number().nullish(),
-  env: z.record(z.string(), z.string()).nullish(),
-  user: z.string().nullish(),
+  working_directory: z.nullish(z.string()),
+  timeout_ms: z.nullish(z.number()),
+  env: z.nullish(z.record(z.string(), z.string())),
+  user: z.nullish(z.string()),
 });
 
 /** Codex sends `call_id`; OpenAI's own item type has only `id`, which then names the call. */
 const localShellCallItem = z.object({
   type: z.literal("local_shell_call"),
-  id: z.string().nullish(),
-  call_id: z.string().nullish(),
+  id: z.nullish(z.string()),
+  call_id: z.nullish(z.string()),
   action: localShellAction,
 });
 
 const localShellCallOutputItem = z.object({
   type: z.literal("local_shell_call_output"),
-  id: z.string().nullish(),
-  call_id: z.string().nullish(),
+  id: z.nullish(z.string()),
+  call_id: z.nullish(z.string()),
   output: toolOutput,
 });
 
 const toolSearchCallItem = z.object({
   type: z.literal("tool_search_call"),
-  id: z.string().nullish(),
-  call_id: z.string().nullish(),
-  execution: z.string().nullish(),
+  id: z.nullish(z.string()),
+  call_id: z.nullish(z.string()),
+  execution: z.nullish(z.string()),
   arguments: z.unknown(),
 });
 
@@ -120,18 +121,18 @@ const looseTool = z.looseObject({ type: z.string() });
 
 const toolSearchOutputItem = z.object({
   type: z.literal("tool_search_output"),
-  id: z.string().nullish(),
-  call_id: z.string().nullish(),
-  execution: z.string().nullish(),
+  id: z.nullish(z.string()),
+  call_id: z.nullish(z.string()),
+  execution: z.nullish(z.string()),
   tools: z.array(looseTool),
 });
 
 const reasoningItem = z.object({
   type: z.literal("reasoning"),
-  id: z.string().nullish(),
-  summary: z.array(z.object({ type: z.literal("summary_text"), text: z.string() })).nullish(),
-  content: z.array(z.object({ type: z.string(), text: z.string() })).nullish(),
-  encrypted_content: z.string().nullish(),
+  id: z.nullish(z.string()),
+  summary: z.nullish(z.array(z.object({ type: z.literal("summary_text"), text: z.string() }))),
+  content: z.nullish(z.array(z.object({ type: z.string(), text: z.string() }))),
+  encrypted_content: z.nullish(z.string()),
 });
 
 /**
@@ -140,8 +141,11 @@ const reasoningItem = z.object({
  * names an item agw does not have.
  */
 const itemReferenceItem = z.object({
-  type: z.literal("item_reference").nullish().transform(() => "item_reference" as const),
-  id: z.string().min(1),
+  type: z.pipe(
+    z.nullish(z.literal("item_reference")),
+    z.transform(() => "item_reference" as const),
+  ),
+  id: z.string().check(z.minLength(1)),
 });
 
 /** Tools added mid-conversation (`additional_tools`, role developer). */
@@ -169,20 +173,18 @@ export type InputItem = { [Type in InputItemType]: z.infer<(typeof inputItemSche
 
 const functionTool = z.object({
   type: z.literal("function"),
-  name: z.string().min(1),
-  description: z.string().nullish(),
-  parameters: z.record(z.string(), z.unknown()).nullish(),
-  strict: z.boolean().nullish(),
+  name: z.string().check(z.minLength(1)),
+  description: z.nullish(z.string()),
+  parameters: z.nullish(z.record(z.string(), z.unknown())),
+  strict: z.nullish(z.boolean()),
 });
 
 /** A free-form tool: its input is raw text, optionally constrained by a grammar (`{type: "grammar", syntax, definition}`). */
 const customTool = z.object({
   type: z.literal("custom"),
-  name: z.string().min(1),
-  description: z.string().nullish(),
-  format: z
-    .looseObject({ type: z.string(), syntax: z.string().nullish(), definition: z.string().nullish() })
-    .nullish(),
+  name: z.string().check(z.minLength(1)),
+  description: z.nullish(z.string()),
+  format: z.nullish(z.looseObject({ type: z.string(), syntax: z.nullish(z.string()), definition: z.nullish(z.string()) })),
 });
 
 const localShellTool = z.object({ type: z.literal("local_shell") });
@@ -190,21 +192,21 @@ const localShellTool = z.object({ type: z.literal("local_shell") });
 /** A named group of function (and custom) tools; its other tool types are dropped like unknown tools. */
 const namespaceTool = z.object({
   type: z.literal("namespace"),
-  name: z.string().min(1),
-  description: z.string().nullish(),
+  name: z.string().check(z.minLength(1)),
+  description: z.nullish(z.string()),
   tools: z.array(looseTool),
 });
 
 const toolSearchTool = z.object({
   type: z.literal("tool_search"),
-  description: z.string().nullish(),
-  execution: z.string().nullish(),
-  parameters: z.record(z.string(), z.unknown()).nullish(),
+  description: z.nullish(z.string()),
+  execution: z.nullish(z.string()),
+  parameters: z.nullish(z.record(z.string(), z.unknown())),
 });
 
 const webSearchTool = z.object({
   type: z.string(),
-  filters: z.object({ allowed_domains: z.array(z.string()).nullish() }).nullish(),
+  filters: z.nullish(z.object({ allowed_domains: z.nullish(z.array(z.string())) })),
 });
 
 export const toolSchemas = {
@@ -230,10 +232,7 @@ export type ResponsesToolOutput = z.infer<typeof toolOutput>;
 // ── the envelope ─────────────────────────────────────────────────────────────
 
 const toolChoice = z.union(
-  [
-    z.enum(["none", "auto", "required"]),
-    z.looseObject({ type: z.string(), name: z.string().nullish(), mode: z.string().nullish() }),
-  ],
+  [z.enum(["none", "auto", "required"]), z.looseObject({ type: z.string(), name: z.nullish(z.string()), mode: z.nullish(z.string()) })],
   { error: 'expected "none", "auto", "required" or an object with a type' },
 );
 
@@ -244,44 +243,44 @@ const textFormat = z.discriminatedUnion("type", [
     type: z.literal("json_schema"),
     name: z.string(),
     schema: z.record(z.string(), z.unknown()),
-    description: z.string().nullish(),
-    strict: z.boolean().nullish(),
+    description: z.nullish(z.string()),
+    strict: z.nullish(z.boolean()),
   }),
 ]);
 
-const ignored = z.unknown().optional();
+const ignored = z.optional(z.unknown());
 
 export const responsesRequestSchema = z.object({
-  model: z.string().min(1),
-  input: z
-    .union([z.string(), z.array(z.looseObject({ type: z.string().nullish() }))], {
+  model: z.string().check(z.minLength(1)),
+  input: z.nullish(
+    z.union([z.string(), z.array(z.looseObject({ type: z.nullish(z.string()) }))], {
       error: "expected a string or an array of input items",
-    })
-    .nullish(),
-  instructions: z.string().nullish(),
-  tools: z.array(looseTool).nullish(),
-  tool_choice: toolChoice.nullish(),
-  parallel_tool_calls: z.boolean().nullish(),
-  reasoning: z
-    .object({
-      effort: z.enum(["none", "minimal", "low", "medium", "high", "xhigh"]).nullish(),
-      summary: z.string().nullish(),
-    })
-    .nullish(),
-  text: z.object({ format: textFormat.nullish(), verbosity: z.string().nullish() }).nullish(),
-  max_output_tokens: z.number().int().min(1).nullish(),
-  temperature: z.number().min(0).max(2).nullish(),
-  top_p: z.number().min(0).max(1).nullish(),
-  stream: z.boolean().nullish(),
-  store: z.boolean().nullish(),
-  include: z.array(z.string()).nullish(),
-  metadata: z.record(z.string(), z.unknown()).nullish(),
-  previous_response_id: z.string().nullish(),
-  prompt_cache_key: z.string().nullish(),
-  safety_identifier: z.string().nullish(),
-  user: z.string().nullish(),
-  service_tier: z.string().nullish(),
-  truncation: z.string().nullish(),
+    }),
+  ),
+  instructions: z.nullish(z.string()),
+  tools: z.nullish(z.array(looseTool)),
+  tool_choice: z.nullish(toolChoice),
+  parallel_tool_calls: z.nullish(z.boolean()),
+  reasoning: z.nullish(
+    z.object({
+      effort: z.nullish(z.enum(["none", "minimal", "low", "medium", "high", "xhigh"])),
+      summary: z.nullish(z.string()),
+    }),
+  ),
+  text: z.nullish(z.object({ format: z.nullish(textFormat), verbosity: z.nullish(z.string()) })),
+  max_output_tokens: z.nullish(z.number().check(z.int(), z.gte(1))),
+  temperature: z.nullish(z.number().check(z.gte(0), z.lte(2))),
+  top_p: z.nullish(z.number().check(z.gte(0), z.lte(1))),
+  stream: z.nullish(z.boolean()),
+  store: z.nullish(z.boolean()),
+  include: z.nullish(z.array(z.string())),
+  metadata: z.nullish(z.record(z.string(), z.unknown())),
+  previous_response_id: z.nullish(z.string()),
+  prompt_cache_key: z.nullish(z.string()),
+  safety_identifier: z.nullish(z.string()),
+  user: z.nullish(z.string()),
+  service_tier: z.nullish(z.string()),
+  truncation: z.nullish(z.string()),
   // Accepted and ignored: nothing upstream of the gateway honours them uniformly.
   client_metadata: ignored,
   stream_options: ignored,

@@ -1,8 +1,8 @@
 import { describe, expect, test } from "bun:test";
-import { z } from "zod";
+import * as z from "zod/mini";
 import { describeZodIssue } from "./describe-zod-issue.ts";
 
-function describeFailure(schema: z.ZodType, input: unknown) {
+function describeFailure(schema: z.ZodMiniType, input: unknown) {
   const result = schema.safeParse(input, { reportInput: true });
   if (result.success || !result.error.issues[0]) throw new Error("expected a failure");
   return describeZodIssue(result.error.issues[0]);
@@ -21,10 +21,10 @@ describe("describeZodIssue", () => {
   });
 
   test("bounds", () => {
-    expect(describeFailure(z.number().gt(0), 0).message).toBe("expected a number > 0, got 0");
-    expect(describeFailure(z.array(z.string()).max(2), ["a", "b", "c"]).message).toBe("expected at most 2 items");
-    expect(describeFailure(z.array(z.string()).min(2), ["a"]).message).toBe("expected at least 2 items");
-    expect(describeFailure(z.string().max(3), "abcd").message).toBe("expected at most 3 characters");
+    expect(describeFailure(z.number().check(z.gt(0)), 0).message).toBe("expected a number > 0, got 0");
+    expect(describeFailure(z.array(z.string()).check(z.maxLength(2)), ["a", "b", "c"]).message).toBe("expected at most 2 items");
+    expect(describeFailure(z.array(z.string()).check(z.minLength(2)), ["a"]).message).toBe("expected at least 2 items");
+    expect(describeFailure(z.string().check(z.maxLength(3)), "abcd").message).toBe("expected at most 3 characters");
   });
 
   test("literal and enum", () => {
@@ -34,9 +34,7 @@ describe("describeZodIssue", () => {
 
   test("a union without a message lists its branches", () => {
     expect(describeFailure(z.union([z.string(), z.number()]), true).message).toBe("expected a string or a number, got true");
-    expect(describeFailure(z.union([z.enum(["x", "y"]), z.boolean()]), 3).message).toBe(
-      "expected one of x, y or a boolean, got 3",
-    );
+    expect(describeFailure(z.union([z.enum(["x", "y"]), z.boolean()]), 3).message).toBe("expected one of x, y or a boolean, got 3");
   });
 
   test("a union resolves to the branch that got furthest", () => {

@@ -1,5 +1,5 @@
 import { expect, test } from "bun:test";
-import { z } from "zod";
+import * as z from "zod/mini";
 import { compileParser, lazyCompile, lazyModule, schemasCompiled } from "./lazy-compile.ts";
 import { openaiChatRequestSchema } from "../openai-chat/schema.ts";
 import { anthropicCountTokensRequestSchema, anthropicRequestSchema } from "../anthropic/schema.ts";
@@ -8,7 +8,7 @@ import { inputItemSchemas, responsesRequestSchema, toolSchemas } from "../openai
 import { openaiCompletionsRequestSchema } from "../openai-completions/schema.ts";
 
 test("a lazily compiled schema parses like the schema, compiles at first use, and binds each method once", () => {
-  const schema = z.strictObject({ model: z.string().min(1), n: z.number().int().optional() });
+  const schema = z.strictObject({ model: z.string().check(z.minLength(1)), n: z.optional(z.number().check(z.int())) });
   const before = schemasCompiled();
   const lazy = lazyCompile(schema);
   expect(schemasCompiled()).toBe(before);
@@ -34,7 +34,8 @@ test("a lazy module loads at its first use, once", () => {
 test("zod's generator models every protocol's request schema: none is left on the runtime parser", () => {
   // withParser wraps the schema's run, keeping the runtime's as the fallback for invalid input; a schema
   // the generator refuses would come back unwrapped, and parse about six times slower on a long conversation.
-  const generated = (schema: z.ZodType) => typeof (compileParser(schema) as unknown as { _zod: { run: { __originalRun?: unknown } } })._zod.run.__originalRun;
+  const generated = (schema: z.ZodMiniType) =>
+    typeof (compileParser(schema) as unknown as { _zod: { run: { __originalRun?: unknown } } })._zod.run.__originalRun;
   expect(generated(z.strictObject({ a: z.string() }))).toBe("function");
   for (const schema of [
     openaiChatRequestSchema,
@@ -49,7 +50,7 @@ test("zod's generator models every protocol's request schema: none is left on th
     expect(generated(schema)).toBe("function");
   }
   // A schema with a reference cycle cannot be generated: it stays on the runtime parser, and still parses.
-  const node: z.ZodType = z.object({ children: z.array(z.lazy(() => node)) });
+  const node: z.ZodMiniType = z.object({ children: z.array(z.lazy(() => node)) });
   expect(generated(node)).toBe("undefined");
   expect(compileParser(node).safeParse({ children: [{ children: [] }] }).success).toBe(true);
 });
