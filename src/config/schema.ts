@@ -6,9 +6,7 @@ import { isPostgresUrl, postgresUrlProblem } from "../util/postgres-url.ts";
 export const PROVIDER_TYPES = ["gemini", "openai", "anthropic", "mock"] as const;
 export const AUTH_MODES = ["off", "strict", "all_except_health", "auto"] as const;
 
-// zod's mini API (functions instead of methods): the config is read at every
-// start, and zod's classic API took ~10 ms to load and ~15 ms to build this
-// schema before agw could listen.
+// zod's mini API, as everywhere in agw: see util/zod-english.ts.
 const port = z.number().check(z.int(), z.gte(0), z.lte(65535));
 const positiveInt = z.number().check(z.int(), z.positive());
 const nonNegativeInt = z.number().check(z.int(), z.gte(0));

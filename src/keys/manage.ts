@@ -1,4 +1,5 @@
 import * as z from "zod/mini";
+import "../util/zod-english.ts";
 import { clientKeyId, clientKeyLimitsSchema } from "../config/schema.ts";
 import { utcDay, type ClientKeyLimits, type ClientKeyTotals, type Store, type StoredClientKey } from "../store/index.ts";
 import { monthStart } from "./counters.ts";

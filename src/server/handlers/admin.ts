@@ -1,4 +1,5 @@
 import * as z from "zod/mini";
+import "../../util/zod-english.ts";
 import { accountSchema } from "../../config/schema.ts";
 import { formatIssue } from "../../config/format-issues.ts";
 import { GatewayError, toGatewayError } from "../../ir/errors.ts";
