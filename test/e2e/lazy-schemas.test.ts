@@ -1,8 +1,10 @@
 /**
  * A gateway compiles no protocol's request schemas until that protocol's
  * first request, and nothing compiles them in the background: all five
- * compiled took 12 MB of an idle gateway's memory. Run in a process of its
- * own, since the test runner's other files compile schemas in this one.
+ * compiled took 12 MB of an idle gateway's memory. Nor does it load the
+ * admin API's, the dashboard's and the images handlers' modules before
+ * their first request. Run in processes of their own, since the test
+ * runner's other files compile schemas and load modules in this one.
  */
 import { afterAll, expect, test } from "bun:test";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -59,5 +61,38 @@ test("schemas compile at their protocol's first request only, never in the backg
     anthropic: 1,
     again: 1,
     chat: 2,
+  });
+}, 30_000);
+
+// Which of the admin API's, the dashboard's and the images handlers' modules are loaded: after start, then after
+// each's first request.
+const modulesScript = `
+import { parseConfig } from ${JSON.stringify(join(root, "src/config/load.ts"))};
+import { openGateway } from ${JSON.stringify(join(root, "src/server/gateway.ts"))};
+const config = parseConfig({ database: ":memory:", auth: { adminKey: "admin-key-0123456789" }, providers: { demo: { type: "mock" } }, models: { "*": "demo/mock-model" } }, "test.json");
+const gateway = await openGateway(config, { host: "127.0.0.1", port: 0 });
+const loaded = () => Object.keys(require.cache).filter((path) => path.includes("/src/server/handlers/")).map((path) => path.split("/").pop()).filter((name) => ["admin.ts", "admin-keys.ts", "dashboard.ts", "images.ts"].includes(name)).sort();
+const seen = { started: loaded() };
+const admin = await fetch(gateway.url + "admin/keys", { headers: { authorization: "Bearer admin-key-0123456789" } });
+seen.admin = [admin.status, await admin.json(), loaded()];
+const signIn = await fetch(gateway.url + "ui/sign-in");
+seen.dashboard = [signIn.status, (await signIn.text()).includes('name="key"'), loaded()];
+const image = await fetch(gateway.url + "v1/images/generations", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ prompt: "" }) });
+seen.images = [image.status, (await image.json()).error.message, loaded()];
+console.log(JSON.stringify(seen));
+process.exit(0);
+`;
+
+test("the admin API, the dashboard and the images handlers load at their first request, not at start-up", async () => {
+  const file = join(dir, "modules.ts");
+  writeFileSync(file, modulesScript);
+  const child = Bun.spawn([process.execPath, file], { cwd: dir, stdout: "pipe", stderr: "pipe" });
+  const [stdout, stderr, code] = await Promise.all([new Response(child.stdout).text(), new Response(child.stderr).text(), child.exited]);
+  expect({ code, stderr: stderr.split("\n").filter((line) => /error/i.test(line)) }).toEqual({ code: 0, stderr: [] });
+  expect(JSON.parse(stdout.trim().split("\n").at(-1)!)).toEqual({
+    started: [],
+    admin: [200, { keys: [] }, ["admin-keys.ts", "admin.ts"]],
+    dashboard: [200, true, ["admin-keys.ts", "admin.ts", "dashboard.ts"]],
+    images: [400, "invalid images request: prompt: Too small: expected string to have >=1 characters", ["admin-keys.ts", "admin.ts", "dashboard.ts", "images.ts"]],
   });
 }, 30_000);
