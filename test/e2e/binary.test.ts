@@ -112,6 +112,18 @@ describe("dist/agw", () => {
       const signIn = await fetch(`${base}/ui/sign-in`);
       expect(signIn.status).toBe(200);
       expect(await signIn.text()).toContain('<input type="password" name="key"');
+      // The admin API's and the images handlers' modules load at their first request: from the binary's own chunks.
+      const keys = await fetch(`${base}/admin/keys`, { headers: { authorization: "Bearer gateway-secret" } });
+      expect({ status: keys.status, body: await keys.json() }).toEqual({ status: 200, body: { keys: [] } });
+      const image = await fetch(`${base}/v1/images/generations`, {
+        method: "POST",
+        headers: { authorization: "Bearer gateway-secret", "content-type": "application/json" },
+        body: JSON.stringify({ prompt: "" }),
+      });
+      expect({ status: image.status, message: ((await image.json()) as any).error.message }).toEqual({
+        status: 400,
+        message: "invalid images request: prompt: Too small: expected string to have >=1 characters",
+      });
       // The WAL checkpointer, a worker thread whose module must be inside the binary, starts with the
       // request log's first write: only its checkpoints copy pages from the WAL into the database file.
       const database = join(dir, "state/agw.db");
