@@ -41,13 +41,18 @@ console.log(JSON.stringify(seen));
 process.exit(0);
 `;
 
-test("schemas compile at their protocol's first request only, never in the background", async () => {
-  const file = join(dir, "probe.ts");
-  writeFileSync(file, script);
+/** Runs a probe script in a process of its own; what its last line of output says, once it exited cleanly. */
+async function probe(name: string, source: string): Promise<Record<string, unknown>> {
+  const file = join(dir, `${name}.ts`);
+  writeFileSync(file, source);
   const child = Bun.spawn([process.execPath, file], { cwd: dir, stdout: "pipe", stderr: "pipe" });
   const [stdout, stderr, code] = await Promise.all([new Response(child.stdout).text(), new Response(child.stderr).text(), child.exited]);
   expect({ code, stderr: stderr.split("\n").filter((line) => /error/i.test(line)) }).toEqual({ code: 0, stderr: [] });
-  const seen = JSON.parse(stdout.trim().split("\n").at(-1)!) as Record<string, unknown>;
+  return JSON.parse(stdout.trim().split("\n").at(-1)!) as Record<string, unknown>;
+}
+
+test("schemas compile at their protocol's first request only, never in the background", async () => {
+  const seen = await probe("schemas", script);
   expect(seen.answers).toEqual([
     [200, true],
     [200, true],
@@ -84,12 +89,7 @@ process.exit(0);
 `;
 
 test("the admin API, the dashboard and the images handlers load at their first request, not at start-up", async () => {
-  const file = join(dir, "modules.ts");
-  writeFileSync(file, modulesScript);
-  const child = Bun.spawn([process.execPath, file], { cwd: dir, stdout: "pipe", stderr: "pipe" });
-  const [stdout, stderr, code] = await Promise.all([new Response(child.stdout).text(), new Response(child.stderr).text(), child.exited]);
-  expect({ code, stderr: stderr.split("\n").filter((line) => /error/i.test(line)) }).toEqual({ code: 0, stderr: [] });
-  expect(JSON.parse(stdout.trim().split("\n").at(-1)!)).toEqual({
+  expect(await probe("modules", modulesScript)).toEqual({
     started: [],
     admin: [200, { keys: [] }, ["admin-keys.ts", "admin.ts"]],
     dashboard: [200, true, ["admin-keys.ts", "admin.ts", "dashboard.ts"]],
