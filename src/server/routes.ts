@@ -166,7 +166,7 @@ export function buildRoutes(context: GatewayContext, authMode: EffectiveAuthMode
 /**
  * The admin API's and the dashboard's paths and methods: their modules (and
  * the images handlers') load at the first request that needs them, not at
- * start-up, which they took ~8 ms of for pages and an API most requests
+ * start-up, which they took 5–8 ms of for pages and an API most requests
  * never reach. A test checks these lists against the tables the modules build.
  */
 export const ADMIN_ROUTES: Record<string, readonly string[]> = {
