@@ -38,14 +38,6 @@ export function estimateTextTokens(text: string): number {
     const kind = code < 0x80 ? ASCII_CLASSES[code]! : classify(code);
 
     if (kind <= CHAR_LETTER) {
-      if (kind === CHAR_LOWER && run === RUN_WORD && !previousUpper) {
-        // Inside a word part: the lower-case letters that follow only lengthen it (most of any text).
-        const end = lowerCaseEnd(text, index + 1);
-        humpLength += end - index;
-        runLength += end - index;
-        index = end - 1;
-        continue;
-      }
       const upper = kind === CHAR_UPPER;
       if (run !== RUN_WORD) {
         total += flush(run, runLength, lastSpace, false);
@@ -54,15 +46,7 @@ export function estimateTextTokens(text: string): number {
         humpLength = 0;
         humpUppers = 0;
         humpNonAscii = 0;
-        if (kind === CHAR_LOWER) {
-          // A word that starts lower-case: its first part's letters at once.
-          const end = lowerCaseEnd(text, index + 1);
-          humpLength = end - index;
-          runLength = end - index;
-          previousUpper = false;
-          index = end - 1;
-          continue;
-        }
+        previousUpper = false;
       } else if (upper && !previousUpper) {
         // camelCase: an upper-case letter after a lower-case one starts a new part.
         total += humpCost(humpLength, humpUppers, humpNonAscii);
@@ -75,6 +59,14 @@ export function estimateTextTokens(text: string): number {
         humpLength = 1;
         humpUppers = 1;
         humpNonAscii = 0;
+      }
+      if (kind === CHAR_LOWER && !previousUpper) {
+        // A word part's lower-case letters only lengthen it (most of any text): the run of them at once.
+        const end = lowerCaseEnd(text, index + 1);
+        humpLength += end - index;
+        runLength += end - index;
+        index = end - 1;
+        continue;
       }
       humpLength += 1;
       runLength += 1;
