@@ -15,7 +15,7 @@ let compiledSchemas = 0;
  */
 export function lazyCompile<Schema extends $ZodType>(schema: Schema): Schema {
   let compiled: Schema | undefined;
-  const compile = (): Schema => {
+  const compiledNow = (): Schema => {
     if (compiled === undefined) {
       compiled = compileParser(schema);
       compiledSchemas++;
@@ -28,7 +28,7 @@ export function lazyCompile<Schema extends $ZodType>(schema: Schema): Schema {
     get(_target, property) {
       const cached = bound.get(property);
       if (cached !== undefined) return cached;
-      const target = compile();
+      const target = compiledNow();
       const value = Reflect.get(target, property, target);
       if (typeof value !== "function") return value;
       const method = value.bind(target);
