@@ -10,6 +10,7 @@ export const AUTH_MODES = ["off", "strict", "all_except_health", "auto"] as cons
 const port = z.number().check(z.int(), z.gte(0), z.lte(65535));
 const positiveInt = z.number().check(z.int(), z.positive());
 const nonNegativeInt = z.number().check(z.int(), z.gte(0));
+const nonNegative = z.number().check(z.gte(0));
 const nonEmptyString = z.string().check(z.minLength(1));
 const nonEmptyStrings = z.array(nonEmptyString);
 
@@ -77,8 +78,6 @@ export const clientKeySchema = z
   .check(z.refine((key) => (key.key === undefined) !== (key.keyHash === undefined), "give exactly one of key or keyHash"));
 
 /** USD per million tokens (and per image) for one model. */
-const nonNegative = z.number().check(z.gte(0));
-
 export const priceSchema = z.strictObject({
   input: nonNegative,
   output: nonNegative,
