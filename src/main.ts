@@ -49,6 +49,8 @@ async function serve(command: Extract<Command, { kind: "serve" }>): Promise<void
     fail(message);
   }
   for (const line of startBanner(config, gateway.url, gateway.authMode, VERSION, gateway.keys.size)) log.info(line);
+  // The binary starts with the JIT held back (build.ts): from here on, code that runs often is worth compiling.
+  Bun.unsafe.setJITPolicy(1);
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) process.exit(1);
