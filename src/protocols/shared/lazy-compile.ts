@@ -1,4 +1,5 @@
 import { compile, compileFn, withParser, type $ZodType } from "zod/v4/core";
+import { withFlatParsers } from "./flatten-parser.ts";
 
 /** How many schemas have compiled in this process (`schemasCompiled`). */
 let compiledSchemas = 0;
@@ -41,12 +42,14 @@ export function lazyCompile<Schema extends $ZodType>(schema: Schema): Schema {
 /**
  * zod's generated parser alone: `z.compile` generates a validator beside it
  * (for `z.validate`, which agw never calls), about 40 % of the compile's
- * time. A schema the generator cannot model stays on zod's runtime parser,
+ * time. Its code is flattened (flatten-parser.ts): no closures made per
+ * parse. A schema the generator cannot model stays on zod's runtime parser,
  * as `z.compile` leaves it.
  */
 export function compileParser<Schema extends $ZodType>(schema: Schema): Schema {
   try {
-    return withParser(schema, compileFn(schema)) as unknown as Schema;
+    const parser = withFlatParsers(() => compileFn(schema));
+    return withParser(schema, parser) as unknown as Schema;
   } catch {
     return compile(schema) as unknown as Schema;
   }
