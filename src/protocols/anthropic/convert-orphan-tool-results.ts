@@ -19,16 +19,22 @@ export function convertOrphanToolResults(messages: readonly Message[]): Message[
       converted.push(message);
       continue;
     }
-    const answered = message.content.filter((result) => calls.has(result.toolCallId));
-    const orphans = message.content.filter((result) => !calls.has(result.toolCallId));
-    if (orphans.length === 0) {
+    // Nearly always every result has its call: the message is kept as it is.
+    if (allAnswered(message.content, calls)) {
       converted.push(message);
       continue;
     }
+    const answered = message.content.filter((result) => calls.has(result.toolCallId));
+    const orphans = message.content.filter((result) => !calls.has(result.toolCallId));
     if (answered.length > 0) converted.push({ role: "tool", content: answered });
     converted.push({ role: "user", content: orphans.flatMap(asUserContent) });
   }
   return converted;
+}
+
+function allAnswered(results: readonly ToolResultPart[], calls: ReadonlySet<string>): boolean {
+  for (const result of results) if (!calls.has(result.toolCallId)) return false;
+  return true;
 }
 
 function asUserContent(result: ToolResultPart): UserContent[] {

@@ -15,13 +15,20 @@ export function dropEmptyText(messages: readonly Message[]): Message[] {
       kept.push(message);
       continue;
     }
-    const content = (message.content as Array<{ type: string; text?: string }>).filter(
-      (part) => part.type !== "text" || !isEmptyText(part.text ?? ""),
-    );
-    if (content.length === 0) continue;
-    kept.push(content.length === message.content.length ? message : ({ ...message, content } as Message));
+    const parts = message.content as Array<{ type: string; text?: string }>;
+    // Most messages lose nothing: they are kept as they are, without a filtered copy.
+    if (parts.length > 0 && parts.every(isKept)) {
+      kept.push(message);
+      continue;
+    }
+    const content = parts.filter(isKept);
+    if (content.length > 0) kept.push({ ...message, content } as Message);
   }
   return kept;
+}
+
+function isKept(part: { type: string; text?: string }): boolean {
+  return part.type !== "text" || !isEmptyText(part.text ?? "");
 }
 
 function isEmptyText(text: string): boolean {
