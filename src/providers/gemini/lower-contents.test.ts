@@ -144,6 +144,46 @@ describe("lowerGeminiContents", () => {
     ]);
   });
 
+  test("a tool result's texts are joined by newlines, its images follow it in order, and a result with no text is empty", () => {
+    const messages: Message[] = [
+      { role: "user", content: [{ type: "text", text: "go" }] },
+      {
+        role: "assistant",
+        content: [
+          { type: "tool-call", id: "c1", name: "shot", arguments: "{}" },
+          { type: "tool-call", id: "c2", name: "pic", arguments: "{}" },
+        ],
+      },
+      {
+        role: "tool",
+        content: [
+          {
+            type: "tool-result",
+            toolCallId: "c1",
+            content: [
+              { type: "text", text: "first" },
+              { type: "image", mediaType: "image/png", data: "AAAA" },
+              { type: "text", text: "second" },
+              { type: "image", mediaType: "image/jpeg", data: "BBBB" },
+              { type: "text", text: '{"not":"an object once joined"}' },
+            ],
+          },
+          { type: "tool-result", toolCallId: "c2", content: [{ type: "image", mediaType: "image/gif", data: "CCCC" }] },
+        ],
+      },
+    ];
+    expect(lowerGeminiContents(messages).contents[2]).toEqual({
+      role: "user",
+      parts: [
+        { functionResponse: { name: "shot", response: { result: 'first\nsecond\n{"not":"an object once joined"}' } } },
+        { inlineData: { mimeType: "image/png", data: "AAAA" } },
+        { inlineData: { mimeType: "image/jpeg", data: "BBBB" } },
+        { functionResponse: { name: "pic", response: { result: "" } } },
+        { inlineData: { mimeType: "image/gif", data: "CCCC" } },
+      ],
+    });
+  });
+
   test("tool results become user functionResponse parts, named from the earlier call", () => {
     const messages: Message[] = [
       { role: "user", content: [{ type: "text", text: "go" }] },

@@ -109,13 +109,17 @@ function lowerAssistantPart(part: AssistantContent): GeminiPart[] {
  */
 function lowerToolResult(part: ToolResultPart, callNames: Map<string, string>): GeminiPart[] {
   const name = part.name ?? callNames.get(part.toolCallId) ?? part.toolCallId;
-  const text = part.content
-    .filter((item) => item.type === "text")
-    .map((item) => item.text)
-    .join("\n");
+  // One pass over the result's content (a coding agent's session holds dozens of results, every turn).
+  let text: string | undefined;
+  let lowered: GeminiPart[] | undefined;
+  for (const item of part.content) {
+    if (item.type === "text") text = text === undefined ? item.text : `${text}\n${item.text}`;
+    else for (const media of lowerMedia(item)) (lowered ??= []).push(media);
+  }
+  text ??= "";
   const response = part.isError ? { error: text } : (parseObject(text) ?? { result: text });
-  const images = part.content.filter((item) => item.type === "image").flatMap(lowerMedia);
-  return [{ functionResponse: { name, response } }, ...images];
+  const first: GeminiPart = { functionResponse: { name, response } };
+  return lowered === undefined ? [first] : [first, ...lowered];
 }
 
 function lowerMedia(part: ImagePart | FilePart): GeminiPart[] {
