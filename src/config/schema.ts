@@ -95,8 +95,14 @@ export const providerSchema = z.strictObject({
   accounts: z._default(z.array(accountSchema), []),
   models: z._default(nonEmptyStrings, []),
   headers: z._default(z.record(z.string(), z.string()), {}),
-  /** How long to wait for the upstream's response headers, in milliseconds. */
+  /** How long to wait for a streamed answer's response headers, in milliseconds. */
   timeoutMs: z._default(positiveInt, 60_000),
+  /**
+   * How long to wait for an answer that comes whole (a request passed through
+   * without streaming): its headers arrive only once all of it is generated.
+   * The official OpenAI and Anthropic SDKs wait 10 minutes.
+   */
+  answerTimeoutMs: z._default(positiveInt, 600_000),
   /** `openai` providers: the output limit's name the upstream expects (older servers want max_tokens). */
   maxTokensField: z.optional(z.enum(["max_completion_tokens", "max_tokens"])),
   /**

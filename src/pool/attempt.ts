@@ -126,7 +126,8 @@ export async function withRetries<T>(
         waitedMs += backoff;
       }
       if (target.signal.aborted) throw new GatewayError("invalid_request", "the client closed the request", { status: 499 });
-      if (cut.expired()) break;
+      // Past the deadline no attempt starts, though an answer that started earlier cleared its timer.
+      if (cut.expired() || (lastError !== undefined && Date.now() >= deadline)) break;
       const account = pick.account;
       tried.add(account.id);
       const record: AttemptRecord = { accountId: account.id, status: 200 };

@@ -29,6 +29,12 @@ export interface ProviderCall {
    * needs no controller of its own; without it the call makes one.
    */
   abort?: (reason: unknown) => void;
+  /**
+   * The answer comes whole, not streamed (a request passed through without
+   * streaming): its headers arrive only once all of it is generated, so the
+   * call waits `answerTimeoutMs` for them instead of `timeoutMs`.
+   */
+  whole?: boolean;
 }
 
 /**
@@ -117,8 +123,10 @@ export interface ProviderSettings {
   name: string;
   type: string;
   baseUrl?: string;
-  /** Upstream request timeout until the first byte, in milliseconds. */
+  /** How long a streamed answer's response headers may take, in milliseconds: past it the attempt fails over. */
   timeoutMs: number;
+  /** How long an answer that comes whole (`ProviderCall.whole`) may take, headers and all; default 10 minutes. */
+  answerTimeoutMs?: number;
   /** Extra headers sent with every upstream request. */
   headers: Record<string, string>;
   /** OpenAI-compatible upstreams: the name of the output limit they expect. */

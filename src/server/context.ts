@@ -58,6 +58,7 @@ export function buildContext(config: LoadedConfig, store: Store, keys?: ClientKe
         type: entry.type,
         baseUrl: entry.baseUrl,
         timeoutMs: entry.timeoutMs,
+        answerTimeoutMs: entry.answerTimeoutMs,
         headers: entry.headers,
         ...(entry.maxTokensField ? { maxTokensField: entry.maxTokensField } : {}),
         ...(entry.maxOutputTokens ? { maxOutputTokens: entry.maxOutputTokens } : {}),

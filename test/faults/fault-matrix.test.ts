@@ -97,7 +97,8 @@ beforeAll(async () => {
       type: cell.vendor,
       baseUrl: cell.vendor === "openai" ? `${front}/v1` : front,
       accounts: cell.setup === "alone" ? [faulty] : [faulty, healthy],
-      ...(cell.fault.hangs ? { timeoutMs: HANG_TIMEOUT_MS } : {}),
+      // A whole answer (pass-through without streaming) waits answerTimeoutMs for its headers, a stream timeoutMs.
+      ...(cell.fault.hangs ? { timeoutMs: HANG_TIMEOUT_MS, answerTimeoutMs: HANG_TIMEOUT_MS } : {}),
     };
     models[cell.provider] = `${cell.provider}/${UPSTREAM_MODEL[cell.vendor]}`;
   }

@@ -53,7 +53,8 @@ import { geminiEmbedAnswer } from "./fake-embeddings.ts";
  * (400 API_KEY_INVALID, Gemini's answer to a bad key) and `key-403-suspended`
  * (403 PERMISSION_DENIED quoting the key, as Gemini does).
  * `:countTokens` answers error faults and error replies of the script; a
- * stream reply means nothing to it, so it counts as usual.
+ * stream reply means nothing to it, so it counts as usual. A hang delays
+ * counts, embeddings and pictures like any answer.
  */
 
 export interface FakeGeminiRequest {
@@ -211,15 +212,15 @@ export function startFakeGemini(options: FakeGeminiOptions = {}): FakeGemini {
         body,
       };
       requests.push(request);
-      if (request.action === "countTokens") return countTokensResponse(request, keyFaults[apiKey] ?? script?.(request));
+      if (request.action === "countTokens") return countTokensResponse(request, await afterHangs(keyFaults[apiKey] ?? script?.(request)));
       if (request.action === "predict") {
-        const fault = keyFaults[apiKey] ?? script?.(request);
+        const fault = await afterHangs(keyFaults[apiKey] ?? script?.(request));
         if (fault?.type === "error") return errorResponse(fault);
         const result = imagenAnswer(request.model, body);
         return "answer" in result ? Response.json(result.answer) : errorResponse({ type: "error", ...result.refusal });
       }
       if (request.action === "embedContent" || request.action === "batchEmbedContents") {
-        const fault = keyFaults[apiKey] ?? script?.(request);
+        const fault = await afterHangs(keyFaults[apiKey] ?? script?.(request));
         if (fault?.type === "error") return errorResponse(fault);
         const result = geminiEmbedAnswer(request.model, request.action, body);
         return "answer" in result ? Response.json(result.answer) : errorResponse({ type: "error", ...result.refusal });
@@ -253,6 +254,16 @@ export function startFakeGemini(options: FakeGeminiOptions = {}): FakeGemini {
     },
     stop: () => server.stop(true),
   };
+}
+
+/** A hanging reply to a call answered at once (counts, embeddings, pictures): waits, then gives what follows it. */
+async function afterHangs(reply: FakeGeminiReply | undefined): Promise<FakeGeminiReply | undefined> {
+  let answer = reply;
+  while (answer?.type === "hang") {
+    await Bun.sleep(answer.ms);
+    answer = answer.then;
+  }
+  return answer;
 }
 
 function errorResponse(reply: Extract<FakeGeminiReply, { type: "error" }>): Response {

@@ -1,5 +1,5 @@
 import { GatewayError } from "../../ir/errors.ts";
-import { postUpstream } from "../http/post-upstream.ts";
+import { headTimeoutMs, postUpstream } from "../http/post-upstream.ts";
 import type { AccountCredentials, ProviderCall, ProviderSettings } from "../types.ts";
 import { parseAnthropicError, redactSecrets } from "./parse-error.ts";
 
@@ -82,7 +82,7 @@ export function postAnthropic(
     headers: anthropicHeaders(settings, call.account, clientHeaders),
     // A string is a client's own Messages body, passed through byte for byte.
     body: typeof body === "string" ? body : JSON.stringify(body),
-    timeoutMs: settings.timeoutMs,
+    timeoutMs: headTimeoutMs(settings, call),
     signal: call.signal,
     abort: call.abort,
     parseError: (status, headers, text) => parseAnthropicError(status, headers, redactSecrets(text, secrets)),

@@ -1,5 +1,5 @@
 import { GatewayError } from "../../ir/errors.ts";
-import { postUpstream } from "../http/post-upstream.ts";
+import { headTimeoutMs, postUpstream } from "../http/post-upstream.ts";
 import type { ProviderCall, ProviderSettings } from "../types.ts";
 import { parseGeminiError, redactSecrets } from "./parse-error.ts";
 
@@ -34,7 +34,7 @@ export function postGemini(
     headers: { ...settings.headers, "content-type": "application/json", ...auth },
     // A string is a client's own Gemini body, passed through byte for byte.
     body: typeof body === "string" ? body : JSON.stringify(body),
-    timeoutMs: settings.timeoutMs,
+    timeoutMs: headTimeoutMs(settings, call),
     signal: call.signal,
     abort: call.abort,
     parseError: parseGeminiError,

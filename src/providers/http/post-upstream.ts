@@ -1,8 +1,23 @@
 import { GatewayError } from "../../ir/errors.ts";
+import type { ProviderCall, ProviderSettings } from "../types.ts";
 import { describeNetworkError } from "./describe-network-error.ts";
 
 /** How long an upstream stream may stay silent before the connection is given up. */
 export const STREAM_IDLE_TIMEOUT_MS = 10 * 60_000;
+
+/** How long an answer that comes whole may take when the provider's config does not say: the official SDKs' own wait. */
+const ANSWER_TIMEOUT_MS = 10 * 60_000;
+
+/**
+ * How long a call waits for its answer's headers. A streamed answer's come
+ * at once, so `timeoutMs` tells a hung account from a slow one and the next
+ * account is tried. A whole answer's come only once the upstream has
+ * generated all of it (a long or thinking answer takes minutes): cut at
+ * `timeoutMs`, it would fail on every account in turn, each paid for.
+ */
+export function headTimeoutMs(settings: ProviderSettings, call: ProviderCall): number {
+  return call.whole === true ? (settings.answerTimeoutMs ?? ANSWER_TIMEOUT_MS) : settings.timeoutMs;
+}
 
 export interface UpstreamPost {
   url: string;

@@ -1,4 +1,4 @@
-import { postUpstream } from "../http/post-upstream.ts";
+import { headTimeoutMs, postUpstream } from "../http/post-upstream.ts";
 import type { ProviderCall, ProviderSettings } from "../types.ts";
 import { parseOpenAIError } from "./parse-error.ts";
 import { redactSecrets } from "./redact-secrets.ts";
@@ -26,7 +26,7 @@ export function postOpenAI(
     // A form goes as multipart (fetch writes its content-type with the boundary); anything else as JSON.
     headers: body instanceof FormData ? { ...settings.headers, ...auth } : { ...settings.headers, "content-type": "application/json", ...auth },
     body: typeof body === "string" || body instanceof FormData ? body : JSON.stringify(body),
-    timeoutMs: settings.timeoutMs,
+    timeoutMs: headTimeoutMs(settings, call),
     signal: call.signal,
     abort: call.abort,
     parseError: parseOpenAIError,

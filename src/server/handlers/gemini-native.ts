@@ -168,7 +168,7 @@ export function geminiNativeRoutes(protocol: ClientProtocol, context: GatewayCon
     try {
       const body = await readBodyText(request, context.config.limits);
       return await relayPassthrough(
-        { provider, target, operation: operationOf(call), body, signal: request.signal, stream: false },
+        { provider, target, operation: operationOf(call), body, signal: request.signal, stream: false, quick: true },
         retryTargetFor(context, target, request, exchange),
         exchange,
         JSON_ANSWER,
@@ -207,7 +207,7 @@ export function geminiNativeRoutes(protocol: ClientProtocol, context: GatewayCon
       exchange.admit(caller, call.model, () => tokens);
       exchange.usage({ input: { total: tokens }, output: { total: 0 } });
       return await relayPassthrough(
-        { provider, target, operation: call.action, body: text, signal: request.signal, stream: false },
+        { provider, target, operation: call.action, body: text, signal: request.signal, stream: false, quick: kind === "embed" },
         retryTargetFor(context, target, request, exchange),
         exchange,
         JSON_ANSWER,

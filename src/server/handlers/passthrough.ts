@@ -28,6 +28,12 @@ export interface PassthroughCall {
   signal: AbortSignal;
   /** Whether the answer is a stream; a JSON answer is read whole before it is sent. */
   stream: boolean;
+  /**
+   * A JSON answer made at once rather than generated (token counts,
+   * embeddings): its headers are due within the provider's timeoutMs, like a
+   * stream's, so a hung account is left as soon.
+   */
+  quick?: boolean;
 }
 
 /** How a relayed stream speaks the client's protocol when agw itself must say something. */
@@ -73,10 +79,15 @@ export async function relayPassthrough(
   framing: RelayFraming,
 ): Promise<Response> {
   const { provider, target } = call;
-  const retrying = withRetries(retry, async (account, credentials, signal, _answering, abort) => {
+  const retrying = withRetries(retry, async (account, credentials, signal, answering, abort) => {
+    // A generated whole answer is under way from the moment the upstream takes the request, and
+    // nothing comes back before it is done: the retry deadline no longer cuts it (no further
+    // attempt starts past it), the provider's answerTimeoutMs does.
+    const whole = !call.stream && call.quick !== true;
+    if (whole) answering();
     const upstream = await provider.passthrough!(
       { operation: call.operation, body: call.body, ...(call.headers ? { headers: call.headers } : {}) },
-      { model: target.model, account: credentials, signal, abort },
+      { model: target.model, account: credentials, signal, abort, whole },
     );
     if (call.stream) {
       // The first bytes are part of the attempt: an upstream that answers 200 and then closes or
