@@ -162,6 +162,20 @@ test("Gemini: Imagen's :predict is generated too, and waited for", async () => {
   expect(gemini.requests.slice(before).map((request) => `${request.action} ${request.apiKey}`)).toEqual(["predict g-hung"]);
 });
 
+test("OpenAI images client → Imagen: the pictures are generated whole, and waited for", async () => {
+  const before = gemini.requests.length;
+  const response = await fetch(`${agw.url}/v1/images/generations`, {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: "Bearer client-key" },
+    body: JSON.stringify({ model: "imagen-4", prompt: "a red circle", n: 1 }),
+  });
+  const answer = (await response.json()) as any;
+  expect(response.status).toBe(200);
+  expect(answer.data.length).toBe(1);
+  expect(Buffer.from(answer.data[0].b64_json, "base64").subarray(1, 4).toString()).toBe("PNG");
+  expect(gemini.requests.slice(before).map((request) => `${request.action} ${request.apiKey}`)).toEqual(["predict g-hung"]);
+});
+
 test("Gemini: a count and an embedding are made at once: a hung account is left at timeoutMs for the next", async () => {
   let before = gemini.requests.length;
   const counted = await geminiCall("gemini-2.5-pro", "countTokens", { contents: [{ role: "user", parts: [{ text: "twelve chars" }] }] });

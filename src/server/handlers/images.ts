@@ -149,9 +149,12 @@ interface Drawing {
 async function predict({ context, generation, target, provider, request, exchange }: Drawing): Promise<ImagePart[] | undefined> {
   if (provider.predictImages === undefined || provider.imageOnlyModel?.(target.model) !== true) return undefined;
   const prediction = { prompt: generation.prompt, n: generation.n, ...generation.imageConfig };
-  const { account, value } = await withRetries(retryTargetFor(context, target, request, exchange), (_account, credentials, signal, _answering, abort) =>
-    provider.predictImages!(prediction, { model: target.model, account: credentials, signal, abort }),
-  );
+  // The pictures come whole once all are drawn: the call waits answerTimeoutMs, not the header timeout, and the
+  // retry deadline does not cut it once the upstream has it (as for a whole answer passed through).
+  const { account, value } = await withRetries(retryTargetFor(context, target, request, exchange), (_account, credentials, signal, answering, abort) => {
+    answering();
+    return provider.predictImages!(prediction, { model: target.model, account: credentials, signal, abort, whole: true });
+  });
   exchange.log.accountId = account.id;
   exchange.headers["x-account-email"] = account.id;
   return value;
