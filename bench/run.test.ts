@@ -29,7 +29,7 @@ test("the bench's quick mode measures every row for the bare proxy and the four 
     "RSS idle: anonymous / the executable's pages",
     "RSS before / peak / after a N-request soak",
     "start-up to first /healthz (median)",
-    "agw --version",
+    "agw --version (median)",
   ]);
   const micro = /^[+−]\d+ µs$/;
   for (const cell of [...rows["added p50 over direct at c=1"]!, ...rows["added p99 over direct at c=1"]!]) expect(cell).toMatch(micro);
@@ -46,7 +46,8 @@ test("the bench's quick mode measures every row for the bare proxy and the four 
   expect(rows["RSS before / peak / after a N-request soak"]![1]).toMatch(/^\d+ MB \/ \d+ MB \/ \d+ MB$/);
   expect(rows["start-up to first /healthz (median)"]![0]).toMatch(/^\d+ ms$/);
   expect(rows["start-up to first /healthz (median)"]![1]).toMatch(/^\d+ ms \(RSS \d+ MB\)$/);
-  expect(rows["agw --version"]![1]).toMatch(/^\d+ ms, \d+ MB$/);
+  expect(rows["agw --version (median)"]![0]).toMatch(/^\d+ ms \(hello-world\)$/);
+  expect(rows["agw --version (median)"]![1]).toMatch(/^\d+ ms, \d+ MB$/);
   // The reading floor, on a line of its own under the table.
   expect(stdout).toMatch(
     /\nA reading proxy \(bench\/bare-proxy\.ts --reading: parses each request, re-sends it, reads the answer whole\) on the pass-through lane: \d+\.\d\d× bare, \d\.\d{3} CPU s per 1k requests, \d+\.\d KB allocated per request, GC pauses \d+\.\d ms per 1k\.\n/,
