@@ -244,6 +244,8 @@ interface StartUp {
   rssMiB: number;
 }
 
+const medianStartUp = (runs: StartUp[]) => runs.sort((a, b) => a.ms - b.ms)[Math.floor(runs.length / 2)]!;
+
 /**
  * Median time from spawn to the first answer on /healthz, and the RSS then,
  * for each of two servers: their start-ups alternate, so that the machine's
@@ -252,8 +254,7 @@ interface StartUp {
 async function startups(argvs: [string[], string[]], times: number): Promise<[StartUp, StartUp]> {
   const samples: [StartUp[], StartUp[]] = [[], []];
   for (let i = 0; i < times; i++) for (const index of [0, 1] as const) samples[index].push(await startup(argvs[index]));
-  const median = (runs: StartUp[]) => runs.sort((a, b) => a.ms - b.ms)[Math.floor(runs.length / 2)]!;
-  return [median(samples[0]), median(samples[1])];
+  return [medianStartUp(samples[0]), medianStartUp(samples[1])];
 }
 
 /**
@@ -270,8 +271,7 @@ function runsToExit(argvs: [string[], string[]], times: number): [StartUp, Start
       samples[index].push({ ms: performance.now() - started, rssMiB: (run.resourceUsage?.maxRSS ?? 0) / 1048576 });
     }
   }
-  const median = (runs: StartUp[]) => runs.sort((a, b) => a.ms - b.ms)[Math.floor(runs.length / 2)]!;
-  return [median(samples[0]), median(samples[1])];
+  return [medianStartUp(samples[0]), medianStartUp(samples[1])];
 }
 
 /** A script compiled into a binary of its own in the bench's folder (written there first when `source` is given). */
