@@ -30,11 +30,12 @@ export interface ProviderCall {
    */
   abort?: (reason: unknown) => void;
   /**
-   * The answer comes whole, not streamed (a request passed through without
-   * streaming): its headers arrive only once all of it is generated, so the
-   * call waits `answerTimeoutMs` for them instead of `timeoutMs`.
+   * The upstream's answer is not streamed (a request passed through without
+   * streaming, Imagen's pictures): its headers arrive only once all of it is
+   * generated, so the call waits `answerTimeoutMs` for them instead of
+   * `timeoutMs`.
    */
-  whole?: boolean;
+  unstreamed?: boolean;
 }
 
 /**
@@ -125,7 +126,7 @@ export interface ProviderSettings {
   baseUrl?: string;
   /** How long a streamed answer's response headers may take, in milliseconds: past it the attempt fails over. */
   timeoutMs: number;
-  /** How long an answer that comes whole (`ProviderCall.whole`) may take, headers and all; default 10 minutes. */
+  /** How long an answer that is not streamed (`ProviderCall.unstreamed`) may take, headers and all; default 10 minutes. */
   answerTimeoutMs?: number;
   /** Extra headers sent with every upstream request. */
   headers: Record<string, string>;

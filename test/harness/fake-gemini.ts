@@ -230,12 +230,8 @@ export function startFakeGemini(options: FakeGeminiOptions = {}): FakeGemini {
         outputTokensRefusal(request.model, body) ??
         imageModelRefusal(request.model, body) ??
         (request.model.includes("gemini-3") ? signatureRefusal(body, issued) : undefined);
-      const reply = keyFaults[apiKey] ?? refusal ?? script?.(request) ?? defaultReply(request, `fake-${++responses}`, issued);
-      let answer: FakeGeminiReply = reply;
-      while (answer.type === "hang") {
-        await Bun.sleep(answer.ms);
-        answer = answer.then ?? defaultReply(request, `fake-${++responses}`, issued);
-      }
+      const reply = keyFaults[apiKey] ?? refusal ?? script?.(request);
+      const answer = (await afterHangs(reply)) ?? defaultReply(request, `fake-${++responses}`, issued);
       if (answer.type === "error") return errorResponse(answer);
       if (request.action === "generateContent") return Response.json(mergeChunks(answer.chunks));
       return new Response(sseBody(answer, pieceDelayMs), { headers: { "content-type": "text/event-stream" } });
@@ -256,8 +252,8 @@ export function startFakeGemini(options: FakeGeminiOptions = {}): FakeGemini {
   };
 }
 
-/** A hanging reply to a call answered at once (counts, embeddings, pictures): waits, then gives what follows it. */
-async function afterHangs(reply: FakeGeminiReply | undefined): Promise<FakeGeminiReply | undefined> {
+/** A reply after its hangs: waits each out, then gives what follows (undefined for the default answer). */
+async function afterHangs(reply: FakeGeminiReply | undefined): Promise<Exclude<FakeGeminiReply, { type: "hang" }> | undefined> {
   let answer = reply;
   while (answer?.type === "hang") {
     await Bun.sleep(answer.ms);
@@ -406,7 +402,7 @@ function signatureRefusal(body: any, issued: ReadonlySet<string>): FakeGeminiRep
   return undefined;
 }
 
-function defaultReply(request: FakeGeminiRequest, responseId: string, issued: Set<string>): FakeGeminiReply {
+function defaultReply(request: FakeGeminiRequest, responseId: string, issued: Set<string>): Extract<FakeGeminiReply, { type: "stream" }> {
   const body = request.body ?? {};
   const last = Array.isArray(body.contents) ? body.contents.at(-1) : undefined;
   const parts: any[] = Array.isArray(last?.parts) ? last.parts : [];

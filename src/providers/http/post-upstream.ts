@@ -16,7 +16,7 @@ const ANSWER_TIMEOUT_MS = 10 * 60_000;
  * `timeoutMs`, it would fail on every account in turn, each paid for.
  */
 export function headTimeoutMs(settings: ProviderSettings, call: ProviderCall): number {
-  return call.whole === true ? (settings.answerTimeoutMs ?? ANSWER_TIMEOUT_MS) : settings.timeoutMs;
+  return call.unstreamed === true ? (settings.answerTimeoutMs ?? ANSWER_TIMEOUT_MS) : settings.timeoutMs;
 }
 
 export interface UpstreamPost {

@@ -153,7 +153,7 @@ async function predict({ context, generation, target, provider, request, exchang
   // retry deadline does not cut it once the upstream has it (as for a whole answer passed through).
   const { account, value } = await withRetries(retryTargetFor(context, target, request, exchange), (_account, credentials, signal, answering, abort) => {
     answering();
-    return provider.predictImages!(prediction, { model: target.model, account: credentials, signal, abort, whole: true });
+    return provider.predictImages!(prediction, { model: target.model, account: credentials, signal, abort, unstreamed: true });
   });
   exchange.log.accountId = account.id;
   exchange.headers["x-account-email"] = account.id;

@@ -79,15 +79,15 @@ export async function relayPassthrough(
   framing: RelayFraming,
 ): Promise<Response> {
   const { provider, target } = call;
+  // A generated answer that is not streamed is under way from the moment the upstream takes the
+  // request, and nothing comes back before it is done: the retry deadline no longer cuts it (no
+  // further attempt starts past it), the provider's answerTimeoutMs does.
+  const unstreamed = !call.stream && call.quick !== true;
   const retrying = withRetries(retry, async (account, credentials, signal, answering, abort) => {
-    // A generated whole answer is under way from the moment the upstream takes the request, and
-    // nothing comes back before it is done: the retry deadline no longer cuts it (no further
-    // attempt starts past it), the provider's answerTimeoutMs does.
-    const whole = !call.stream && call.quick !== true;
-    if (whole) answering();
+    if (unstreamed) answering();
     const upstream = await provider.passthrough!(
       { operation: call.operation, body: call.body, ...(call.headers ? { headers: call.headers } : {}) },
-      { model: target.model, account: credentials, signal, abort, whole },
+      { model: target.model, account: credentials, signal, abort, unstreamed },
     );
     if (call.stream) {
       // The first bytes are part of the attempt: an upstream that answers 200 and then closes or
